@@ -1,1 +1,35 @@
-export {};
+export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO } from './constants.js';
+export { ok, fail, type Result } from './result.js';
+export { validateName, nameKey, type NameErrorCode } from './name.js';
+export {
+  createJsonDeframer,
+  type JsonDeframer,
+  type JsonDeframerOptions,
+  type DeframeResult,
+  type DeframeErrorCode,
+} from './json-deframer.js';
+export {
+  ACK,
+  decodeDirectoryRequest,
+  decodeDirectoryReply,
+  encodeDirectoryMessage,
+  registeredPort,
+  requestCommand,
+  type DirectoryUser,
+  type DirectoryRequest,
+  type DirectoryCommand,
+  type DirectoryReply,
+  type DecodedReply,
+  type RequestErrorCode,
+  type ReplyErrorCode,
+} from './directory-messages.js';
+export {
+  encodeClassicSignal,
+  decodeClassicSignal,
+  classifyClassicDatagram,
+  decodeClassicPcm,
+  encodeClassicPcm,
+  type ClassicSignal,
+  type ClassicDatagram,
+  type SignalErrorCode,
+} from './classic-signal.js';

@@ -1,0 +1,25 @@
+import { MAX_NAME_LENGTH } from './constants.js';
+import { fail, ok, type Result } from './result.js';
+
+/** Why a name was refused. */
+export type NameErrorCode = 'name-not-string' | 'name-empty' | 'name-too-long' | 'name-bad-character' | 'name-edge-space';
+
+const ALLOWED = /^[A-Za-z0-9 ._-]+$/;
+
+/**
+ * Checks a user name against PROTOCOL.md section 1: 1-32 characters of letters,
+ * digits, space, `.`, `_`, `-`, with no leading or trailing space.
+ */
+export function validateName(name: unknown): Result<string, NameErrorCode> {
+  if (typeof name !== 'string') return fail('name-not-string', 'name must be a string');
+  if (name.length === 0) return fail('name-empty', 'name must not be empty');
+  if (name.length > MAX_NAME_LENGTH) return fail('name-too-long', `name must be at most ${MAX_NAME_LENGTH} characters`);
+  if (!ALLOWED.test(name)) return fail('name-bad-character', 'name may contain only letters, digits, space, ".", "_" and "-"');
+  if (name.startsWith(' ') || name.endsWith(' ')) return fail('name-edge-space', 'name must not start or end with a space');
+  return ok(name);
+}
+
+/** The key under which names are unique: names differing only in case collide. */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
+}
