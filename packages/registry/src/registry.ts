@@ -1,0 +1,47 @@
+/** A name held in the directory, with where its owner can be called. */
+export interface RegistryEntry {
+  /** The name as its owner registered it (case kept). */
+  readonly name: string;
+  /** Source IP of the owner's TCP connection, as the server saw it. */
+  readonly ip: string;
+  /** The owner's UDP call port. */
+  readonly port: number;
+  /** Opaque id of the connection that owns the name. */
+  readonly owner: string;
+  /** When the name was registered. */
+  readonly since: Date;
+}
+
+/** What {@link Registry.register} stores. */
+export interface NewRegistryEntry {
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly owner: string;
+  /** Defaults to now. */
+  readonly since?: Date;
+}
+
+/**
+ * Storage of who is online. Every backend passes the same contract suite.
+ * Names are unique regardless of case; an owner holds at most one name.
+ * Names are assumed valid: validation is the caller's job.
+ */
+export interface Registry {
+  /**
+   * Stores a name for an owner. Rejects with NameTakenError when the name (in any
+   * case) is held, with OwnerHasNameError when the owner already holds a name, and
+   * with RegistryStorageError when the storage fails; in every case nothing changes.
+   */
+  register(entry: NewRegistryEntry): Promise<RegistryEntry>;
+  /** The entry for a name, compared without case, or undefined. */
+  lookup(name: string): Promise<RegistryEntry | undefined>;
+  /** Every entry, sorted by name (without case, then with). */
+  list(): Promise<RegistryEntry[]>;
+  /** Removes the owner's name; returns what was removed, or undefined if it held none. */
+  removeByOwner(owner: string): Promise<RegistryEntry | undefined>;
+  /** Removes every entry. */
+  clear(): Promise<void>;
+  /** Releases the storage. The registry is unusable afterwards. */
+  close(): Promise<void>;
+}

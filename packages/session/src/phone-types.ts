@@ -1,0 +1,106 @@
+import type { DirectoryUser } from '@voip/protocol';
+import type { AudioSink, AudioSource, Clock } from '@voip/media';
+
+/** Where a call stands, from this phone's side. */
+export type CallState = 'idle' | 'dialing' | 'calling' | 'ringing' | 'in-call' | 'ended';
+
+/** Why a call ended or never started. Stable codes for programs. */
+export type EndReason =
+  | 'hangup' // we hung up
+  | 'remote-hangup' // the peer sent CLOSE
+  | 'rejected' // the peer answered REJECT (a busy classic peer answers so too)
+  | 'cancelled' // we gave up while calling, or the caller gave up while we rang
+  | 'ring-timeout' // no answer within the ring timeout
+  | 'peer-silent' // no audio from the peer within the silence timeout
+  | 'not-found' // the directory knows no such name
+  | 'self-call' // one cannot call oneself
+  | 'directory-lost' // the directory connection dropped before the call was placed
+  | 'error'; // a local failure (socket, audio device); `detail` says which
+
+/** Options of {@link PhoneApi} creation (`Phone.connect`). */
+export interface PhoneOptions {
+  /** The directory: `"host:port"`, `"host"` (port 10000) or an object. */
+  readonly server: string | { readonly host: string; readonly port?: number };
+  /** The name to register (PROTOCOL.md section 1 rules). */
+  readonly name: string;
+  /** UDP port to wait for calls on; default 5001. */
+  readonly udpPort?: number;
+  /** Address to bind the UDP socket to; default all interfaces. */
+  readonly udpHost?: string;
+  /**
+   * Audio: a source/sink object, or a spec string understood by @voip/media
+   * (`device[:NAME]`, `wav:PATH`, `tone[:HZ]`, `silence`; output also `null`).
+   * Default: silence in, null out.
+   */
+  readonly audio?: { readonly input?: AudioSource | string; readonly output?: AudioSink | string };
+  /** How long to ring before giving up; default 30 000 ms. */
+  readonly ringTimeoutMs?: number;
+  /** How long without audio from the peer before the call is ended; default 5 000 ms. */
+  readonly silenceTimeoutMs?: number;
+  /** Injected time; default the real clock. */
+  readonly clock?: Clock;
+}
+
+/** Figures of the current call, for a status line. */
+export interface CallStats {
+  readonly packetsSent: number;
+  readonly packetsReceived: number;
+  /** Frames that never arrived and were replaced by silence. */
+  readonly packetsLost: number;
+  /** Datagrams discarded: wrong size, wrong sender, duplicates, late. */
+  readonly packetsDropped: number;
+  /** Level of the last frame sent, dBFS (-Infinity for silence). */
+  readonly inputLevelDbfs: number;
+  /** Level of the last frame played, dBFS. */
+  readonly outputLevelDbfs: number;
+  /** Milliseconds since the call connected. */
+  readonly durationMs: number;
+}
+
+/** The events a phone emits, with their payloads. */
+export interface PhoneEvents {
+  /** Every change of call state. */
+  state: [{ readonly state: CallState; readonly peer?: string }];
+  /** Someone is calling: answer with accept() or reject(). */
+  incoming: [{ readonly caller: string; readonly ip: string; readonly port: number }];
+  /** We placed a call and are waiting for an answer. */
+  calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
+  /** Audio flows both ways. */
+  connected: [{ readonly peer: string }];
+  /** The call ended, or a call attempt failed. */
+  ended: [{ readonly peer: string; readonly reason: EndReason; readonly detail?: string }];
+  /** The users online (pushed by WATCH when the server offers it). */
+  users: [readonly DirectoryUser[]];
+  /** Call figures, about once a second during a call. */
+  stats: [CallStats];
+  /** Human-readable log lines. */
+  log: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
+  /** The directory connection closed; the phone can no longer place calls. */
+  disconnected: [{ readonly reason: string }];
+}
+
+/** What a connected phone offers to an application. */
+export interface PhoneApi {
+  readonly name: string;
+  readonly udpPort: number;
+  readonly state: CallState;
+  /** Whether the server supports LIST and WATCH (a classic server does not). */
+  readonly listSupported: boolean;
+  /**
+   * Calls a user by name; resolves when the call connects, rejects with a
+   * CallFailedError whose `reason` is an {@link EndReason}.
+   */
+  call(name: string): Promise<void>;
+  /** Accepts the ringing call. */
+  accept(): void;
+  /** Rejects the ringing call. */
+  reject(): void;
+  /** Ends the current call, or stops ringing out. No-op when idle. */
+  hangup(): void;
+  /** The users online, sorted by name; rejects with code 'list-unsupported' on a classic server. */
+  users(): Promise<DirectoryUser[]>;
+  /** Hangs up, unregisters (DISCONNECT), closes the sockets and audio. */
+  close(): Promise<void>;
+  on<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this;
+  off<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this;
+}
