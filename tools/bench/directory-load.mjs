@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Load generator for the directory benchmark, run in its own process.
+// N connections register, then each loops GET (one request in flight per connection,
+// as a classic client does), with one LIST every `listEvery` requests.
+// Prints one JSON object with throughput and GET latency percentiles.
+import net from 'node:net';
+
+const [host, portText, connsText, warmText, measureText, listEveryText] = process.argv.slice(2);
+const port = Number(portText);
+const conns = Number(connsText);
+const warmMs = Number(warmText ?? 2000);
+const measureMs = Number(measureText ?? 5000);
+const listEvery = Number(listEveryText ?? 100);
+// 'closed' (default): each connection sends its next request as soon as the reply
+// arrives, so throughput saturates. A number: the total GET rate offered per second,
+// spread evenly over the connections, to measure latency under a realistic load.
+const pacedRate = process.argv[8] && process.argv[8] !== 'closed' ? Number(process.argv[8]) : 0;
+
+const REG_BATCH = 200;
+const intervalMs = pacedRate > 0 ? (conns / pacedRate) * 1000 : 0;
+let measuring = false;
+let stopped = false;
+let requests = 0;
+let lists = 0;
+const latencies = [];
+
+function connectOne(i) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    socket.setNoDelay(true);
+    const name = `user${i}`;
+    let pendingLines = 1;
+    let sentAt = 0n;
+    let isGet = false;
+    let count = 0;
+    let registered = false;
+    const next = () => {
+      if (stopped) return;
+      count++;
+      isGet = count % listEvery !== 0;
+      const target = `user${(i * 7919 + count) % conns}`;
+      sentAt = process.hrtime.bigint();
+      socket.write(isGet ? `{"command":"GET","name":"${target}"}\n` : '{"command":"LIST"}\n');
+    };
+    socket.on('data', (chunk) => {
+      for (let k = chunk.indexOf(10); k >= 0; k = chunk.indexOf(10, k + 1)) {
+        pendingLines--;
+        if (pendingLines > 0) continue;
+        if (!registered) {
+          registered = true;
+          resolve({ socket, start: () => { pendingLines = 1; next(); } });
+          continue;
+        }
+        if (measuring) {
+          requests++;
+          if (isGet) latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+          else lists++;
+        }
+        pendingLines = 1;
+        if (pacedRate > 0) setTimeout(next, Math.max(0, intervalMs - Number(process.hrtime.bigint() - sentAt) / 1e6));
+        else next();
+      }
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`{"command":"REG","name":"${name}","port":${5001 + (i % 1000)}}\n`));
+  });
+}
+
+const clients = [];
+for (let i = 0; i < conns; i += REG_BATCH) {
+  const batch = [];
+  for (let j = i; j < Math.min(conns, i + REG_BATCH); j++) batch.push(connectOne(j));
+  clients.push(...(await Promise.all(batch)));
+}
+for (const [k, c] of clients.entries()) setTimeout(c.start, pacedRate > 0 ? (k / conns) * intervalMs : 0);
+await new Promise((r) => setTimeout(r, warmMs));
+measuring = true;
+const cpuStart = process.cpuUsage();
+const t0 = performance.now();
+await new Promise((r) => setTimeout(r, measureMs));
+measuring = false;
+const elapsed = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+stopped = true;
+latencies.sort((a, b) => a - b);
+const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
+console.log(JSON.stringify({
+  connections: conns,
+  mode: pacedRate > 0 ? `paced ${pacedRate}/s` : 'closed',
+  requestsPerSecond: Math.round(requests / elapsed),
+  listsPerSecond: Math.round(lists / elapsed),
+  getP50Ms: pct(50),
+  getP99Ms: pct(99),
+  loadGeneratorCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
+}));
+for (const c of clients) c.socket.destroy();
+process.exit(0);

@@ -1,0 +1,27 @@
+// Renders benchmark results as a Markdown report with the targets beside the figures.
+const fmt = (n, digits = 2) => (n === null || n === undefined ? 'n/a' : Number(n).toFixed(digits));
+
+/** Markdown for the results object written by run-all.mjs. */
+export function renderReport(results) {
+  const lines = [`# Benchmark results`, '', `Run ${results.date} on ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB, Node ${results.machine.node}.`, ''];
+  if (results.directory) {
+    lines.push('## Directory server', '', 'Closed loop: every connection has one request in flight (GET, with one LIST in 100). The baseline is `tools/bench/baseline-directory-server.mjs` (node:net + JSON.parse + Map), run with the same load in the same run; the ratio is our throughput over the baseline\'s. Paced: a fixed 10,000 GET/s offered over all connections, for latency under a realistic load.', '');
+    lines.push('| connections | server | req/s | ratio | GET p50 ms | GET p99 ms | paced p99 ms | server RSS MB | server CPU % | load gen CPU % |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const row of results.directory) {
+      for (const kind of ['baseline', 'memory', 'sqlite']) {
+        const r = row[kind];
+        lines.push(`| ${row.connections} | ${kind} | ${r.requestsPerSecond} | ${kind === 'baseline' ? '1.00' : fmt(r.ratioToBaseline)} | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${r.paced ? fmt(r.paced.getP99Ms) : 'n/a'} | ${r.serverRssMb} | ${r.serverCpuPercent} | ${r.loadGeneratorCpuPercent} |`);
+      }
+    }
+    lines.push('', 'Targets: ratio >= 0.8 (memory) and >= 0.7 (SQLite) at 100 and 1,000 connections; p99 < 5 ms at 1,000 connections; 10,000 connections under 200 MB RSS.', '');
+  }
+  if (results.media) {
+    lines.push('## Media', '', 'N simultaneous calls in one process over loopback UDP, each side a tone source and a null sink, through `createCallMedia`. Pacing lateness: when each frame was taken from the source, against its deadline t0 + i x 64 ms. Added latency: from a frame being taken from the source to its write at the peer\'s sink (beyond the 64 ms of packetization).', '');
+    lines.push('| calls | CPU % per call | frames sent | lost | dropped | pacing p99 ms | pacing max ms | added latency p50 ms | added latency p99 ms | RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of results.media) {
+      lines.push(`| ${r.calls} | ${fmt(r.cpuPercentPerCall, 3)} | ${r.framesSent} | ${r.lost} | ${r.dropped} | ${fmt(r.pacingP99Ms)} | ${fmt(r.pacingMaxMs)} | ${fmt(r.addedLatencyP50Ms)} | ${fmt(r.addedLatencyP99Ms)} | ${r.rssMb} |`);
+    }
+    lines.push('', 'Targets: 500 concurrent calls with no loss and pacing p99 < 2 ms; added latency p99 < 5 ms.', '');
+  }
+  return `${lines.join('\n')}\n`;
+}
