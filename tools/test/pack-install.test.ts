@@ -32,7 +32,7 @@ beforeAll(() => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   // Native builds are skipped here: better-sqlite3 would compile from source a second
   // time (about 80 s). The workspace's own build of the same version is copied in.
-  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs], app);
+  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '@types/node@^20', ...tarballs], app);
   const wsSqlite = join(root, 'node_modules', 'better-sqlite3');
   const appSqlite = join(app, 'node_modules', 'better-sqlite3');
   const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -84,7 +84,7 @@ test('the libraries type-check from TypeScript', () => {
     const options: PhoneOptions = { server: '127.0.0.1:10000', name: user.name };
     export const uses: [unknown, Registry | null, AudioSource | null, typeof Phone, PhoneOptions] = [decodeClassicSignal(new Uint8Array([0x41])), null, null, Phone, options];
   `);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['check.ts'] }));
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['check.ts'] }));
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)).not.toThrow();
 });
