@@ -1,0 +1,126 @@
+import { describe, expect, test } from 'vitest';
+import { parseCli } from './cli-args.js';
+
+const base = ['--server', '127.0.0.1:10000', '--name', 'alice'];
+
+describe('parseCli', () => {
+  test('defaults with no arguments: TUI, device audio, port 5001', () => {
+    expect(parseCli([])).toEqual({
+      kind: 'run',
+      options: {
+        udpPort: 5001,
+        audioIn: 'device',
+        audioOut: 'device',
+        tui: true,
+        autoAnswer: false,
+        exitAfterCall: false,
+        ringTimeoutMs: 30_000,
+        silenceTimeoutMs: 5_000,
+      },
+    });
+  });
+
+  test('a full headless command line', () => {
+    const parsed = parseCli([
+      ...base,
+      '--udp-port=5002',
+      '--audio-in',
+      'tone:440',
+      '--audio-out',
+      'wav:/tmp/out.wav',
+      '--no-tui',
+      '--auto-answer',
+      '--call',
+      'Bob Smith',
+      '--hangup-after',
+      '2.5',
+      '--exit-after-call',
+      '--ring-timeout',
+      '10',
+      '--silence-timeout',
+      '3',
+    ]);
+    expect(parsed).toEqual({
+      kind: 'run',
+      options: {
+        server: '127.0.0.1:10000',
+        name: 'alice',
+        udpPort: 5002,
+        audioIn: 'tone:440',
+        audioOut: 'wav:/tmp/out.wav',
+        tui: false,
+        autoAnswer: true,
+        call: 'Bob Smith',
+        hangupAfterMs: 2500,
+        exitAfterCall: true,
+        ringTimeoutMs: 10_000,
+        silenceTimeoutMs: 3_000,
+      },
+    });
+  });
+
+  test.each([
+    [['--server', 'localhost'], 'localhost:10000'],
+    [['--server', 'voip.example.org:12000'], 'voip.example.org:12000'],
+    [['--server=10.0.0.1:1024'], '10.0.0.1:1024'],
+  ])('server %j -> %s', (argv, server) => {
+    const parsed = parseCli(argv);
+    expect(parsed.kind === 'run' && parsed.options.server).toBe(server);
+  });
+
+  test.each([
+    [['--udp-port', '0'], 0],
+    [['--udp-port', '65535'], 65535],
+    [['--audio-out', 'null'], 5001],
+  ])('accepts %j', (argv, udpPort) => {
+    const parsed = parseCli(argv);
+    expect(parsed.kind === 'run' && parsed.options.udpPort).toBe(udpPort);
+  });
+
+  test('--help wins over everything else', () => {
+    expect(parseCli(['--bogus', '--help'])).toMatchObject({ kind: 'error', code: 'unknown-flag' });
+    expect(parseCli(['--name', 'x', '--help'])).toEqual({ kind: 'help' });
+  });
+
+  test.each([
+    [['--bogus'], 'unknown-flag'],
+    [['alice'], 'unexpected-argument'],
+    [['--name'], 'missing-value'],
+    [['--name', '--no-tui'], 'missing-value'],
+    [['--name', 'a', '--name', 'b'], 'repeated-flag'],
+    [['--no-tui=yes'], 'flag-takes-no-value'],
+    [['--server', ''], 'host-empty'],
+    [['--server', '300.1.1.1:10000'], 'host-bad'],
+    [['--server', '1.2.3:10000'], 'host-bad'],
+    [['--server', 'bad_host:10000'], 'host-bad'],
+    [['--server', 'localhost:abc'], 'port-not-number'],
+    [['--server', 'localhost:80'], 'port-out-of-range'],
+    [['--server', 'localhost:70000'], 'port-out-of-range'],
+    [['--name', ' alice'], 'name-edge-space'],
+    [['--name', 'al!ce'], 'name-bad-character'],
+    [['--name', 'x'.repeat(33)], 'name-too-long'],
+    [['--name', ''], 'name-empty'],
+    [['--udp-port', 'five'], 'port-not-number'],
+    [['--udp-port', '80'], 'port-out-of-range'],
+    [['--audio-in', 'null'], 'audio-bad-kind'],
+    [['--audio-in', 'mic'], 'audio-bad-kind'],
+    [['--audio-out', 'wav'], 'audio-bad-arg'],
+    [['--audio-in', 'tone:loud'], 'audio-bad-arg'],
+    [['--audio-in', 'tone:5000'], 'audio-bad-arg'],
+    [['--audio-in', 'silence:1'], 'audio-bad-arg'],
+    [['--ring-timeout', '0'], 'seconds-not-positive'],
+    [['--ring-timeout', '-1'], 'seconds-not-number'],
+    [['--silence-timeout', 'soon'], 'seconds-not-number'],
+    [['--auto-answer'], 'needs-no-tui'],
+    [['--exit-after-call'], 'needs-no-tui'],
+    [['--call', 'bob'], 'needs-no-tui'],
+    [['--hangup-after', '1'], 'needs-no-tui'],
+    [['--no-tui', '--name', 'alice'], 'missing-server'],
+    [['--no-tui', '--server', 'localhost'], 'missing-name'],
+    [[...base, '--no-tui', '--call', 'b@d'], 'name-bad-character'],
+  ])('%j is refused with %s', (argv, code) => {
+    const parsed = parseCli(argv);
+    expect(parsed).toMatchObject({ kind: 'error', code });
+    if (parsed.kind === 'error') expect(parsed.message.length).toBeGreaterThan(0);
+  });
+});

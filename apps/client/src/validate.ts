@@ -1,0 +1,103 @@
+/**
+ * Checks of what a user types, shared by the command line and the connect form.
+ * Each returns a typed result whose `detail` is the reason to show inline.
+ */
+import { DEFAULT_DIRECTORY_PORT, validateName as validateProtocolName } from '@voip/protocol';
+
+/** A checked value, or a stable code with the reason for people. */
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly detail: string };
+
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A server IPv4 address or host name (RFC 1123 labels). */
+export function checkHost(text: string): Checked<string> {
+  const host = text.trim();
+  if (host.length === 0) return { ok: false, code: 'host-empty', detail: 'server is empty: type an IP address or a host name' };
+  const v4 = IPV4.exec(host);
+  if (v4) {
+    if (v4.slice(1).every((part) => Number(part) <= 255)) return { ok: true, value: host };
+    return { ok: false, code: 'host-bad', detail: `bad host "${host}": each number of an IPv4 address is 0-255` };
+  }
+  if (/^[\d.]+$/.test(host)) return { ok: false, code: 'host-bad', detail: `bad host "${host}": an IPv4 address has four numbers, e.g. 127.0.0.1` };
+  if (host.length > 253 || !host.split('.').every((label) => HOST_LABEL.test(label))) {
+    return { ok: false, code: 'host-bad', detail: `bad host "${host}": use an IPv4 address or a name of letters, digits, "-" and "."` };
+  }
+  return { ok: true, value: host };
+}
+
+/** A TCP or UDP port typed by a user: an integer in [min, 65535]. */
+export function checkPort(text: string, what = 'port', min = 1024): Checked<number> {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return { ok: false, code: 'port-not-number', detail: `${what} "${text}" is not a number` };
+  const port = Number(trimmed);
+  if (port < min || port > 65535) return { ok: false, code: 'port-out-of-range', detail: `${what} ${port} is out of range (${min}-65535)` };
+  return { ok: true, value: port };
+}
+
+/** A user name per PROTOCOL.md section 1 (validated by @voip/protocol). */
+export function checkName(text: string, what = 'name'): Checked<string> {
+  const result = validateProtocolName(text);
+  if (result.ok) return result;
+  return { ok: false, code: result.code, detail: `bad ${what} "${text}": ${result.detail}` };
+}
+
+/** A directory address `HOST` or `HOST:PORT` (port 10000 when left out). */
+export function checkServer(text: string): Checked<{ readonly host: string; readonly port: number }> {
+  const colon = text.lastIndexOf(':');
+  const hostPart = colon < 0 ? text : text.slice(0, colon);
+  const host = checkHost(hostPart);
+  if (!host.ok) return host;
+  if (colon < 0) return { ok: true, value: { host: host.value, port: DEFAULT_DIRECTORY_PORT } };
+  const port = checkPort(text.slice(colon + 1), 'server port');
+  if (!port.ok) return port;
+  return { ok: true, value: { host: host.value, port: port.value } };
+}
+
+/** A positive duration in seconds (decimals allowed), returned in milliseconds. */
+export function checkSeconds(text: string, what: string): Checked<number> {
+  const trimmed = text.trim();
+  if (!/^\d+(?:\.\d+)?$/.test(trimmed)) return { ok: false, code: 'seconds-not-number', detail: `${what} "${text}" is not a number of seconds` };
+  const ms = Math.round(Number(trimmed) * 1000);
+  if (ms <= 0) return { ok: false, code: 'seconds-not-positive', detail: `${what} must be more than 0 seconds` };
+  if (ms > 24 * 3600 * 1000) return { ok: false, code: 'seconds-too-large', detail: `${what} must be at most 86400 seconds` };
+  return { ok: true, value: ms };
+}
+
+const AUDIO_KINDS = ['device', 'wav', 'tone', 'silence'] as const;
+
+/**
+ * An audio spec string as @voip/media understands it: `device[:NAME]`, `wav:PATH`,
+ * `tone[:HZ]`, `silence`, and for output also `null`. Only the shape is checked here;
+ * opening it is the phone's job.
+ */
+export function checkAudioSpec(text: string, direction: 'in' | 'out'): Checked<string> {
+  const flag = `--audio-${direction}`;
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? text : text.slice(0, colon);
+  const arg = colon < 0 ? undefined : text.slice(colon + 1);
+  const kinds: readonly string[] = direction === 'out' ? [...AUDIO_KINDS, 'null'] : AUDIO_KINDS;
+  if (!kinds.includes(kind)) {
+    return { ok: false, code: 'audio-bad-kind', detail: `${flag} "${text}": expected one of ${kinds.map((k) => AUDIO_FORMS[k]).join(', ')}` };
+  }
+  if (kind === 'wav' && !arg) return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": wav needs a path, e.g. wav:/tmp/call.wav` };
+  if (kind === 'tone' && arg !== undefined) {
+    const hz = Number(arg);
+    if (!/^\d+(?:\.\d+)?$/.test(arg) || hz <= 0 || hz >= 4000) {
+      return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": tone frequency must be a number of Hz between 0 and 4000` };
+    }
+  }
+  if ((kind === 'silence' || kind === 'null') && arg !== undefined) {
+    return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": ${kind} takes no argument` };
+  }
+  if (kind === 'device' && arg === '') return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": device name is empty` };
+  return { ok: true, value: text };
+}
+
+const AUDIO_FORMS: Readonly<Record<string, string>> = {
+  device: 'device[:NAME]',
+  wav: 'wav:PATH',
+  tone: 'tone[:HZ]',
+  silence: 'silence',
+  null: 'null',
+};
