@@ -1,1 +1,11 @@
-export {};
+export type { Registry, RegistryEntry, NewRegistryEntry } from './registry.js';
+export {
+  RegistryError,
+  NameTakenError,
+  OwnerHasNameError,
+  InvalidEntryError,
+  RegistryStorageError,
+  type RegistryErrorCode,
+} from './errors.js';
+export { registryNameKey } from './entry.js';
+export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry.js';

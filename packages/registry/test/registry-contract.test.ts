@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import {
+  InvalidEntryError,
+  NameTakenError,
+  OwnerHasNameError,
+  RegistryError,
+  RegistryStorageError,
+  createMemoryRegistry,
+  type NewRegistryEntry,
+  type Registry,
+} from '../src/index.js';
+
+/** A backend under test: opens a fresh, empty registry and cleans up after it. */
+interface Backend {
+  readonly label: string;
+  open(): Promise<{ registry: Registry; dispose(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    label: 'memory',
+    async open() {
+      const registry = createMemoryRegistry();
+      return { registry, dispose: () => registry.close() };
+    },
+  },
+];
+
+function entry(name: string, owner: string, extra: Partial<NewRegistryEntry> = {}): NewRegistryEntry {
+  return { name, owner, ip: '127.0.0.1', port: 5001, ...extra };
+}
+
+describe.each(backends)('Registry contract: $label', (backend) => {
+  let registry: Registry;
+  let dispose: () => Promise<void>;
+
+  beforeEach(async () => {
+    ({ registry, dispose } = await backend.open());
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  test('register returns the stored entry and lookup finds it without case', async () => {
+    const since = new Date('2024-05-01T10:20:30.456Z');
+    const stored = await registry.register(entry('Alice', 'c1', { ip: '10.0.0.7', port: 5002, since }));
+    expect(stored).toEqual({ name: 'Alice', ip: '10.0.0.7', port: 5002, owner: 'c1', since });
+    for (const asked of ['Alice', 'alice', 'ALICE', 'aLiCe']) {
+      expect(await registry.lookup(asked)).toEqual(stored);
+    }
+    expect(await registry.lookup('Alic')).toBeUndefined();
+    expect(await registry.lookup('Alice ')).toBeUndefined();
+  });
+
+  test('ports and dates round-trip', async () => {
+    const cases = [
+      { name: 'p1', port: 1, since: new Date(0) },
+      { name: 'p2', port: 65535, since: new Date('2099-12-31T23:59:59.999Z') },
+      { name: 'p3', port: 5001, since: new Date('1999-01-01T00:00:00.001Z') },
+    ];
+    for (const [i, c] of cases.entries()) await registry.register(entry(c.name, `o${i}`, { port: c.port, since: c.since }));
+    for (const c of cases) {
+      const found = await registry.lookup(c.name);
+      expect(found?.port).toBe(c.port);
+      expect(found?.since).toBeInstanceOf(Date);
+      expect(found?.since.getTime()).toBe(c.since.getTime());
+    }
+  });
+
+  test('since defaults to now', async () => {
+    const before = Date.now();
+    const stored = await registry.register(entry('bob', 'c1'));
+    const after = Date.now();
+    expect(stored.since.getTime()).toBeGreaterThanOrEqual(before);
+    expect(stored.since.getTime()).toBeLessThanOrEqual(after);
+    expect((await registry.lookup('bob'))?.since.getTime()).toBe(stored.since.getTime());
+  });
+
+  test('list is sorted by name without case, then with', async () => {
+    expect(await registry.list()).toEqual([]);
+    const names = ['charlie', 'Bob', 'alice', 'Zed', 'b.c', 'b_c', 'b-c', '10', 'dave 2'];
+    for (const [i, name] of names.entries()) await registry.register(entry(name, `o${i}`));
+    const listed = (await registry.list()).map((e) => e.name);
+    const expected = [...names].sort((a, b) => {
+      const ka = a.toLowerCase();
+      const kb = b.toLowerCase();
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    expect(listed).toEqual(expected);
+    expect(listed.slice(0, 3)).toEqual(['10', 'alice', 'b-c']);
+  });
+
+  test('a name taken in another case gives NameTakenError and changes nothing', async () => {
+    await registry.register(entry('alice', 'c1', { port: 6000 }));
+    const attempt = registry.register(entry('ALICE', 'c2', { port: 7000 }));
+    await expect(attempt).rejects.toBeInstanceOf(NameTakenError);
+    await expect(attempt).rejects.toMatchObject({ code: 'name-taken', takenName: 'ALICE', name: 'NameTakenError' });
+    await expect(attempt).rejects.toBeInstanceOf(RegistryError);
+    expect(await registry.list()).toEqual([expect.objectContaining({ name: 'alice', owner: 'c1', port: 6000 })]);
+    // c2 holds nothing: it can still take another name.
+    expect(await registry.removeByOwner('c2')).toBeUndefined();
+    await registry.register(entry('bob', 'c2'));
+    expect((await registry.list()).map((e) => e.name)).toEqual(['alice', 'bob']);
+  });
+
+  test('an owner already holding a name gives OwnerHasNameError and changes nothing', async () => {
+    await registry.register(entry('alice', 'c1'));
+    const attempt = registry.register(entry('bob', 'c1'));
+    await expect(attempt).rejects.toBeInstanceOf(OwnerHasNameError);
+    await expect(attempt).rejects.toMatchObject({ code: 'owner-has-name', owner: 'c1' });
+    expect(await registry.lookup('bob')).toBeUndefined();
+    expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
+  });
+
+  test('the same owner registering its own name again gets NameTakenError', async () => {
+    await registry.register(entry('alice', 'c1'));
+    await expect(registry.register(entry('Alice', 'c1'))).rejects.toBeInstanceOf(NameTakenError);
+    expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
+  });
+
+  test('removeByOwner returns the entry and frees the name', async () => {
+    const stored = await registry.register(entry('alice', 'c1', { since: new Date(1_700_000_000_000) }));
+    await registry.register(entry('bob', 'c2'));
+    expect(await registry.removeByOwner('c1')).toEqual(stored);
+    expect(await registry.lookup('alice')).toBeUndefined();
+    expect(await registry.removeByOwner('c1')).toBeUndefined();
+    // Both the name and the owner are free again.
+    await registry.register(entry('ALICE', 'c3'));
+    await registry.register(entry('carol', 'c1'));
+    expect((await registry.list()).map((e) => [e.name, e.owner])).toEqual([
+      ['ALICE', 'c3'],
+      ['bob', 'c2'],
+      ['carol', 'c1'],
+    ]);
+  });
+
+  test('removing an unknown owner returns undefined and changes nothing', async () => {
+    await registry.register(entry('alice', 'c1'));
+    expect(await registry.removeByOwner('nobody')).toBeUndefined();
+    expect(await registry.removeByOwner('alice')).toBeUndefined();
+    expect((await registry.list()).length).toBe(1);
+  });
+
+  test('clear removes every entry', async () => {
+    await registry.register(entry('alice', 'c1'));
+    await registry.register(entry('bob', 'c2'));
+    await registry.clear();
+    expect(await registry.list()).toEqual([]);
+    expect(await registry.lookup('alice')).toBeUndefined();
+    await registry.register(entry('alice', 'c2'));
+    expect((await registry.lookup('ALICE'))?.owner).toBe('c2');
+  });
+
+  test('returned entries are copies', async () => {
+    const stored = await registry.register(entry('alice', 'c1', { since: new Date(1000) }));
+    stored.since.setTime(5000);
+    const found = await registry.lookup('alice');
+    expect(found?.since.getTime()).toBe(1000);
+    found?.since.setTime(9000);
+    expect((await registry.list())[0]?.since.getTime()).toBe(1000);
+  });
+
+  test.each([
+    ['name', entry('', 'c1')],
+    ['ip', entry('alice', 'c1', { ip: '' })],
+    ['port', entry('alice', 'c1', { port: 0 })],
+    ['port', entry('alice', 'c1', { port: 65536 })],
+    ['port', entry('alice', 'c1', { port: 5001.5 })],
+    ['owner', entry('alice', '')],
+    ['since', entry('alice', 'c1', { since: new Date(Number.NaN) })],
+  ] as const)('an unusable %s is refused with InvalidEntryError', async (field, bad) => {
+    await expect(registry.register(bad)).rejects.toMatchObject({ code: 'invalid-entry', field });
+    await expect(registry.register(bad)).rejects.toBeInstanceOf(InvalidEntryError);
+    expect(await registry.list()).toEqual([]);
+  });
+
+  test('50 racing registrations of one name yield exactly one success', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => registry.register(entry(i % 2 === 0 ? 'race' : 'RACE', `o${i}`, { port: 1000 + i }))),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(49);
+    for (const r of lost) expect(r.reason).toBeInstanceOf(NameTakenError);
+    const listed = await registry.list();
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toEqual(won[0]?.status === 'fulfilled' ? won[0].value : undefined);
+  });
+
+  test('racing registrations by one owner yield exactly one success', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => registry.register(entry(`name${i}`, 'same-owner'))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OwnerHasNameError);
+    expect(await registry.list()).toHaveLength(1);
+  });
+
+  test('after close every call rejects with RegistryStorageError', async () => {
+    await registry.register(entry('alice', 'c1'));
+    await registry.close();
+    await expect(registry.lookup('alice')).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.register(entry('bob', 'c2'))).rejects.toMatchObject({ code: 'storage-failed' });
+    await expect(registry.list()).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.removeByOwner('c1')).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.clear()).rejects.toBeInstanceOf(RegistryStorageError);
+    await registry.close(); // closing twice is harmless
+  });
+});
+
