@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLI_OPTIONS, parseServerArgs, type ServerCliOptions } from './cli.js';
+
+function run(options: Partial<ServerCliOptions>) {
+  return { ok: true, value: { kind: 'run', options: { ...DEFAULT_CLI_OPTIONS, ...options } } };
+}
+
+describe('parseServerArgs', () => {
+  it.each<[string[], unknown]>([
+    [[], run({})],
+    [['--port', '0'], run({ port: 0 })],
+    [['--port=12345'], run({ port: 12345 })],
+    [['--host', '127.0.0.1'], run({ host: '127.0.0.1' })],
+    [['--db', 'memory'], run({ storage: { kind: 'memory' } })],
+    [['--db', 'sqlite:/tmp/x.db'], run({ storage: { kind: 'sqlite', path: '/tmp/x.db' } })],
+    [['--db=sqlite:a=b.db'], run({ storage: { kind: 'sqlite', path: 'a=b.db' } })],
+    [['--no-tui'], run({ tui: false })],
+    [['--log', 'json'], run({ log: 'json' })],
+    [['--rate-limit', '0', '--max-conns-per-ip', '0'], run({ rateLimit: 0, maxConnsPerIp: 0 })],
+    [['--rate-limit', '500'], run({ rateLimit: 500 })],
+    [['--idle-timeout', '5'], run({ idleTimeoutSeconds: 5 })],
+    [['--help'], { ok: true, value: { kind: 'help' } }],
+    [['--port', '1', '-h'], { ok: true, value: { kind: 'help' } }],
+  ])('%j', (argv, expected) => {
+    expect(parseServerArgs(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [['--port']],
+    [['--port', 'abc']],
+    [['--port', '65536']],
+    [['--port', '-1']],
+    [['--port', '1.5']],
+    [['--db', 'postgres://x']],
+    [['--db', 'sqlite:']],
+    [['--log', 'xml']],
+    [['--rate-limit', 'fast']],
+    [['--max-conns-per-ip', '']],
+    [['--host', '']],
+    [['--verbose']],
+    [['serve']],
+    [['--no-tui=yes']],
+  ])('refuses %j with a usage error', (argv) => {
+    const result = parseServerArgs(argv);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.code).toBe('usage');
+      expect(result.detail.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,155 @@
+import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
+
+/** Where the directory keeps its entries. */
+export type StorageChoice = { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string };
+
+/** Everything `voip-server` can be told on its command line. */
+export interface ServerCliOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly storage: StorageChoice;
+  /** False with `--no-tui`; the dashboard also needs stdout to be a terminal. */
+  readonly tui: boolean;
+  readonly log: 'text' | 'json';
+  /** Requests per second per connection; 0 turns the limit off. */
+  readonly rateLimit: number;
+  /** Open connections per source IP; 0 turns the cap off. */
+  readonly maxConnsPerIp: number;
+  /** Seconds a connection may stay without a name and without a request; 0 turns it off. */
+  readonly idleTimeoutSeconds: number;
+}
+
+/** What the command line asks for. */
+export type CliCommand = { readonly kind: 'run'; readonly options: ServerCliOptions } | { readonly kind: 'help' };
+
+/** The result of {@link parseServerArgs}: a command, or a usage error to print with the usage. */
+export type CliParseResult =
+  | { readonly ok: true; readonly value: CliCommand }
+  | { readonly ok: false; readonly code: 'usage'; readonly detail: string };
+
+/** The SQLite file used when `--db` is not given, in the working directory. */
+export const DEFAULT_DATABASE_FILE = 'voip-directory.db';
+
+/** Defaults of every option. */
+export const DEFAULT_CLI_OPTIONS: ServerCliOptions = Object.freeze({
+  host: '0.0.0.0',
+  port: DEFAULT_DIRECTORY_PORT,
+  storage: Object.freeze({ kind: 'sqlite', path: DEFAULT_DATABASE_FILE }),
+  tui: true,
+  log: 'text',
+  rateLimit: 50,
+  maxConnsPerIp: 64,
+  idleTimeoutSeconds: 30,
+} as const);
+
+/** The text of `voip-server --help`. */
+export const USAGE = `Usage: voip-server [options]
+
+The voip directory server: clients register a name and find each other (TCP, JSON).
+
+Options:
+  --host ADDRESS          interface to listen on (default 0.0.0.0, all IPv4 interfaces)
+  --port N                TCP port, 0 picks a free one (default ${DEFAULT_DIRECTORY_PORT})
+  --db sqlite:PATH        keep entries in a SQLite file (default sqlite:${DEFAULT_DATABASE_FILE})
+  --db memory             keep entries in memory only
+  --no-tui                no dashboard: one log line per event on stdout
+  --log text|json         log line format without the dashboard (default text)
+  --rate-limit N          requests per second per connection, 0 = off (default ${DEFAULT_CLI_OPTIONS.rateLimit})
+  --max-conns-per-ip N    open connections per source IP, 0 = off (default ${DEFAULT_CLI_OPTIONS.maxConnsPerIp})
+  --idle-timeout S        close a connection without a name after S idle seconds, 0 = off (default ${DEFAULT_CLI_OPTIONS.idleTimeoutSeconds})
+  -h, --help              show this help
+
+Exit codes: 0 clean stop, 2 usage or startup error (port in use, unusable database), 3 bug.
+`;
+
+const VALUE_FLAGS = new Set(['--host', '--port', '--db', '--log', '--rate-limit', '--max-conns-per-ip', '--idle-timeout']);
+
+function usage(detail: string): CliParseResult {
+  return { ok: false, code: 'usage', detail };
+}
+
+function parseCount(flag: string, text: string, max: number): number | string {
+  if (!/^\d+$/.test(text)) return `${flag} needs a whole number, got "${text}"`;
+  const value = Number(text);
+  if (value > max) return `${flag} must be at most ${max}, got ${text}`;
+  return value;
+}
+
+function parseStorage(text: string): StorageChoice | string {
+  if (text === 'memory') return { kind: 'memory' };
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length);
+    if (path.length === 0) return '--db sqlite: needs a file path, e.g. sqlite:./voip-directory.db';
+    return { kind: 'sqlite', path };
+  }
+  return `--db must be "memory" or "sqlite:PATH", got "${text}"`;
+}
+
+/**
+ * Parses the arguments of `voip-server` (without `node` and the script). Pure: it
+ * reads no environment and touches no file. `--flag value` and `--flag=value` both work.
+ */
+export function parseServerArgs(argv: readonly string[]): CliParseResult {
+  const options: { -readonly [K in keyof ServerCliOptions]: ServerCliOptions[K] } = { ...DEFAULT_CLI_OPTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return { ok: true, value: { kind: 'help' } };
+    if (arg === '--no-tui') {
+      options.tui = false;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS.has(flag)) return usage(arg.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${arg}"`);
+    let value: string;
+    if (flag !== arg) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) return usage(`${flag} needs a value`);
+      value = next;
+      i++;
+    }
+    switch (flag) {
+      case '--host':
+        if (value.trim() === '') return usage('--host needs an address');
+        options.host = value;
+        break;
+      case '--port': {
+        const port = parseCount('--port', value, 65535);
+        if (typeof port === 'string') return usage(port);
+        options.port = port;
+        break;
+      }
+      case '--db': {
+        const storage = parseStorage(value);
+        if (typeof storage === 'string') return usage(storage);
+        options.storage = storage;
+        break;
+      }
+      case '--log':
+        if (value !== 'text' && value !== 'json') return usage(`--log must be "text" or "json", got "${value}"`);
+        options.log = value;
+        break;
+      case '--rate-limit': {
+        const rate = parseCount('--rate-limit', value, 1_000_000);
+        if (typeof rate === 'string') return usage(rate);
+        options.rateLimit = rate;
+        break;
+      }
+      case '--max-conns-per-ip': {
+        const cap = parseCount('--max-conns-per-ip', value, 1_000_000);
+        if (typeof cap === 'string') return usage(cap);
+        options.maxConnsPerIp = cap;
+        break;
+      }
+      case '--idle-timeout': {
+        const seconds = parseCount('--idle-timeout', value, 86_400);
+        if (typeof seconds === 'string') return usage(seconds);
+        options.idleTimeoutSeconds = seconds;
+        break;
+      }
+    }
+  }
+  return { ok: true, value: { kind: 'run', options } };
+}

@@ -1,0 +1,221 @@
+import { createMemoryRegistry } from '@voip/registry';
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../test/support/virtual-clock.js';
+import { failingRegistry } from '../test/support/failing-registry.js';
+import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
+import { DirectoryService } from './directory-service.js';
+import { ServerEvents } from './events.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function setup(options: { rateLimit?: number; idleTimeoutMs?: number; failing?: boolean } = {}) {
+  const registry = failingRegistry(createMemoryRegistry());
+  const events = new ServerEvents();
+  const service = new DirectoryService(registry, events);
+  const clock = new VirtualClock();
+  let next = 1;
+  function connect(ip = '127.0.0.1') {
+    const effects: ConnectionEffect[] = [];
+    const handler = new ConnectionHandler({
+      id: `c${next++}`,
+      ip,
+      service,
+      clock,
+      output: (effect) => effects.push(effect),
+      rateLimit: options.rateLimit ?? 0,
+      idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    });
+    const sent = () => effects.filter((e) => e.type === 'send').map((e) => (e as { message: unknown }).message);
+    async function request(text: string) {
+      const before = sent().length;
+      handler.receive(bytes(text));
+      await handler.idle();
+      return sent().slice(before);
+    }
+    return { handler, effects, sent, request };
+  }
+  return { registry, service, clock, connect, events };
+}
+
+describe('ConnectionHandler', () => {
+  it('registers, looks up, lists, and keeps request order', async () => {
+    const { connect } = setup();
+    const bob = connect('10.0.0.2');
+    await bob.request('{"command":"REG","name":"bob","port":6000}');
+    const alice = connect('10.0.0.1');
+    const replies = await alice.request('{"command":"REG","name":"alice"}{"cmd":"GET","name":"BOB"}\n{"command":"LIST"}{"command":"GET","name":"carol"}');
+    expect(replies).toEqual([
+      { ack: 'Registered successfully' },
+      { ip: '10.0.0.2', port: 6000 },
+      { users: [{ name: 'alice', ip: '10.0.0.1', port: 5001 }, { name: 'bob', ip: '10.0.0.2', port: 6000 }] },
+      { ip: 'None' },
+    ]);
+  });
+
+  it('refuses a second name, a taken name in any case, and bad names', async () => {
+    const { connect } = setup();
+    const a = connect();
+    const b = connect();
+    expect(await a.request('{"command":"REG","name":"alice"}{"command":"REG","name":"other"}')).toEqual([
+      { ack: 'Registered successfully' },
+      { ack: 'Error Registering', reason: 'this connection already holds a name' },
+    ]);
+    const replies = await b.request('{"command":"REG","name":"ALICE"}{"command":"REG","name":" x"}{"command":"REG","name":42}{"command":"REG","name":"b","port":0}');
+    expect(replies.map((r) => (r as { ack: string }).ack)).toEqual(Array(4).fill('Error Registering'));
+    expect(replies.every((r) => typeof (r as { reason?: unknown }).reason === 'string')).toBe(true);
+    expect(b.handler.name).toBeUndefined();
+  });
+
+  it('answers GET, LIST and WATCH only after REG, and keeps the connection', async () => {
+    const { connect } = setup();
+    const c = connect();
+    const replies = await c.request('{"command":"GET","name":"x"}{"command":"LIST"}{"command":"WATCH"}');
+    expect(replies).toEqual(Array(3).fill({ ack: 'Error', reason: 'register first' }));
+    expect(c.effects.some((e) => e.type === 'close')).toBe(false);
+  });
+
+  it('answers unknown commands and keeps the connection open', async () => {
+    const { connect } = setup();
+    const c = connect();
+    expect(await c.request('{"command":"FLY"}{"name":"x"}{"command":"GET","name":7}')).toEqual([
+      { ack: 'Error', reason: 'unknown command' },
+      { ack: 'Error', reason: 'unknown command' },
+      { ack: 'Error', reason: '"name" must be a string' },
+    ]);
+    expect(c.effects.some((e) => e.type === 'close')).toBe(false);
+  });
+
+  it.each([
+    ['garbage', 'hello'],
+    ['a JSON array', '[1,2]\n'],
+    ['a JSON string', '"REG"\n'],
+    ['broken JSON', '{"command":}'],
+  ])('answers %s with Error and closes, after earlier requests', async (_label, text) => {
+    const { connect } = setup();
+    const c = connect();
+    const replies = await c.request(`{"command":"FLY"}${text}{"command":"LIST"}`);
+    expect(replies[0]).toEqual({ ack: 'Error', reason: 'unknown command' });
+    expect(replies[1]).toMatchObject({ ack: 'Error' });
+    expect(replies).toHaveLength(2);
+    expect(c.effects.at(-1)).toMatchObject({ type: 'close', reason: 'bad-input' });
+  });
+
+  it('closes on a frame over 64 KiB and pauses reading meanwhile', async () => {
+    const { connect } = setup();
+    const c = connect();
+    c.handler.receive(bytes(`{"command":"REG","name":"${'a'.repeat(70_000)}"}`));
+    await c.handler.idle();
+    expect(c.effects.map((e) => e.type)).toEqual(['pause-reading', 'resume-reading', 'send', 'refused', 'close']);
+    expect(c.effects.at(-1)).toMatchObject({ type: 'close', detail: 'frame-too-large' });
+  });
+
+  it('takes bytes split anywhere', async () => {
+    const { connect } = setup();
+    const c = connect();
+    for (const ch of '{"command":"REG",\n"name":"a \\"b"}{"command":"REG","name":"ab"}') c.handler.receive(bytes(ch));
+    await c.handler.idle();
+    expect(c.sent()).toEqual([
+      { ack: 'Error Registering', reason: expect.any(String) },
+      { ack: 'Registered successfully' },
+    ]);
+  });
+
+  it('lets only the owner DISCONNECT a name, and removes it before answering', async () => {
+    const { connect, registry } = setup();
+    const a = connect();
+    const b = connect();
+    await a.request('{"command":"REG","name":"alice"}');
+    await b.request('{"command":"REG","name":"bob"}');
+    expect(await b.request('{"command":"DISCONNECT","name":"alice"}')).toEqual([{ ack: 'Error', reason: 'that name belongs to another connection' }]);
+    expect(await registry.lookup('alice')).toBeDefined();
+    expect(await a.request('{"command":"DISCONNECT","name":"Alice"}{"command":"LIST"}')).toEqual([{ ack: 'Disconnected' }]);
+    expect(a.effects.at(-1)).toEqual({ type: 'close', reason: 'disconnect' });
+    expect(await registry.lookup('alice')).toBeUndefined();
+  });
+
+  it('removes the name when the connection ends, even mid-request', async () => {
+    const { connect, registry } = setup();
+    const a = connect();
+    a.handler.receive(bytes('{"command":"REG","name":"alice"}'));
+    await a.handler.end();
+    expect(await registry.list()).toEqual([]);
+  });
+
+  it('pushes presence to watchers after every change and stops when they leave', async () => {
+    const { connect, service } = setup();
+    const w = connect();
+    expect(await w.request('{"command":"REG","name":"w"}{"command":"WATCH"}')).toEqual([
+      { ack: 'Registered successfully' },
+      { event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }] },
+    ]);
+    const x = connect('10.0.0.9');
+    await x.request('{"command":"REG","name":"x","port":7000}');
+    await service.settled();
+    expect(w.sent().at(-1)).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }, { name: 'x', ip: '10.0.0.9', port: 7000 }] });
+    await x.handler.end();
+    await service.settled();
+    expect(w.sent().at(-1)).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }] });
+    await w.handler.end();
+    expect(service.watcherCount).toBe(0);
+  });
+
+  it('merges pushes while the connection cannot take output, and waits to process', async () => {
+    const { connect, service } = setup();
+    const w = connect();
+    await w.request('{"command":"REG","name":"w"}{"command":"WATCH"}');
+    w.handler.setWritable(false);
+    const before = w.sent().length;
+    for (const n of ['a', 'b', 'c']) await connect().request(`{"command":"REG","name":"${n}"}`);
+    await service.settled();
+    w.handler.receive(bytes('{"command":"LIST"}'));
+    await Promise.resolve();
+    expect(w.sent().length).toBe(before);
+    w.handler.setWritable(true);
+    await w.handler.idle();
+    const after = w.sent().slice(before);
+    expect(after).toHaveLength(2);
+    expect(after[0]).toMatchObject({ event: 'presence' });
+    expect((after[0] as { users: unknown[] }).users).toHaveLength(4);
+    expect(after[1]).toMatchObject({ users: expect.any(Array) });
+  });
+
+  it('answers Error when storage fails and stores nothing', async () => {
+    const { connect, registry } = setup();
+    const c = connect();
+    registry.failing = true;
+    expect(await c.request('{"command":"REG","name":"alice"}')).toEqual([{ ack: 'Error', reason: expect.any(String) }]);
+    registry.failing = false;
+    expect(await registry.list()).toEqual([]);
+    expect(await c.request('{"command":"REG","name":"alice"}')).toEqual([{ ack: 'Registered successfully' }]);
+  });
+
+  it('makes requests over the rate wait for tokens', async () => {
+    const { connect, clock } = setup({ rateLimit: 2 });
+    const c = connect();
+    c.handler.receive(bytes('{"command":"X"}'.repeat(6)));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(c.sent()).toHaveLength(4);
+    clock.advance(500);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(c.sent()).toHaveLength(5);
+    clock.advance(500);
+    await c.handler.idle();
+    expect(c.sent()).toHaveLength(6);
+  });
+
+  it('closes a connection that stays without a name and without requests', async () => {
+    const { connect, clock } = setup({ idleTimeoutMs: 1000 });
+    const idle = connect();
+    const busy = connect();
+    const named = connect();
+    await named.request('{"command":"REG","name":"n"}');
+    clock.advance(600);
+    await busy.request('{"command":"X"}');
+    clock.advance(600);
+    expect(idle.effects.at(-1)).toEqual({ type: 'close', reason: 'idle-timeout' });
+    expect(busy.effects.some((e) => e.type === 'close')).toBe(false);
+    clock.advance(10_000);
+    expect(busy.effects.at(-1)).toEqual({ type: 'close', reason: 'idle-timeout' });
+    expect(named.effects.some((e) => e.type === 'close')).toBe(false);
+  });
+});

@@ -1,0 +1,148 @@
+import type { DirectoryUser } from '@voip/protocol';
+import type { Registry, RegistryEntry } from '@voip/registry';
+import type { ServerEvents } from './events.js';
+
+/** Why a registration was refused. */
+export type RegisterFailureCode = 'name-taken' | 'owner-has-name' | 'storage-failed';
+
+/** Outcome of a directory operation; storage failures are results, never throws. */
+export type ServiceResult<T, C extends string = 'storage-failed'> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: C; readonly detail: string };
+
+/** Receives the full list of users after every change. */
+export type PresenceListener = (users: readonly DirectoryUser[]) => void;
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The public view of an entry: what GET, LIST and WATCH show. */
+export function toDirectoryUser(entry: RegistryEntry): DirectoryUser {
+  return { name: entry.name, ip: entry.ip, port: entry.port };
+}
+
+/**
+ * The directory itself: a {@link Registry}, the connections watching presence, and
+ * the events for the dashboard and log. It knows nothing of sockets or bytes.
+ * Presence pushes are serialised: after a burst of changes every watcher ends up
+ * with the latest list, and never receives an older list after a newer one.
+ */
+export class DirectoryService {
+  private readonly watchers = new Map<string, PresenceListener>();
+  private broadcastRunning = false;
+  private broadcastOwed = false;
+  private broadcastDone: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** Where the entries live. */
+    readonly registry: Registry,
+    private readonly events: ServerEvents,
+  ) {}
+
+  /** Registers `name` for the connection `owner`, seen from `ip`, with UDP `port`. Names must be valid already. */
+  async register(owner: string, ip: string, name: string, port: number): Promise<ServiceResult<RegistryEntry, RegisterFailureCode>> {
+    let entry: RegistryEntry;
+    try {
+      entry = await this.registry.register({ name, ip, port, owner });
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'name-taken') return { ok: false, code, detail: 'name already taken' };
+      if (code === 'owner-has-name') return { ok: false, code, detail: 'this connection already holds a name' };
+      this.storageError('register', error);
+      return { ok: false, code: 'storage-failed', detail: 'the server could not store the name' };
+    }
+    this.events.emit({ type: 'registered', at: new Date(), connection: owner, name: entry.name, ip: entry.ip, port: entry.port, since: entry.since });
+    this.presenceChanged();
+    return { ok: true, value: entry };
+  }
+
+  /** The user holding `name` (without case), or undefined. */
+  async lookup(name: string): Promise<ServiceResult<DirectoryUser | undefined>> {
+    try {
+      const entry = await this.registry.lookup(name);
+      return { ok: true, value: entry ? toDirectoryUser(entry) : undefined };
+    } catch (error) {
+      this.storageError('lookup', error);
+      return { ok: false, code: 'storage-failed', detail: 'the server could not read the directory' };
+    }
+  }
+
+  /** Every user online, sorted by name. */
+  async list(): Promise<ServiceResult<DirectoryUser[]>> {
+    try {
+      const entries = await this.registry.list();
+      return { ok: true, value: entries.map(toDirectoryUser) };
+    } catch (error) {
+      this.storageError('list', error);
+      return { ok: false, code: 'storage-failed', detail: 'the server could not read the directory' };
+    }
+  }
+
+  /**
+   * Removes the name of `owner`, if it holds one, and stops its presence watch.
+   * Never throws: a storage failure is reported as an event.
+   */
+  async release(owner: string): Promise<void> {
+    this.watchers.delete(owner);
+    let removed: RegistryEntry | undefined;
+    try {
+      removed = await this.registry.removeByOwner(owner);
+    } catch (error) {
+      this.storageError('remove', error);
+      return;
+    }
+    if (removed) {
+      this.events.emit({ type: 'unregistered', at: new Date(), connection: owner, name: removed.name, ip: removed.ip });
+      this.presenceChanged();
+    }
+  }
+
+  /** Sends the presence list to `listener` after every change, until {@link release} or the returned stop. */
+  watch(owner: string, listener: PresenceListener): () => void {
+    this.watchers.set(owner, listener);
+    return () => {
+      if (this.watchers.get(owner) === listener) this.watchers.delete(owner);
+    };
+  }
+
+  /** Number of connections watching presence. */
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Resolves once every presence push owed so far has been sent. */
+  settled(): Promise<void> {
+    return this.broadcastDone;
+  }
+
+  private presenceChanged(): void {
+    this.broadcastOwed = true;
+    if (this.broadcastRunning) return;
+    this.broadcastRunning = true;
+    this.broadcastDone = this.broadcastLoop();
+  }
+
+  private async broadcastLoop(): Promise<void> {
+    try {
+      while (this.broadcastOwed) {
+        this.broadcastOwed = false;
+        if (this.watchers.size === 0) continue;
+        const users = await this.list();
+        if (!users.ok) continue;
+        for (const listener of [...this.watchers.values()]) listener(users.value);
+      }
+    } finally {
+      this.broadcastRunning = false;
+    }
+  }
+
+  private storageError(operation: string, error: unknown): void {
+    this.events.emit({ type: 'storage-error', at: new Date(), operation, detail: errorText(error) });
+  }
+}

@@ -1,0 +1,56 @@
+/** Why a connection ended, as logged. */
+export type CloseReason =
+  | 'disconnect'
+  | 'peer-closed'
+  | 'reset'
+  | 'bad-input'
+  | 'idle-timeout'
+  | 'slow-consumer'
+  | 'too-many-connections'
+  | 'server-closing'
+  | 'socket-error';
+
+/** Something the server did, for the dashboard and the log. Every event carries its time. */
+export type ServerEvent =
+  | { readonly type: 'listening'; readonly at: Date; readonly host: string; readonly port: number; readonly storage: string }
+  | { readonly type: 'connected'; readonly at: Date; readonly connection: string; readonly ip: string; readonly remotePort: number }
+  | { readonly type: 'disconnected'; readonly at: Date; readonly connection: string; readonly ip: string; readonly reason: CloseReason; readonly detail?: string }
+  | { readonly type: 'registered'; readonly at: Date; readonly connection: string; readonly name: string; readonly ip: string; readonly port: number; readonly since: Date }
+  | { readonly type: 'unregistered'; readonly at: Date; readonly connection: string; readonly name: string; readonly ip: string }
+  | { readonly type: 'refused'; readonly at: Date; readonly connection: string; readonly ip: string; readonly reason: string }
+  | { readonly type: 'storage-error'; readonly at: Date; readonly operation: string; readonly detail: string }
+  | { readonly type: 'closed'; readonly at: Date };
+
+/** The kinds of {@link ServerEvent}. */
+export type ServerEventType = ServerEvent['type'];
+
+/** A listener of server events. */
+export type ServerEventListener = (event: ServerEvent) => void;
+
+/**
+ * Where the server announces its events. Listeners run synchronously, in the order
+ * they subscribed; a listener that throws does not stop the others or the server.
+ */
+export class ServerEvents {
+  private readonly listeners = new Set<ServerEventListener>();
+
+  /** Subscribes a listener; returns the function that unsubscribes it. */
+  on(listener: ServerEventListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Delivers an event to every listener. */
+  emit(event: ServerEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken dashboard or logger must not take the directory down; say so on stderr.
+        process.stderr.write(`voip-server: event listener failed (a bug): ${String(error)}\n`);
+      }
+    }
+  }
+}
