@@ -1,4 +1,5 @@
 import { CLASSIC_AUDIO } from './constants.js';
+import { InvalidNameError, validateName } from './name.js';
 import { fail, ok, type Result } from './result.js';
 
 /** A classic call-signalling message (PROTOCOL.md section 2, classic form). */
@@ -19,26 +20,61 @@ export type ClassicDatagram =
 
 const encoder = new TextEncoder();
 
-/** Encodes a classic signal as its ASCII datagram: `START <caller>`, `ACCEPT`, `REJECT`, `CLOSE`. */
+/** Longest datagram read as a signal: `START ` and a 32-character name fit with room to spare. */
+const MAX_SIGNAL_BYTES = 64;
+
+/**
+ * Thrown by {@link encodeClassicPcm} and {@link decodeClassicPcm} when given anything
+ * but one classic frame (512 samples, 1024 bytes): a bug in the caller, not bad input
+ * from the network, which {@link classifyClassicDatagram} sorts out first.
+ */
+export class ClassicFrameSizeError extends Error {
+  override readonly name = 'ClassicFrameSizeError';
+  /** Stable code for programs. */
+  readonly code = 'audio-bad-length';
+  /** The length given, in bytes. */
+  readonly byteLength: number;
+
+  constructor(byteLength: number) {
+    super(`a classic audio frame is ${CLASSIC_AUDIO.bytesPerFrame} bytes (${CLASSIC_AUDIO.samplesPerFrame} samples), got ${byteLength} bytes`);
+    this.byteLength = byteLength;
+  }
+}
+
+/**
+ * Encodes a classic signal as its ASCII datagram: `START <caller>`, `ACCEPT`, `REJECT`,
+ * `CLOSE`, with no terminator (the reference client sends none).
+ * @throws {InvalidNameError} when a START's caller is not a valid name.
+ */
 export function encodeClassicSignal(signal: ClassicSignal): Uint8Array {
+  if (signal.type === 'START') {
+    const valid = validateName(signal.caller);
+    if (!valid.ok) throw new InvalidNameError(signal.caller, valid.code, valid.detail);
+  }
   return encoder.encode(signal.type === 'START' ? `START ${signal.caller}` : signal.type);
+}
+
+function isPadding(b: number): boolean {
+  return b === 0x0a || b === 0x0d || b === 0x00;
 }
 
 /**
  * Decodes a classic signalling datagram. The whole rest of a `START` datagram is the
- * caller's name (the reference client's `split(" ")[1]` would cut names with spaces).
- * Trailing CR/LF and NUL padding are tolerated. Never throws.
+ * caller's name (the reference client's `split(" ")[1]` would cut names with spaces);
+ * whether that name is registered is for the directory to say. Trailing CR, LF and NUL
+ * are tolerated; any other byte outside printable ASCII is refused. Never throws.
  */
 export function decodeClassicSignal(bytes: Uint8Array): Result<ClassicSignal, SignalErrorCode> {
-  if (bytes.length === 0) return fail('signal-empty', 'empty datagram');
+  let end = bytes.length;
+  while (end > 0 && isPadding(bytes[end - 1]!)) end--;
+  if (end === 0) return fail('signal-empty', 'empty datagram');
+  if (end > MAX_SIGNAL_BYTES) return fail('signal-unknown', `datagram of ${bytes.length} bytes is too long for a signal`);
   let text = '';
-  for (const b of bytes) {
-    if (b > 0x7e || (b < 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x00)) {
-      return fail('signal-not-ascii', 'datagram is not printable ASCII');
-    }
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e) return fail('signal-not-ascii', 'datagram is not printable ASCII');
     text += String.fromCharCode(b);
   }
-  text = text.replace(/[\r\n\0]+$/, '');
   if (text === 'ACCEPT' || text === 'REJECT' || text === 'CLOSE') return ok({ type: text });
   if (text === 'START' || text === 'START ') return fail('signal-missing-caller', 'START without a caller name');
   if (text.startsWith('START ')) return ok({ type: 'START', caller: text.slice('START '.length) });
@@ -52,24 +88,32 @@ export function decodeClassicSignal(bytes: Uint8Array): Result<ClassicSignal, Si
  */
 export function classifyClassicDatagram(bytes: Uint8Array): ClassicDatagram {
   if (bytes.length === CLASSIC_AUDIO.bytesPerFrame) return { kind: 'audio', pcm: bytes };
-  if (bytes.length > 64) {
+  if (bytes.length > MAX_SIGNAL_BYTES) {
     return { kind: 'invalid', code: 'audio-bad-length', detail: `audio datagram of ${bytes.length} bytes, expected ${CLASSIC_AUDIO.bytesPerFrame}` };
   }
   const decoded = decodeClassicSignal(bytes);
   return decoded.ok ? { kind: 'signal', signal: decoded.value } : { kind: 'invalid', code: decoded.code, detail: decoded.detail };
 }
 
-/** Converts one classic audio datagram (s16le) to samples; the input must be 1024 bytes. */
+/**
+ * Converts one classic audio datagram (s16le, 1024 bytes) to its 512 samples.
+ * @throws {ClassicFrameSizeError} when the datagram is not 1024 bytes.
+ */
 export function decodeClassicPcm(bytes: Uint8Array): Int16Array {
-  const samples = new Int16Array(bytes.length >> 1);
+  if (bytes.length !== CLASSIC_AUDIO.bytesPerFrame) throw new ClassicFrameSizeError(bytes.length);
+  const samples = new Int16Array(CLASSIC_AUDIO.samplesPerFrame);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
   return samples;
 }
 
-/** Converts 512 samples to one classic audio datagram (s16le, 1024 bytes). */
+/**
+ * Converts 512 samples to one classic audio datagram (s16le, 1024 bytes).
+ * @throws {ClassicFrameSizeError} when not given exactly 512 samples.
+ */
 export function encodeClassicPcm(samples: Int16Array): Uint8Array {
-  const bytes = new Uint8Array(samples.length * 2);
+  if (samples.length !== CLASSIC_AUDIO.samplesPerFrame) throw new ClassicFrameSizeError(samples.length * 2);
+  const bytes = new Uint8Array(CLASSIC_AUDIO.bytesPerFrame);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
   return bytes;

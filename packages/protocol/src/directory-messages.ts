@@ -1,4 +1,5 @@
 import { DEFAULT_CALL_PORT } from './constants.js';
+import type { DeframeErrorCode } from './json-deframer.js';
 import { fail, ok, type Result } from './result.js';
 
 /** A user as the directory shows it. */
@@ -30,6 +31,44 @@ export const ACK = Object.freeze({
   disconnected: 'Disconnected',
 } as const);
 
+/**
+ * The `reason` texts of our server's error replies (docs/protocol.md lists when each is
+ * sent and whether the connection closes). A refused name's reason is the detail
+ * of {@link validateName}'s result instead.
+ */
+export const REASON = Object.freeze({
+  /** `{"ack": "Error"}`: a command the server does not know; the connection stays open. */
+  unknownCommand: 'unknown command',
+  /** `{"ack": "Error"}`: an object without a string `command` (or `cmd`); stays open. */
+  missingCommand: 'missing command',
+  /** `{"ack": "Error Registering"}`: someone else holds the name (compared regardless of case). */
+  nameTaken: 'name already registered',
+  /** `{"ack": "Error Registering"}`: this connection already holds a name. */
+  alreadyRegistered: 'connection already holds a name',
+  /** `{"ack": "Error"}`: GET, LIST or WATCH before REG. */
+  notRegistered: 'register first',
+  /** `{"ack": "Error"}`: DISCONNECT of a name this connection does not hold. */
+  notYourName: 'name not held by this connection',
+  /** `{"ack": "Error"}`, then close: a message over 64 KiB. */
+  frameTooLarge: 'message too large',
+  /** `{"ack": "Error"}`, then close: bytes that are not UTF-8 JSON. */
+  invalidJson: 'invalid JSON',
+  /** `{"ack": "Error"}`, then close: JSON that is not an object. */
+  notAnObject: 'message must be a JSON object',
+} as const);
+
+/** The `reason` to send before closing a connection whose stream the deframer refused. */
+export function deframeErrorReason(code: DeframeErrorCode): string {
+  switch (code) {
+    case 'frame-too-large':
+      return REASON.frameTooLarge;
+    case 'invalid-json':
+      return REASON.invalidJson;
+    case 'not-an-object':
+      return REASON.notAnObject;
+  }
+}
+
 /** A message from the directory to a client. Replies never carry `event`; pushes always do. */
 export type DirectoryReply =
   | { readonly ack: typeof ACK.registered }
@@ -48,8 +87,13 @@ const COMMANDS: ReadonlySet<string> = new Set(['REG', 'GET', 'LIST', 'DISCONNECT
  * diagrams use it). Undefined when neither is a string.
  */
 export function requestCommand(message: Record<string, unknown>): string | undefined {
-  const command = message['command'] ?? message['cmd'];
+  const command = own(message, 'command') ?? own(message, 'cmd');
   return typeof command === 'string' ? command : undefined;
+}
+
+/** A field of a decoded message, read only if the message itself holds it (never from its prototype). */
+function own(message: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(message, key) ? message[key] : undefined;
 }
 
 function isPort(value: unknown): value is number {
@@ -71,16 +115,16 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
       return ok({ command });
     case 'GET':
     case 'DISCONNECT': {
-      const name = message['name'];
+      const name = own(message, 'name');
       if (typeof name !== 'string') return fail('bad-field', '"name" must be a string');
       return ok({ command, name });
     }
     default: {
-      const name = message['name'];
+      const name = own(message, 'name');
       if (typeof name !== 'string') return fail('bad-field', '"name" must be a string');
-      const port = message['port'];
+      const port = own(message, 'port');
       if (port !== undefined && !isPort(port)) return fail('bad-field', '"port" must be an integer from 1 to 65535');
-      const v = message['v'];
+      const v = own(message, 'v');
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
         return fail('bad-field', '"v" must be a positive integer');
       }
@@ -99,6 +143,13 @@ export function encodeDirectoryMessage(message: DirectoryRequest | DirectoryRepl
   return `${JSON.stringify(message)}\n`;
 }
 
+const utf8 = new TextEncoder();
+
+/** {@link encodeDirectoryMessage} as the UTF-8 bytes to write on the socket. */
+export function encodeDirectoryBytes(message: DirectoryRequest | DirectoryReply): Uint8Array {
+  return utf8.encode(encodeDirectoryMessage(message));
+}
+
 /** A directory reply, sorted by what it answers. */
 export type DecodedReply =
   | { readonly kind: 'ack'; readonly ack: string; readonly reason?: string }
@@ -109,41 +160,56 @@ export type DecodedReply =
 /** Why a reply could not be understood. */
 export type ReplyErrorCode = 'unknown-reply' | 'bad-field';
 
+/** The port of a user or address: absent means 5001 (a classic server sends none). */
+function decodePort(value: unknown): number | undefined {
+  if (value === undefined) return DEFAULT_CALL_PORT;
+  return isPort(value) ? value : undefined;
+}
+
 function decodeUsers(value: unknown): DirectoryUser[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const users: DirectoryUser[] = [];
   for (const item of value) {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const { name, ip, port } = item as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof ip !== 'string') return undefined;
-    users.push({ name, ip, port: isPort(port) ? port : DEFAULT_CALL_PORT });
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+    const record = item as Record<string, unknown>;
+    const name = own(record, 'name');
+    const ip = own(record, 'ip');
+    const port = decodePort(own(record, 'port'));
+    if (typeof name !== 'string' || typeof ip !== 'string' || port === undefined) return undefined;
+    users.push({ name, ip, port });
   }
   return users;
 }
 
 /**
- * Decodes a message from the directory. `{"ip": ...}` without a port (a classic
- * server) means port 5001. Never throws.
+ * Decodes a message from the directory: a reply, or a pushed `presence` event.
+ * `{"ip": ...}` without a port (a classic server) means port 5001; `lookedUpName` is
+ * the name the GET asked for, copied into the returned user since the reply does not
+ * carry it. A message with an `event` other than `presence` is `unknown-reply`:
+ * replies never carry `event`. Never throws.
  */
 export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpName = ''): Result<DecodedReply, ReplyErrorCode> {
-  if (message['event'] === 'presence') {
-    const users = decodeUsers(message['users']);
+  if (Object.hasOwn(message, 'event')) {
+    if (own(message, 'event') !== 'presence') return fail('unknown-reply', 'unknown event');
+    const users = decodeUsers(own(message, 'users'));
     return users ? ok({ kind: 'presence', users }) : fail('bad-field', 'presence event without a valid "users" list');
   }
-  if ('users' in message) {
-    const users = decodeUsers(message['users']);
-    return users ? ok({ kind: 'users', users }) : fail('bad-field', '"users" must be a list of users');
+  if (Object.hasOwn(message, 'users')) {
+    const users = decodeUsers(own(message, 'users'));
+    return users ? ok({ kind: 'users', users }) : fail('bad-field', '"users" must be a list of {name, ip, port}');
   }
-  if ('ip' in message) {
-    const ip = message['ip'];
+  if (Object.hasOwn(message, 'ip')) {
+    const ip = own(message, 'ip');
     if (ip === 'None' || ip === null) return ok({ kind: 'address', user: null });
-    if (typeof ip !== 'string') return fail('bad-field', '"ip" must be a string');
-    const port = message['port'];
-    return ok({ kind: 'address', user: { name: lookedUpName, ip, port: isPort(port) ? port : DEFAULT_CALL_PORT } });
+    if (typeof ip !== 'string' || ip.length === 0) return fail('bad-field', '"ip" must be a non-empty string');
+    const port = decodePort(own(message, 'port'));
+    if (port === undefined) return fail('bad-field', '"port" must be an integer from 1 to 65535');
+    return ok({ kind: 'address', user: { name: lookedUpName, ip, port } });
   }
-  if (typeof message['ack'] === 'string') {
-    const reason = message['reason'];
-    return ok({ kind: 'ack', ack: message['ack'], ...(typeof reason === 'string' ? { reason } : {}) });
+  const ack = own(message, 'ack');
+  if (typeof ack === 'string') {
+    const reason = own(message, 'reason');
+    return ok({ kind: 'ack', ack, ...(typeof reason === 'string' ? { reason } : {}) });
   }
   return fail('unknown-reply', 'message is not a directory reply');
 }

@@ -1,6 +1,6 @@
 export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO } from './constants.js';
 export { ok, fail, type Result } from './result.js';
-export { validateName, nameKey, type NameErrorCode } from './name.js';
+export { validateName, nameKey, InvalidNameError, type NameErrorCode } from './name.js';
 export {
   createJsonDeframer,
   type JsonDeframer,
@@ -10,9 +10,12 @@ export {
 } from './json-deframer.js';
 export {
   ACK,
+  REASON,
+  deframeErrorReason,
   decodeDirectoryRequest,
   decodeDirectoryReply,
   encodeDirectoryMessage,
+  encodeDirectoryBytes,
   registeredPort,
   requestCommand,
   type DirectoryUser,
@@ -29,6 +32,7 @@ export {
   classifyClassicDatagram,
   decodeClassicPcm,
   encodeClassicPcm,
+  ClassicFrameSizeError,
   type ClassicSignal,
   type ClassicDatagram,
   type SignalErrorCode,

@@ -1,6 +1,12 @@
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
 
-/** Why a directory stream was refused. After any of these the deframer yields nothing more. */
+/**
+ * Why a directory stream was refused. After any of these the deframer yields nothing more.
+ * - `frame-too-large`: an object grew past the maximum frame size (reported as soon as
+ *   the byte past the limit arrives, without waiting for the end of the object);
+ * - `invalid-json`: bytes that are not JSON, or not UTF-8;
+ * - `not-an-object`: a JSON value that is not an object (`[1]`, `42`, `"x"`, `true`...).
+ */
 export type DeframeErrorCode = 'frame-too-large' | 'invalid-json' | 'not-an-object';
 
 /** One item cut from the stream: a JSON object, or the error that ends the stream. */
@@ -10,7 +16,7 @@ export type DeframeResult =
 
 /** Options of {@link createJsonDeframer}. */
 export interface JsonDeframerOptions {
-  /** Largest object accepted, in bytes; default 64 KiB (PROTOCOL.md section 1). */
+  /** Largest object accepted, in bytes from `{` to `}` inclusive; default 64 KiB (PROTOCOL.md section 1). */
   readonly maxFrameBytes?: number;
 }
 
@@ -18,14 +24,26 @@ export interface JsonDeframerOptions {
 export interface JsonDeframer {
   /**
    * Feeds bytes as they arrive, split anywhere; returns every object completed by
-   * them, in order. Objects may be separated by newlines or written back to back.
-   * Returns an error result (once) when the stream goes bad; never throws.
+   * them, in order. Objects may be separated by whitespace (`\n`, `\r\n`, spaces,
+   * tabs) or written back to back. Returns an error result (once, after any objects
+   * completed before it) when the stream goes bad; never throws. The chunk is not
+   * retained: the caller may reuse its buffer once `push` returns.
    */
   push(chunk: Uint8Array): DeframeResult[];
-  /** Bytes held for an object not yet complete. */
+  /** Bytes held for an object not yet complete (whitespace between objects is not held). */
   readonly bufferedBytes: number;
   /** True once an error was returned: the stream must be closed. */
   readonly failed: boolean;
+  /**
+   * Bytes examined since creation. Each byte pushed is examined at most once, so this
+   * never exceeds the total pushed: a measure of work for diagnostics and tests.
+   */
+  readonly scannedBytes: number;
+  /**
+   * Bytes copied into the internal buffer since creation, growth included. Bytes of
+   * objects that arrive whole within one chunk are never copied.
+   */
+  readonly copiedBytes: number;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -34,42 +52,79 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const NEWLINE = 0x0a;
+const MINUS = 0x2d;
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-/** True for the first byte of some JSON value: `{ [ " -`, a digit, or `t f n`. */
-function canStartJson(b: number): boolean {
-  return b === OPEN_BRACE || b === OPEN_BRACKET || b === QUOTE || b === 0x2d || (b >= 0x30 && b <= 0x39) || b === 0x74 || b === 0x66 || b === 0x6e;
+/** What a non-object JSON value starting with byte `b` is, or undefined if no JSON value starts so. */
+function nonObjectKind(b: number): string | undefined {
+  if (b === OPEN_BRACKET) return 'an array';
+  if (b === QUOTE) return 'a string';
+  if (b === MINUS || (b >= 0x30 && b <= 0x39)) return 'a number';
+  if (b === 0x74 || b === 0x66 || b === 0x6e) return 'true, false or null';
+  return undefined;
 }
 
+const INITIAL_CAPACITY = 256;
+const RETAINED_CAPACITY = 4096;
+
 /**
- * Creates a deframer for the directory protocol. It tracks JSON nesting outside
- * strings to find where each object ends, so it needs no separator; its scanning
- * state survives between chunks, so a stream trickled a byte at a time costs
- * linear time. Scanning bytes is safe for UTF-8: structural characters are ASCII
- * and never occur inside a multi-byte sequence.
+ * Creates a deframer for the directory protocol.
+ *
+ * It tracks JSON nesting outside strings to find where each object ends, so it needs
+ * no separator. Its scanning state survives between chunks: every byte is examined
+ * once, and only the unfinished tail of a chunk is copied (into a buffer that grows by
+ * doubling and never past the frame limit), so a stream trickled a byte at a time costs
+ * linear time. Scanning bytes is safe for UTF-8: structural characters are ASCII and
+ * never occur inside a multi-byte sequence; a character split across chunks is
+ * reassembled before decoding.
+ *
+ * The first byte that is not whitespace decides what comes: `{` starts an object;
+ * the first byte of any other JSON value is refused at once as `not-an-object`, any
+ * other byte as `invalid-json`. Deciding at once means a peer that sends `42` and
+ * waits gets its error without a newline or more bytes.
  */
 export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDeframer {
   const maxFrameBytes = options.maxFrameBytes ?? MAX_DIRECTORY_FRAME_BYTES;
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 2) {
+    throw new RangeError(`maxFrameBytes must be an integer of at least 2, got ${maxFrameBytes}`);
+  }
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let pending: Uint8Array = new Uint8Array(0);
-  // Scan state over `pending`: where the current frame starts (-1: between frames),
-  // how far it was scanned, and the nesting state at that point.
-  let start = -1;
-  let scanned = 0;
+  // Bytes of the current object received in earlier chunks: buffer[0, buffered).
+  let buffer = new Uint8Array(0);
+  let buffered = 0;
+  // Scan state of the current object, carried across chunks.
+  let inFrame = false;
   let depth = 0;
   let inString = false;
   let escaped = false;
-  let lineMode = false;
   let failed = false;
+  let scannedBytes = 0;
+  let copiedBytes = 0;
 
   function failWith(code: DeframeErrorCode, detail: string): DeframeResult {
     failed = true;
-    pending = new Uint8Array(0);
+    inFrame = false;
+    buffer = new Uint8Array(0);
+    buffered = 0;
     return { ok: false, code, detail };
+  }
+
+  function append(bytes: Uint8Array): void {
+    const needed = buffered + bytes.length;
+    if (needed > buffer.length) {
+      let capacity = Math.max(buffer.length, INITIAL_CAPACITY);
+      while (capacity < needed) capacity *= 2;
+      const grown = new Uint8Array(Math.min(capacity, Math.max(maxFrameBytes, needed)));
+      grown.set(buffer.subarray(0, buffered), 0);
+      copiedBytes += buffered;
+      buffer = grown;
+    }
+    buffer.set(bytes, buffered);
+    buffered = needed;
+    copiedBytes += bytes.length;
   }
 
   function parseFrame(bytes: Uint8Array): DeframeResult {
@@ -85,6 +140,7 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
     } catch (error) {
       return failWith('invalid-json', `message is not JSON: ${(error as Error).message}`);
     }
+    // Nesting is tracked bracket-blind (`{]` closes too), so check what JSON.parse made.
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return failWith('not-an-object', 'message must be a JSON object');
     }
@@ -93,55 +149,34 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
 
   function push(chunk: Uint8Array): DeframeResult[] {
     if (failed || chunk.length === 0) return [];
-    if (pending.length === 0) {
-      pending = chunk;
-    } else {
-      const joined = new Uint8Array(pending.length + chunk.length);
-      joined.set(pending, 0);
-      joined.set(chunk, pending.length);
-      pending = joined;
-    }
     const out: DeframeResult[] = [];
-    let consumed = 0;
-    let i = scanned;
-    const buf = pending;
-    while (i < buf.length) {
-      if (lineMode) {
-        // Not an object: read to the end of the line to tell bad JSON from a non-object.
-        const end = buf.indexOf(NEWLINE, i);
-        if (end < 0) {
-          i = buf.length;
-          if (i - start > maxFrameBytes) {
-            out.push(failWith('frame-too-large', `message exceeds ${maxFrameBytes} bytes`));
-            return out;
-          }
-          break;
-        }
-        const parsed = parseFrame(buf.subarray(start, end));
-        out.push(parsed.ok ? failWith('not-an-object', 'message must be a JSON object') : parsed);
-        return out;
-      }
-      const b = buf[i]!;
-      if (start < 0) {
-        if (isSpace(b)) {
-          i++;
-          consumed = i;
-          continue;
-        }
-        start = i;
+    // Where the current object's bytes begin in this chunk (0 when it began earlier).
+    let frameStart = 0;
+    const length = chunk.length;
+    for (let i = 0; i < length; i++) {
+      const b = chunk[i]!;
+      scannedBytes++;
+      if (!inFrame) {
+        if (isSpace(b)) continue;
         if (b !== OPEN_BRACE) {
-          if (!canStartJson(b)) {
-            out.push(failWith('invalid-json', 'message is not JSON'));
-            return out;
-          }
-          lineMode = true;
-          continue;
+          const kind = nonObjectKind(b);
+          out.push(
+            kind === undefined
+              ? failWith('invalid-json', `message is not JSON: unexpected byte 0x${b.toString(16).padStart(2, '0')}`)
+              : failWith('not-an-object', `message must be a JSON object, not ${kind}`),
+          );
+          return out;
         }
+        inFrame = true;
         depth = 1;
         inString = false;
         escaped = false;
-        i++;
+        frameStart = i;
         continue;
+      }
+      if (buffered + (i + 1 - frameStart) > maxFrameBytes) {
+        out.push(failWith('frame-too-large', `message exceeds ${maxFrameBytes} bytes`));
+        return out;
       }
       if (inString) {
         if (escaped) escaped = false;
@@ -154,38 +189,40 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
       } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
-          const frameLength = i + 1 - start;
-          if (frameLength > maxFrameBytes) {
-            out.push(failWith('frame-too-large', `message exceeds ${maxFrameBytes} bytes`));
-            return out;
+          let frame: Uint8Array;
+          if (buffered > 0) {
+            append(chunk.subarray(frameStart, i + 1));
+            frame = buffer.subarray(0, buffered);
+          } else {
+            frame = chunk.subarray(frameStart, i + 1);
           }
-          const result = parseFrame(buf.subarray(start, i + 1));
+          const result = parseFrame(frame);
           out.push(result);
           if (!result.ok) return out;
-          start = -1;
-          consumed = i + 1;
+          inFrame = false;
+          buffered = 0;
+          // Give back the memory of an unusually large object; keep a small buffer for reuse.
+          if (buffer.length > RETAINED_CAPACITY) buffer = new Uint8Array(0);
         }
       }
-      i++;
-      if (start >= 0 && i - start > maxFrameBytes) {
-        out.push(failWith('frame-too-large', `message exceeds ${maxFrameBytes} bytes`));
-        return out;
-      }
     }
-    // Keep only the unfinished frame; copy so the caller's chunk can be reused.
-    pending = consumed >= buf.length ? new Uint8Array(0) : buf.slice(consumed);
-    scanned = i - consumed;
-    if (start >= 0) start -= consumed;
+    if (inFrame) append(chunk.subarray(frameStart));
     return out;
   }
 
   return {
     push,
     get bufferedBytes() {
-      return pending.length;
+      return buffered;
     },
     get failed() {
       return failed;
+    },
+    get scannedBytes() {
+      return scannedBytes;
+    },
+    get copiedBytes() {
+      return copiedBytes;
     },
   };
 }

@@ -8,7 +8,8 @@ const ALLOWED = /^[A-Za-z0-9 ._-]+$/;
 
 /**
  * Checks a user name against PROTOCOL.md section 1: 1-32 characters of letters,
- * digits, space, `.`, `_`, `-`, with no leading or trailing space.
+ * digits, space, `.`, `_`, `-`, with no leading or trailing space. Letters are ASCII
+ * only: a name travels in ASCII classic signalling (`START <name>`). Never throws.
  */
 export function validateName(name: unknown): Result<string, NameErrorCode> {
   if (typeof name !== 'string') return fail('name-not-string', 'name must be a string');
@@ -17,6 +18,21 @@ export function validateName(name: unknown): Result<string, NameErrorCode> {
   if (!ALLOWED.test(name)) return fail('name-bad-character', 'name may contain only letters, digits, space, ".", "_" and "-"');
   if (name.startsWith(' ') || name.endsWith(' ')) return fail('name-edge-space', 'name must not start or end with a space');
   return ok(name);
+}
+
+/** Thrown when a name that must already be valid is not (e.g. the caller of a START being encoded). */
+export class InvalidNameError extends Error {
+  override readonly name = 'InvalidNameError';
+  /** Why the name was refused; stable, for programs. */
+  readonly code: NameErrorCode;
+  /** The name given. */
+  readonly value: unknown;
+
+  constructor(value: unknown, code: NameErrorCode, detail: string) {
+    super(`invalid name ${JSON.stringify(value)}: ${detail}`);
+    this.code = code;
+    this.value = value;
+  }
 }
 
 /** The key under which names are unique: names differing only in case collide. */
