@@ -9,3 +9,9 @@ export {
 } from './errors.js';
 export { registryNameKey } from './entry.js';
 export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry.js';
+export {
+  openSqliteRegistry,
+  type SqliteRegistryConfig,
+  type SqliteRegistryDatabase,
+  type SqliteRegistryStatement,
+} from './sqlite-registry.js';

@@ -40,8 +40,9 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
       ensureOpen();
       const since = checkNewEntry(entry, now);
       const key = registryNameKey(entry.name);
-      if (byKey.has(key)) throw new NameTakenError(entry.name);
+      // The owner rule first: an owner asking again for its own name is told it already holds one.
       if (byOwner.has(entry.owner)) throw new OwnerHasNameError(entry.owner);
+      if (byKey.has(key)) throw new NameTakenError(entry.name);
       const stored: StoredEntry = { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since };
       byKey.set(key, stored);
       byOwner.set(stored.owner, stored);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   InvalidEntryError,
@@ -6,6 +9,7 @@ import {
   RegistryError,
   RegistryStorageError,
   createMemoryRegistry,
+  openSqliteRegistry,
   type NewRegistryEntry,
   type Registry,
 } from '../src/index.js';
@@ -21,6 +25,27 @@ const backends: Backend[] = [
     label: 'memory',
     async open() {
       const registry = createMemoryRegistry();
+      return { registry, dispose: () => registry.close() };
+    },
+  },
+  {
+    label: 'SQLite file',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'voip-registry-'));
+      const registry = await openSqliteRegistry({ database: join(dir, 'registry.db') });
+      return {
+        registry,
+        async dispose() {
+          await registry.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    label: 'SQLite :memory:',
+    async open() {
+      const registry = await openSqliteRegistry({ database: ':memory:' });
       return { registry, dispose: () => registry.close() };
     },
   },
@@ -112,9 +137,9 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
   });
 
-  test('the same owner registering its own name again gets NameTakenError', async () => {
+  test('an owner asking again for the name it holds gets OwnerHasNameError', async () => {
     await registry.register(entry('alice', 'c1'));
-    await expect(registry.register(entry('Alice', 'c1'))).rejects.toBeInstanceOf(NameTakenError);
+    await expect(registry.register(entry('Alice', 'c1'))).rejects.toBeInstanceOf(OwnerHasNameError);
     expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
   });
 

@@ -1,0 +1,204 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { checkNewEntry } from './entry.js';
+import { NameTakenError, OwnerHasNameError, RegistryStorageError } from './errors.js';
+import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
+import { registryMigrationProvider, type PresenceTable, type RegistryDatabase } from './sqlite-schema.js';
+
+/** A prepared statement, as better-sqlite3 gives it (only what the registry uses). */
+export interface SqliteRegistryStatement extends SqliteStatement {
+  get(...parameters: unknown[]): unknown;
+  all(...parameters: unknown[]): unknown[];
+  run(...parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+}
+
+/**
+ * A better-sqlite3 `Database`, described by shape so that this package's types
+ * never require the driver's type declarations.
+ */
+export interface SqliteRegistryDatabase extends SqliteDatabase {
+  prepare(sql: string): SqliteRegistryStatement;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  /** True for an in-memory database (no WAL there). */
+  readonly memory: boolean;
+}
+
+/** Where {@link openSqliteRegistry} keeps its data, like kysely's SqliteDialectConfig. */
+export interface SqliteRegistryConfig {
+  /**
+   * A file path (created if missing; its directory must exist) or `':memory:'`, an
+   * open better-sqlite3 database, or a function returning one. The registry owns the
+   * database from then on: {@link Registry.close} closes it.
+   */
+  readonly database: string | SqliteRegistryDatabase | (() => SqliteRegistryDatabase | Promise<SqliteRegistryDatabase>);
+  /** Clock for entries registered without `since`, in epoch ms. Defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
+type PresenceRow = PresenceTable;
+
+function toEntry(row: PresenceRow): RegistryEntry {
+  return { name: row.name, ip: row.ip, port: row.port, owner: row.owner, since: new Date(row.since) };
+}
+
+async function resolveDatabase(database: SqliteRegistryConfig['database']): Promise<SqliteRegistryDatabase> {
+  if (typeof database === 'string') {
+    if (database.length === 0) throw new RegistryStorageError('the database path is empty');
+    try {
+      return new Database(database);
+    } catch (error) {
+      throw new RegistryStorageError(`cannot open the registry database "${database}"`, error);
+    }
+  }
+  try {
+    return typeof database === 'function' ? await database() : database;
+  } catch (error) {
+    throw new RegistryStorageError('the registry database factory failed', error);
+  }
+}
+
+/** Prepares a compiled kysely query on the driver, checking its parameters come in the order we bind them. */
+function prepareCompiled(db: SqliteRegistryDatabase, query: CompiledQuery, expected: readonly unknown[]): SqliteRegistryStatement {
+  const params = query.parameters;
+  if (params.length !== expected.length || params.some((p, i) => p !== expected[i])) {
+    throw new Error(`unexpected parameter order in: ${query.sql}`);
+  }
+  return db.prepare(query.sql);
+}
+
+function isConstraintError(error: unknown): boolean {
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/**
+ * Opens a registry stored in SQLite through kysely and better-sqlite3: applies the
+ * schema migrations, turns on WAL for files, and deletes the presence rows a previous
+ * run left behind (after a crash nobody is online any more). A server therefore owns
+ * its database file: two servers must never share one. Rejects with
+ * RegistryStorageError when the database cannot be opened or set up, e.g. a path in a
+ * missing directory, a directory, a file that is not SQLite, or no permission.
+ */
+export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<Registry> {
+  const now = config.now ?? Date.now;
+  const raw = await resolveDatabase(config.database);
+  const kysely = new Kysely<RegistryDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+  let statements;
+  try {
+    const mode = raw.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && !(raw.memory && mode === 'memory')) {
+      throw new Error(`journal_mode is ${String(mode)}, WAL could not be turned on`);
+    }
+    // Presence rows are cleared at every open, so a lost last transaction on power
+    // failure costs nothing; NORMAL keeps WAL safe from corruption.
+    raw.pragma('synchronous = NORMAL');
+    const { error } = await new Migrator({ db: kysely, provider: registryMigrationProvider }).migrateToLatest();
+    if (error !== undefined) throw error;
+    await kysely.deleteFrom('presence').execute();
+
+    // Hot queries: built and compiled by kysely once, prepared once on the driver.
+    // Names are unique under NOCASE, so ordering by the NOCASE column is total and
+    // matches list()'s contract (without case, then with) and reads the primary key in order.
+    const q = kysely.selectFrom('presence').select(['name', 'ip', 'port', 'owner', 'since']);
+    statements = {
+      lookup: prepareCompiled(raw, q.where('name', '=', '$name').compile(), ['$name']),
+      list: prepareCompiled(raw, q.orderBy('name').compile(), []),
+      ownerHolds: prepareCompiled(raw, kysely.selectFrom('presence').select('name').where('owner', '=', '$owner').compile(), ['$owner']),
+      insert: prepareCompiled(
+        raw,
+        kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(),
+        ['$name', '$ip', -1, '$owner', -2],
+      ),
+      remove: prepareCompiled(
+        raw,
+        kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(),
+        ['$owner'],
+      ),
+      clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
+    };
+  } catch (error) {
+    await kysely.destroy().catch(() => undefined);
+    if (error instanceof RegistryStorageError) throw error;
+    throw new RegistryStorageError('cannot set up the registry database', error);
+  }
+  const { lookup, list, ownerHolds, insert, remove, clear } = statements;
+  let closed = false;
+
+  function ensureOpen(): void {
+    if (closed) throw new RegistryStorageError('the registry is closed');
+  }
+
+  return {
+    async register(entry: NewRegistryEntry): Promise<RegistryEntry> {
+      ensureOpen();
+      const since = checkNewEntry(entry, now);
+      try {
+        insert.run(entry.name, entry.ip, entry.port, entry.owner, since);
+      } catch (error) {
+        if (!isConstraintError(error)) throw new RegistryStorageError('cannot store the name', error);
+        // Which rule refused it: checked here, not read from SQLite's message, and in
+        // the same order as the memory backend (the owner first).
+        let held: unknown;
+        try {
+          held = ownerHolds.get(entry.owner);
+        } catch (lookupError) {
+          throw new RegistryStorageError('cannot store the name', lookupError);
+        }
+        throw held === undefined ? new NameTakenError(entry.name) : new OwnerHasNameError(entry.owner);
+      }
+      return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since) };
+    },
+
+    async lookup(name: string): Promise<RegistryEntry | undefined> {
+      ensureOpen();
+      let row: unknown;
+      try {
+        row = lookup.get(name);
+      } catch (error) {
+        throw new RegistryStorageError('cannot look the name up', error);
+      }
+      return row === undefined ? undefined : toEntry(row as PresenceRow);
+    },
+
+    async list(): Promise<RegistryEntry[]> {
+      ensureOpen();
+      let rows: unknown[];
+      try {
+        rows = list.all();
+      } catch (error) {
+        throw new RegistryStorageError('cannot list the names', error);
+      }
+      return (rows as PresenceRow[]).map(toEntry);
+    },
+
+    async removeByOwner(owner: string): Promise<RegistryEntry | undefined> {
+      ensureOpen();
+      let row: unknown;
+      try {
+        row = remove.get(owner);
+      } catch (error) {
+        throw new RegistryStorageError('cannot remove the name', error);
+      }
+      return row === undefined ? undefined : toEntry(row as PresenceRow);
+    },
+
+    async clear(): Promise<void> {
+      ensureOpen();
+      try {
+        clear.run();
+      } catch (error) {
+        throw new RegistryStorageError('cannot clear the registry', error);
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      try {
+        await kysely.destroy();
+      } catch (error) {
+        throw new RegistryStorageError('cannot close the registry database', error);
+      }
+    },
+  };
+}

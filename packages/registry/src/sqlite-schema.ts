@@ -1,0 +1,52 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** One online name, as SQLite stores it. */
+export interface PresenceTable {
+  /** Unique without case through its NOCASE collation (ASCII folding, like the protocol's names). */
+  name: string;
+  ip: string;
+  port: number;
+  /** Unique: an owner holds at most one name. */
+  owner: string;
+  /** Epoch milliseconds. */
+  since: number;
+}
+
+/** Tables of the SQLite registry, for kysely. */
+export interface RegistryDatabase {
+  presence: PresenceTable;
+}
+
+/**
+ * The schema's history, kept in code (not a folder scan) so that it works from
+ * `dist/` and from an installed tarball. Names sort in the order they apply;
+ * never edit one that has shipped, add the next.
+ */
+export const registryMigrations: Readonly<Record<string, Migration>> = {
+  '0001-presence': {
+    async up(db: Kysely<any>): Promise<void> {
+      // WITHOUT ROWID: the NOCASE primary key is the table itself, so a lookup by
+      // name is one b-tree search, and the database refuses case-variant duplicates.
+      await db.schema
+        .createTable('presence')
+        .addColumn('name', 'text', (col) => col.notNull().primaryKey().modifyEnd(sql`collate nocase`))
+        .addColumn('ip', 'text', (col) => col.notNull().check(sql`length(ip) > 0`))
+        .addColumn('port', 'integer', (col) => col.notNull().check(sql`port between 1 and 65535`))
+        .addColumn('owner', 'text', (col) => col.notNull().check(sql`length(owner) > 0`))
+        .addColumn('since', 'integer', (col) => col.notNull())
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      await db.schema.createIndex('presence_owner_unique').unique().on('presence').column('owner').execute();
+    },
+    async down(db: Kysely<any>): Promise<void> {
+      await db.schema.dropTable('presence').execute();
+    },
+  },
+};
+
+/** Serves {@link registryMigrations} to kysely's Migrator. */
+export const registryMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return registryMigrations;
+  },
+};
