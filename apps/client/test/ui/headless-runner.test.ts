@@ -1,0 +1,247 @@
+import { describe, expect, test } from 'vitest';
+import { parseCli, type CliOptions } from '../../src/cli-args.js';
+import { startHeadless, type HeadlessRun } from '../../src/headless-runner.js';
+import { Collect, FakeCallFailedError, FakePhone, VirtualScheduler, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
+
+function options(extra: string[] = []): CliOptions {
+  const parsed = parseCli(['--server', '127.0.0.1:10000', '--name', 'alice', '--no-tui', '--audio-in', 'silence', '--audio-out', 'null', ...extra]);
+  if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
+  return parsed.options;
+}
+
+function start(phone: FakePhone, extra: string[] = []) {
+  const stdout = new Collect();
+  const stderr = new Collect();
+  const scheduler = new VirtualScheduler();
+  const connect = fakeConnect(phone);
+  const run: HeadlessRun = startHeadless({
+    options: options(extra),
+    connect,
+    callFailure: fakeCallFailure,
+    stdout,
+    stderr,
+    scheduler,
+    wallTime: () => new Date('2024-05-01T12:00:00.000Z'),
+  });
+  const names = () => stdout.events().map((e) => e.event);
+  return { run, stdout, stderr, scheduler, connect, names };
+}
+
+const connectedCall = () => Promise.resolve();
+
+describe('headless runner', () => {
+  test('registers, lists users, and passes the request through', async () => {
+    const phone = new FakePhone();
+    phone.userList = [{ name: 'bob', ip: '127.0.0.1', port: 5002 }];
+    const { stdout, connect } = start(phone);
+    await flush();
+    expect(connect.requests).toEqual([
+      { server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null', ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000 },
+    ]);
+    expect(stdout.events()).toEqual([
+      { event: 'registered', time: '2024-05-01T12:00:00.000Z', name: 'alice', server: '127.0.0.1:10000', udpPort: 5001, listSupported: true },
+      { event: 'users', time: '2024-05-01T12:00:00.000Z', users: [{ name: 'bob', ip: '127.0.0.1', port: 5002 }] },
+    ]);
+  });
+
+  test('a classic server: no users event, a log line instead', async () => {
+    const phone = new FakePhone();
+    phone.listSupported = false;
+    const { stdout } = start(phone);
+    await flush();
+    expect(stdout.events().map((e) => [e.event, e.listSupported ?? e.level])).toEqual([
+      ['registered', false],
+      ['log', 'info'],
+    ]);
+  });
+
+  test('every phone event becomes a JSON line; stdout holds only JSON', async () => {
+    const phone = new FakePhone();
+    const { names, stdout, stderr } = start(phone, ['--auto-answer']);
+    await flush();
+    phone.emit('users', [{ name: 'carol', ip: '127.0.0.1', port: 5003 }]);
+    phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
+    expect(phone.actions).toEqual(['accept']);
+    phone.emit('connected', { peer: 'carol' });
+    phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3, outputLevelDbfs: -Infinity, durationMs: 1000 });
+    phone.emit('log', { level: 'warn', message: 'late packet' });
+    phone.emit('ended', { peer: 'carol', reason: 'remote-hangup' });
+    expect(names()).toEqual(['registered', 'users', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
+    const stats = stdout.events()[5];
+    expect(stats).toMatchObject({ packetsSent: 3, packetsLost: 1, inputLevelDbfs: -3, outputLevelDbfs: null, durationMs: 1000 });
+    expect(stderr.text).toBe('');
+  });
+
+  test('without --auto-answer an incoming call waits for a command', async () => {
+    const phone = new FakePhone();
+    const { run } = start(phone);
+    await flush();
+    phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
+    expect(phone.actions).toEqual([]);
+    run.command('reject');
+    run.command('accept');
+    run.command('hangup');
+    expect(phone.actions).toEqual(['reject', 'accept', 'hangup']);
+  });
+
+  test('--call with --hangup-after and --exit-after-call exits 0 after a connected call', async () => {
+    const phone = new FakePhone();
+    phone.onCall = connectedCall;
+    const { run, scheduler, names, stdout } = start(phone, ['--call', 'bob', '--hangup-after', '2', '--exit-after-call']);
+    await flush();
+    expect(phone.calls).toEqual(['bob']);
+    phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
+    phone.emit('connected', { peer: 'bob' });
+    await scheduler.advance(1999);
+    expect(phone.actions).toEqual([]);
+    await scheduler.advance(1);
+    expect(phone.actions).toEqual(['hangup']);
+    phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+    expect(await run.exitCode).toBe(0);
+    expect(phone.closed).toBe(true);
+    expect(names()).toEqual(['registered', 'users', 'calling', 'connected', 'ended']);
+    expect(stdout.events()[3]).toMatchObject({ event: 'connected', peer: 'bob' });
+  });
+
+  test('--exit-after-call exits 1 when the call was rejected', async () => {
+    const phone = new FakePhone();
+    phone.onCall = () => {
+      phone.emit('ended', { peer: 'bob', reason: 'rejected' });
+      return Promise.reject(new FakeCallFailedError('rejected'));
+    };
+    const { run, scheduler, names } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    await scheduler.advance(0);
+    expect(await run.exitCode).toBe(1);
+    expect(names()).toEqual(['registered', 'ended']);
+  });
+
+  test('a failure the phone does not announce still yields one ended line', async () => {
+    const phone = new FakePhone();
+    phone.onCall = () => Promise.reject(new FakeCallFailedError('self-call', 'one cannot call oneself'));
+    const { scheduler, stdout } = start(phone, ['--call', 'alice']);
+    await scheduler.advance(0);
+    expect(stdout.events().filter((e) => e.event === 'ended')).toEqual([
+      { event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', detail: 'one cannot call oneself' },
+    ]);
+  });
+
+  test('--call retries a name that is not online yet, then calls it', async () => {
+    const phone = new FakePhone();
+    let online = false;
+    phone.onCall = (name) => {
+      if (!online) {
+        phone.emit('ended', { peer: name, reason: 'not-found' });
+        return Promise.reject(new FakeCallFailedError('not-found'));
+      }
+      return Promise.resolve();
+    };
+    const { scheduler, names } = start(phone, ['--call', 'bob']);
+    await scheduler.advance(0);
+    await scheduler.advance(1600);
+    expect(phone.calls.length).toBe(4);
+    online = true;
+    await scheduler.advance(500);
+    expect(phone.calls.length).toBe(5);
+    phone.emit('connected', { peer: 'bob' });
+    expect(names().filter((n) => n !== 'log')).toEqual(['registered', 'users', 'connected']);
+  });
+
+  test('--call gives up after 10 s with one ended not-found', async () => {
+    const phone = new FakePhone();
+    phone.onCall = (name) => {
+      phone.emit('ended', { peer: name, reason: 'not-found' });
+      return Promise.reject(new FakeCallFailedError('not-found'));
+    };
+    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    await scheduler.advance(9000);
+    expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
+    await scheduler.advance(2000);
+    expect(phone.calls.length).toBe(21); // t = 0, 0.5, ... 10 s
+    const ended = stdout.events().filter((e) => e.event === 'ended');
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ peer: 'bob', reason: 'not-found' });
+    expect(await run.exitCode).toBe(1);
+  });
+
+  test('stdin commands: call, unknown, bad name, quit', async () => {
+    const phone = new FakePhone();
+    const { run, stdout } = start(phone);
+    run.command('call Bob Smith'); // before registration: queued
+    await flush();
+    expect(phone.calls).toEqual(['Bob Smith']);
+    run.command('');
+    run.command('dance');
+    run.command('call b@d');
+    run.command('hangup now');
+    const warns = stdout.events().filter((e) => e.event === 'log' && e.level === 'warn');
+    expect(warns).toHaveLength(3);
+    run.command('quit');
+    expect(await run.exitCode).toBe(0);
+    expect(phone.actions).toEqual(['hangup', 'close']);
+  });
+
+  test('stop() (SIGINT) hangs up, closes and exits 0', async () => {
+    const phone = new FakePhone();
+    const { run } = start(phone);
+    await flush();
+    run.stop();
+    expect(await run.exitCode).toBe(0);
+    expect(phone.actions).toEqual(['hangup', 'close']);
+    expect(phone.listeners()).toBe(0);
+  });
+
+  test('directory lost while idle: error event, exit 2', async () => {
+    const phone = new FakePhone();
+    const { run, stdout, stderr } = start(phone);
+    await flush();
+    phone.emit('disconnected', { reason: 'connection reset' });
+    expect(await run.exitCode).toBe(2);
+    expect(stdout.events().at(-1)).toMatchObject({ event: 'error', code: 'directory-lost' });
+    expect(stderr.text).toContain('127.0.0.1:10000');
+  });
+
+  test('directory lost during a call: exit 2 only once the call ends', async () => {
+    const phone = new FakePhone();
+    const { run, names } = start(phone);
+    await flush();
+    phone.emit('state', { state: 'in-call', peer: 'bob' });
+    phone.emit('connected', { peer: 'bob' });
+    phone.emit('disconnected', { reason: 'closed' });
+    let code: number | undefined;
+    void run.exitCode.then((c) => (code = c));
+    await flush();
+    expect(code).toBeUndefined();
+    phone.emit('state', { state: 'idle' });
+    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    expect(await run.exitCode).toBe(2);
+    expect(names()).toEqual(['registered', 'users', 'connected', 'error', 'ended']);
+  });
+
+  test('a connect failure: error event, message on stderr, exit 2', async () => {
+    const stdout = new Collect();
+    const stderr = new Collect();
+    const run = startHeadless({
+      options: options(),
+      connect: fakeConnect({ ok: false, code: 'udp-port-in-use', detail: 'UDP port 5001 is already in use: is another client running? try --udp-port' }),
+      callFailure: fakeCallFailure,
+      stdout,
+      stderr,
+      scheduler: new VirtualScheduler(),
+    });
+    expect(await run.exitCode).toBe(2);
+    expect(stdout.events()).toMatchObject([{ event: 'error', code: 'udp-port-in-use' }]);
+    expect(stderr.text).toContain('try --udp-port');
+  });
+
+  test('a connect rejection is a bug: exitCode rejects', async () => {
+    const run = startHeadless({
+      options: options(),
+      connect: () => Promise.reject(new Error('boom')),
+      callFailure: fakeCallFailure,
+      stdout: new Collect(),
+      stderr: new Collect(),
+      scheduler: new VirtualScheduler(),
+    });
+    await expect(run.exitCode).rejects.toThrow('boom');
+  });
+});
