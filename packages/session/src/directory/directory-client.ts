@@ -1,0 +1,396 @@
+import net from 'node:net';
+import {
+  createJsonDeframer,
+  decodeDirectoryReply,
+  encodeDirectoryMessage,
+  validateName,
+  type DecodedReply,
+  type DirectoryRequest,
+  type DirectoryUser,
+} from '@voip/protocol';
+import type { Clock, TimerHandle } from '@voip/media';
+import { defaultClock } from './default-clock.js';
+import { DirectoryError } from './directory-error.js';
+import { matchReply } from './reply-matcher.js';
+import { TypedListeners } from './typed-listeners.js';
+
+export { DirectoryError, type DirectoryErrorCode, type DirectoryErrorOptions } from './directory-error.js';
+
+/**
+ * The part of a `net.Socket` the client uses. A test may inject any duplex
+ * that offers it; one without `connecting === true` counts as already open.
+ */
+export interface DirectorySocket {
+  readonly connecting?: boolean;
+  write(data: string): unknown;
+  destroy(): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  setNoDelay?(noDelay?: boolean): unknown;
+  setKeepAlive?(enable?: boolean, initialDelay?: number): unknown;
+}
+
+/** Options of {@link DirectoryClient.connect}. */
+export interface DirectoryClientOptions {
+  /** Host name or IP address of the directory server. */
+  host: string;
+  /** TCP port of the directory server (10000 by default on the server side). */
+  port: number;
+  /** Per-request reply timeout, default 5000 ms. */
+  requestTimeoutMs?: number;
+  /** Connect timeout, default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Time and timers; default the real clock. */
+  clock?: Clock;
+  /** Opens the connection; default `net.connect`. For tests. */
+  createSocket?: (host: string, port: number) => DirectorySocket;
+}
+
+/** Events of a {@link DirectoryClient} and their payloads. */
+export interface DirectoryClientEvents {
+  /** The users online, pushed after {@link DirectoryClient.watch} succeeded. */
+  presence: [users: DirectoryUser[]];
+  /** The connection closed; `expected` when the client closed it or disconnected. Fires once. */
+  close: [info: { reason: string; expected: boolean }];
+  /** Things worth telling a person: discarded replies, degraded features. */
+  log: [entry: { level: 'info' | 'warn' | 'error'; message: string }];
+}
+
+type Outcome =
+  | { readonly kind: 'reply'; readonly reply: DecodedReply }
+  | { readonly kind: 'unsupported'; readonly detail: string }
+  | { readonly kind: 'gone'; readonly detail: string };
+
+interface Pending {
+  readonly request: DirectoryRequest;
+  /** The name the request is about (GET, REG), for the reply and messages. */
+  readonly lookedUp: string;
+  readonly resolve: (outcome: Outcome) => void;
+  readonly reject: (error: DirectoryError) => void;
+  timer?: TimerHandle;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
+ * a time, in call order; each waits for a reply of the kind it expects, so a stale
+ * or late reply is never taken for another request's. Works against a classic
+ * server (replies without newline, no LIST/WATCH), degrading with clear errors.
+ *
+ * @example
+ * const directory = await DirectoryClient.connect({ host: '127.0.0.1', port: 10000 });
+ * await directory.register('alice', 5001);
+ * const bob = await directory.lookup('bob'); // { name: 'bob', ip, port } or null
+ * await directory.disconnect('alice');
+ */
+export class DirectoryClient {
+  /** `host:port` of the server, for messages. */
+  readonly address: string;
+  readonly #socket: DirectorySocket;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #deframer = createJsonDeframer();
+  readonly #listeners = new TypedListeners<DirectoryClientEvents>();
+  readonly #queue: Pending[] = [];
+  #inFlight: Pending | undefined;
+  #listSupported: boolean | undefined;
+  #watchSupported: boolean | undefined;
+  #lateReplies = 0;
+  #ending = false;
+  #closed = false;
+  #socketError: Error | undefined;
+
+  private constructor(socket: DirectorySocket, address: string, clock: Clock, timeoutMs: number) {
+    this.#socket = socket;
+    this.address = address;
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    socket.setNoDelay?.(true);
+    socket.setKeepAlive?.(true, 15_000);
+    socket.on('data', (chunk: Uint8Array) => this.#onData(chunk));
+    socket.on('error', (error: Error) => (this.#socketError = error));
+    socket.on('close', () => {
+      const error = this.#socketError;
+      this.#finish(error ? `connection to the directory at ${address} lost: ${describeSocketError(error)}` : `the directory at ${address} closed the connection`, this.#ending, 'connection-closed');
+    });
+  }
+
+  /**
+   * Opens a connection. Rejects with a {@link DirectoryError} `'server-unreachable'`
+   * naming `host:port` when the connection is refused, unreachable or times out.
+   */
+  static connect(options: DirectoryClientOptions): Promise<DirectoryClient> {
+    const { host, port } = options;
+    if (typeof host !== 'string' || host.length === 0) return Promise.reject(new TypeError('host must be a non-empty string'));
+    if (!isPort(port)) return Promise.reject(new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`));
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    for (const [key, value] of [['connectTimeoutMs', connectTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
+      if (!(value > 0) || !Number.isFinite(value)) return Promise.reject(new RangeError(`${key} must be a positive number of milliseconds`));
+    }
+    const clock = options.clock ?? defaultClock;
+    const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    const unreachable = (why: string, cause?: unknown) =>
+      new DirectoryError('server-unreachable', `cannot reach the directory at ${address}: ${why}`, { cause });
+    return new Promise((resolve, reject) => {
+      let socket: DirectorySocket;
+      try {
+        socket = (options.createSocket ?? ((h, p) => net.connect({ host: h, port: p })))(host, port);
+      } catch (error) {
+        reject(unreachable(error instanceof Error ? error.message : String(error), error));
+        return;
+      }
+      const cleanup = () => {
+        clock.clearTimeout(timer);
+        socket.removeListener('connect', onConnect);
+        socket.removeListener('error', onError);
+        socket.removeListener('close', onClose);
+      };
+      const giveUp = (error: DirectoryError) => {
+        cleanup();
+        socket.destroy();
+        reject(error);
+      };
+      const onConnect = () => {
+        cleanup();
+        resolve(new DirectoryClient(socket, address, clock, requestTimeoutMs));
+      };
+      const onError = (error: Error) => giveUp(unreachable(describeSocketError(error), error));
+      const onClose = () => giveUp(unreachable('the connection closed while opening'));
+      const timer = clock.setTimeout(() => giveUp(unreachable(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      if (socket.connecting !== true) {
+        onConnect();
+        return;
+      }
+      socket.on('connect', onConnect);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+    });
+  }
+
+  /** Whether the server offers LIST: learned from the first {@link list}, undefined before. */
+  get listSupported(): boolean | undefined {
+    return this.#listSupported;
+  }
+
+  /** True once the connection is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Registers `name` for this connection, with the UDP port calls reach us on.
+   * Rejects `'name-refused'` (with the server's `reason`) or `'server-error'`.
+   */
+  async register(name: string, udpPort: number): Promise<void> {
+    const valid = validateName(name);
+    if (!valid.ok) {
+      throw new DirectoryError('name-refused', `the name ${JSON.stringify(name)} is not allowed: ${valid.detail}`, { reason: valid.detail });
+    }
+    if (!isPort(udpPort)) throw new RangeError(`udpPort must be an integer from 1 to 65535, got ${String(udpPort)}`);
+    await this.#request({ command: 'REG', name, port: udpPort }, name);
+  }
+
+  /** Looks a user up: their address, or null when nobody by that name is online. */
+  async lookup(name: string): Promise<DirectoryUser | null> {
+    if (typeof name !== 'string') throw new TypeError('name must be a string');
+    const outcome = await this.#request({ command: 'GET', name }, name);
+    return outcome.kind === 'reply' && outcome.reply.kind === 'address' ? outcome.reply.user : null;
+  }
+
+  /** The users online, as the server sorts them. Rejects `'list-unsupported'` on a classic server. */
+  async list(): Promise<DirectoryUser[]> {
+    if (this.#listSupported === false) {
+      throw new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer the user list (a classic server)`);
+    }
+    const outcome = await this.#request({ command: 'LIST' });
+    if (outcome.kind === 'reply' && outcome.reply.kind === 'users') {
+      this.#listSupported = true;
+      return outcome.reply.users;
+    }
+    this.#listSupported = false;
+    const detail = outcome.kind === 'reply' ? 'unexpected reply' : outcome.detail;
+    this.#log('warn', `the directory at ${this.address} does not offer the user list (${detail}); enter names by hand`);
+    throw new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer the user list (${detail})`);
+  }
+
+  /**
+   * Asks for presence pushes. Resolves true when the server offers them (the first
+   * `'presence'` event has then already fired), false when it does not.
+   */
+  async watch(): Promise<boolean> {
+    if (this.#watchSupported === false) return false;
+    const outcome = await this.#request({ command: 'WATCH' });
+    this.#watchSupported = outcome.kind === 'reply' && outcome.reply.kind === 'presence';
+    if (!this.#watchSupported) {
+      const detail = outcome.kind === 'reply' ? 'unexpected reply' : outcome.detail;
+      this.#log('info', `the directory at ${this.address} does not push presence (${detail})`);
+    }
+    return this.#watchSupported;
+  }
+
+  /**
+   * Unregisters `name` (DISCONNECT), waits for `{"ack": "Disconnected"}` or the
+   * server's close (or the request timeout: closing removes the name anyway), then
+   * closes. Later requests reject `'connection-closed'`.
+   */
+  async disconnect(name: string): Promise<void> {
+    if (typeof name !== 'string') throw new TypeError('name must be a string');
+    const done = this.#request({ command: 'DISCONNECT', name });
+    this.#ending = true;
+    const outcome = await done;
+    if (outcome.kind === 'unsupported') this.#log('warn', `no answer to DISCONNECT (${outcome.detail}); closing the connection`);
+    this.#finish(`disconnected from the directory at ${this.address}`, true, 'connection-closed');
+  }
+
+  /** Closes the connection now; pending requests reject `'connection-closed'`. */
+  close(): void {
+    this.#ending = true;
+    this.#finish('closed by the client', true, 'connection-closed');
+  }
+
+  /** Adds a listener. */
+  on<E extends keyof DirectoryClientEvents>(event: E, listener: (...args: DirectoryClientEvents[E]) => void): this {
+    this.#listeners.add(event, listener);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof DirectoryClientEvents>(event: E, listener: (...args: DirectoryClientEvents[E]) => void): this {
+    this.#listeners.remove(event, listener);
+    return this;
+  }
+
+  #request(request: DirectoryRequest, lookedUp = ''): Promise<Outcome> {
+    if (this.#closed || this.#ending) {
+      return Promise.reject(new DirectoryError('connection-closed', `the connection to the directory at ${this.address} is closed`));
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ request, lookedUp, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#inFlight || this.#closed) return;
+    const next = this.#queue.shift();
+    if (!next) return;
+    this.#inFlight = next;
+    next.timer = this.#clock.setTimeout(() => this.#onTimeout(next), this.#timeoutMs);
+    this.#socket.write(encodeDirectoryMessage(next.request));
+  }
+
+  /** Ends the request in flight and sends the next one. */
+  #settle(pending: Pending, settle: () => void): void {
+    this.#clock.clearTimeout(pending.timer);
+    this.#inFlight = undefined;
+    settle();
+    this.#pump();
+  }
+
+  #onTimeout(pending: Pending): void {
+    if (this.#inFlight !== pending) return;
+    this.#lateReplies++;
+    const command = pending.request.command;
+    const detail = `no reply to ${command} within ${this.#timeoutMs} ms`;
+    this.#settle(pending, () => {
+      if (command === 'LIST' || command === 'WATCH' || command === 'DISCONNECT') pending.resolve({ kind: 'unsupported', detail });
+      else pending.reject(new DirectoryError('timeout', `${detail} from the directory at ${this.address}`));
+    });
+  }
+
+  #onData(chunk: Uint8Array): void {
+    for (const frame of this.#deframer.push(chunk)) {
+      if (this.#closed) return;
+      if (!frame.ok) {
+        this.#finish(`the directory at ${this.address} sent bytes that are not a directory message (${frame.detail})`, false, 'protocol-error');
+        return;
+      }
+      this.#onMessage(frame.value);
+    }
+  }
+
+  #onMessage(message: Record<string, unknown>): void {
+    const pending = this.#inFlight;
+    const decoded = decodeDirectoryReply(message, pending?.lookedUp ?? '');
+    if (!decoded.ok) {
+      this.#log('warn', `ignored a message from the directory: ${decoded.detail}`);
+      return;
+    }
+    const reply = decoded.value;
+    const verdict = matchReply(pending?.request.command, reply);
+    if (verdict.kind === 'push' || (verdict.kind === 'answer' && reply.kind === 'presence')) {
+      if (pending && verdict.kind === 'answer') this.#settle(pending, () => pending.resolve({ kind: 'reply', reply }));
+      this.#listeners.emit('presence', reply.kind === 'presence' ? reply.users : []);
+      return;
+    }
+    if (verdict.kind === 'discard' || !pending) {
+      const late = this.#lateReplies > 0;
+      if (late) this.#lateReplies--;
+      this.#log('warn', `discarded a reply from the directory: ${verdict.kind === 'discard' ? verdict.detail : 'no request waits'}${late ? ' (probably the late reply to a request that timed out)' : ''}`);
+      return;
+    }
+    const command = pending.request.command;
+    switch (verdict.kind) {
+      case 'answer':
+        this.#settle(pending, () => pending.resolve({ kind: 'reply', reply }));
+        return;
+      case 'unsupported':
+        this.#settle(pending, () => pending.resolve({ kind: 'unsupported', detail: `the server answered ${command} with a reply of another kind` }));
+        return;
+      case 'refused': {
+        const why = verdict.reason ?? 'no reason given';
+        const message =
+          verdict.code === 'name-refused'
+            ? `the directory refused the name ${JSON.stringify(pending.lookedUp)}: ${why}`
+            : `the directory at ${this.address} failed to handle ${command}: ${why}`;
+        const options = verdict.reason === undefined ? {} : { reason: verdict.reason };
+        this.#settle(pending, () => pending.reject(new DirectoryError(verdict.code, message, options)));
+        return;
+      }
+    }
+  }
+
+  #finish(reason: string, expected: boolean, code: 'connection-closed' | 'protocol-error'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const waiting = this.#inFlight ? [this.#inFlight, ...this.#queue] : [...this.#queue];
+    if (this.#inFlight) this.#clock.clearTimeout(this.#inFlight.timer);
+    this.#inFlight = undefined;
+    this.#queue.length = 0;
+    this.#socket.destroy();
+    for (const pending of waiting) {
+      // Closing the connection removes the name (PROTOCOL.md section 1): DISCONNECT is done.
+      if (pending.request.command === 'DISCONNECT') pending.resolve({ kind: 'gone', detail: reason });
+      else pending.reject(new DirectoryError(code, `${pending.request.command} not answered: ${reason}`));
+    }
+    if (!expected) this.#log(code === 'protocol-error' ? 'error' : 'warn', reason);
+    this.#listeners.emit('close', { reason, expected });
+  }
+
+  #log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.#listeners.emit('log', { level, message });
+  }
+}
+
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+const SOCKET_ERRORS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (is the server running on that port?)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'unknown host name',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset by the server',
+  EPIPE: 'the server closed the connection',
+};
+
+function describeSocketError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error.message;
+  return `${SOCKET_ERRORS[code] ?? error.message} (${code})`;
+}
