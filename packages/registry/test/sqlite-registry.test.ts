@@ -1,0 +1,140 @@
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { NameTakenError, RegistryStorageError, openSqliteRegistry, type Registry } from '../src/index.js';
+
+const alice = { name: 'alice', ip: '127.0.0.1', port: 5001, owner: 'c1' };
+
+describe('SQLite registry', () => {
+  let dir: string;
+  let file: string;
+  const toClose: Array<{ close(): unknown }> = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'voip-registry-'));
+    file = join(dir, 'registry.db');
+  });
+  afterEach(async () => {
+    for (const item of toClose.splice(0).reverse()) await item.close();
+    chmodSync(dir, 0o700);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(database: Parameters<typeof openSqliteRegistry>[0]['database'] = file): Promise<Registry> {
+    const registry = await openSqliteRegistry({ database });
+    toClose.push(registry);
+    return registry;
+  }
+  function rawOpen(path = file): Database.Database {
+    const db = new Database(path, { timeout: 50 });
+    toClose.push(db);
+    return db;
+  }
+
+  test('rows reach the file, and presence rows left by a previous run are cleared at open', async () => {
+    const first = await open();
+    await first.register(alice);
+    await first.register({ ...alice, name: 'bob', owner: 'c2' });
+    await first.close();
+    // The rows were written: a crashed server would leave them behind.
+    const raw = new Database(file);
+    expect(raw.prepare('select name from presence order by name').pluck().all()).toEqual(['alice', 'bob']);
+    raw.close();
+
+    const second = await open();
+    expect(await second.list()).toEqual([]);
+    expect(await second.lookup('alice')).toBeUndefined();
+    await second.register({ ...alice, owner: 'c9' });
+    expect((await second.lookup('ALICE'))?.owner).toBe('c9');
+  });
+
+  test('migrations run once: reopening keeps one record per migration', async () => {
+    for (let i = 0; i < 3; i++) await (await open()).close();
+    const raw = rawOpen();
+    expect(raw.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001-presence']);
+  });
+
+  test('a database migrated by a newer version is refused, not altered', async () => {
+    await (await open()).close();
+    const raw = new Database(file);
+    raw.prepare("insert into kysely_migration (name, timestamp) values ('9999-from-the-future', 'x')").run();
+    raw.close();
+    await expect(openSqliteRegistry({ database: file })).rejects.toBeInstanceOf(RegistryStorageError);
+  });
+
+  test('WAL is on for a file', async () => {
+    await open();
+    const raw = rawOpen();
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(existsSync(`${file}-wal`)).toBe(true);
+  });
+
+  test('the database itself refuses a case-variant duplicate or a second name for an owner', async () => {
+    const registry = await open();
+    await registry.register(alice);
+    const raw = rawOpen();
+    const insert = raw.prepare('insert into presence (name, ip, port, owner, since) values (?, ?, ?, ?, ?)');
+    expect(() => insert.run('ALICE', '127.0.0.2', 6000, 'c2', 0)).toThrow(/UNIQUE/);
+    expect(() => insert.run('Alice', '127.0.0.2', 6000, 'c2', 0)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+    expect(() => insert.run('bob', '127.0.0.2', 6000, 'c1', 0)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_UNIQUE' }));
+    expect(() => insert.run('carol', '127.0.0.2', 0, 'c3', 0)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_CHECK' }));
+    expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
+  });
+
+  test('a storage failure during register is a RegistryStorageError and changes nothing', async () => {
+    const registry = await open(() => new Database(file, { timeout: 50 }));
+    const raw = rawOpen();
+    raw.exec('begin immediate'); // holds the write lock
+    const attempt = registry.register(alice);
+    await expect(attempt).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(attempt).rejects.not.toBeInstanceOf(NameTakenError);
+    raw.exec('rollback');
+    expect(await registry.list()).toEqual([]);
+    expect((await registry.register(alice)).name).toBe('alice');
+  });
+
+  test('accepts an open database or a factory, and closing the registry closes it', async () => {
+    const instance = new Database(':memory:');
+    const fromInstance = await open(instance);
+    await fromInstance.register(alice);
+    expect((await fromInstance.lookup('Alice'))?.owner).toBe('c1');
+    await fromInstance.close();
+    expect(instance.open).toBe(false);
+
+    let made: Database.Database | undefined;
+    const fromFactory = await open(async () => (made = new Database(file)));
+    await fromFactory.register(alice);
+    await fromFactory.close();
+    expect(made?.open).toBe(false);
+  });
+
+  describe('unusable databases reject with RegistryStorageError', () => {
+    test.each([
+      ['a path in a missing directory', (d: string) => join(d, 'missing', 'registry.db')],
+      ['a directory', (d: string) => d],
+      ['a path below a regular file', (d: string) => (writeFileSync(join(d, 'plain'), 'x'), join(d, 'plain', 'registry.db'))],
+      ['a file that is not SQLite', (d: string) => (writeFileSync(join(d, 'junk.db'), 'not a database. '.repeat(64)), join(d, 'junk.db'))],
+      ['an empty path', () => ''],
+    ])('%s', async (_label, pathIn) => {
+      const attempt = openSqliteRegistry({ database: pathIn(dir) });
+      await expect(attempt).rejects.toBeInstanceOf(RegistryStorageError);
+      await expect(attempt).rejects.toMatchObject({ code: 'storage-failed' });
+    });
+
+    test('a factory that throws', async () => {
+      const cause = new Error('no disk');
+      const attempt = openSqliteRegistry({ database: () => { throw cause; } });
+      await expect(attempt).rejects.toMatchObject({ code: 'storage-failed', cause });
+    });
+
+    // root bypasses file permissions, so this case can only be checked as another user.
+    test.skipIf(process.getuid?.() === 0)('a directory without write permission', async () => {
+      const locked = join(dir, 'locked');
+      mkdirSync(locked);
+      chmodSync(locked, 0o500);
+      await expect(openSqliteRegistry({ database: join(locked, 'registry.db') })).rejects.toBeInstanceOf(RegistryStorageError);
+    });
+  });
+});
