@@ -37,18 +37,16 @@ export const ACK = Object.freeze({
  * of {@link validateName}'s result instead.
  */
 export const REASON = Object.freeze({
-  /** `{"ack": "Error"}`: a command the server does not know; the connection stays open. */
+  /** `{"ack": "Error"}`: an unknown command, or an object without a string `command`/`cmd`; stays open. */
   unknownCommand: 'unknown command',
-  /** `{"ack": "Error"}`: an object without a string `command` (or `cmd`); stays open. */
-  missingCommand: 'missing command',
   /** `{"ack": "Error Registering"}`: someone else holds the name (compared regardless of case). */
-  nameTaken: 'name already registered',
+  nameTaken: 'name already taken',
   /** `{"ack": "Error Registering"}`: this connection already holds a name. */
-  alreadyRegistered: 'connection already holds a name',
+  alreadyRegistered: 'this connection already holds a name',
   /** `{"ack": "Error"}`: GET, LIST or WATCH before REG. */
   notRegistered: 'register first',
   /** `{"ack": "Error"}`: DISCONNECT of a name this connection does not hold. */
-  notYourName: 'name not held by this connection',
+  notYourName: 'that name belongs to another connection',
   /** `{"ack": "Error"}`, then close: a message over 64 KiB. */
   frameTooLarge: 'message too large',
   /** `{"ack": "Error"}`, then close: bytes that are not UTF-8 JSON. */
@@ -108,7 +106,7 @@ function isPort(value: unknown): value is number {
 export function decodeDirectoryRequest(message: Record<string, unknown>): Result<DirectoryRequest, RequestErrorCode> {
   const command = requestCommand(message);
   if (command === undefined) return fail('missing-command', 'message has no "command"');
-  if (!COMMANDS.has(command)) return fail('unknown-command', 'unknown command');
+  if (!COMMANDS.has(command)) return fail('unknown-command', REASON.unknownCommand);
   switch (command) {
     case 'LIST':
     case 'WATCH':
