@@ -1,0 +1,90 @@
+/**
+ * End-to-end with real audio devices: two real clients use `--audio-in device
+ * --audio-out device`, each routed to its own PulseAudio null sinks (mic_a/spk_a,
+ * mic_b/spk_b). A padded ramp played into A's microphone must be heard, contiguous,
+ * on B's speaker. Needs PulseAudio (Debian: pulseaudio pulseaudio-utils
+ * libasound2-plugins); skipped, loudly, only when `pulseaudio` is absent.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sleep } from '../support/assertions.js';
+import { waitFor } from '../support/processes.js';
+import { childExit, missingPulsePrograms, pacat, parec, startPulse } from '../support/pulse.js';
+import { START_TIMEOUT_MS, useE2e } from '../support/voip.js';
+import { firstNonSilent, padWithSilence, rampSignal, s16leFromSamples, samplesFromS16le } from '../support/wav.js';
+
+const missing = missingPulsePrograms();
+const noPulse = missing.includes('pulseaudio');
+if (noPulse) {
+  console.warn(
+    '\n*** SKIPPED: the PulseAudio device test needs `pulseaudio`, which is not installed.' +
+      '\n*** Install Debian pulseaudio pulseaudio-utils libasound2-plugins to run it. ***\n',
+  );
+}
+
+const RATE = 8000;
+/** 3 s ramp, -12000 up by 1 a sample: every sample differs from its neighbour. */
+const RAMP = rampSignal(3 * RATE, -12000, 1);
+/** 1 s of silence each side (without it PulseAudio cuts the ends: MACHINE-NOTES). */
+const PADDED = padWithSilence(RAMP, RATE, RATE);
+
+describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
+  const e2e = useE2e();
+
+  it('a ramp played into A\'s microphone is heard, contiguous, on B\'s speaker', async () => {
+    expect(missing, 'pulseaudio is installed but its tools are missing').toEqual([]);
+    const dir = await e2e.tempDir('voip-pulse-');
+    const pulse = await startPulse(join(dir, 'pulse'), ['mic_a', 'spk_a', 'mic_b', 'spk_b']);
+    e2e.onCleanup(() => pulse.stop());
+
+    const server = await e2e.server();
+    const bob = await e2e.client({ name: 'bob', server: server.address, audioIn: 'device', audioOut: 'device', autoAnswer: true, env: pulse.route('spk_b', 'mic_b') });
+    await waitFor(bob.proc, 'registered', {}, START_TIMEOUT_MS);
+    const alice = await e2e.client({ name: 'alice', server: server.address, audioIn: 'device', audioOut: 'device', env: pulse.route('spk_a', 'mic_a') });
+    await waitFor(alice.proc, 'registered', {}, START_TIMEOUT_MS);
+    alice.proc.send('call bob');
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, 10_000);
+    await waitFor(bob.proc, 'connected', { peer: 'alice' }, 10_000);
+
+    const rampFile = join(dir, 'ramp.raw');
+    const recordFile = join(dir, 'spk_b.raw');
+    await writeFile(rampFile, s16leFromSamples(PADDED));
+    const recorder = parec(pulse.env, 'spk_b.monitor', recordFile);
+    e2e.onCleanup(async () => {
+      recorder.kill('SIGKILL');
+      await childExit(recorder);
+    });
+    await sleep(500);
+    const player = pacat(pulse.env, 'mic_a', rampFile);
+    let playerErr = '';
+    player.stderr!.on('data', (d: Buffer) => (playerErr += d.toString()));
+    e2e.onCleanup(async () => {
+      player.kill('SIGKILL');
+      await childExit(player);
+    });
+    expect(await childExit(player), `pacat failed: ${playerErr}`).toBe(0);
+    await sleep(1500); // the tail of the ramp still travels: capture, UDP, playback
+    recorder.kill('SIGTERM');
+    await childExit(recorder);
+
+    alice.proc.send('hangup');
+    await waitFor(bob.proc, 'ended', { peer: 'alice', reason: 'remote-hangup' }, 10_000);
+
+    const heard = samplesFromS16le(await readFile(recordFile));
+    const start = firstNonSilent(heard);
+    const where = `recording of ${heard.length} samples, ramp starting at ${start}`;
+    expect(start, `${where}: B's speaker heard nothing`).toBeGreaterThanOrEqual(0);
+    expect(heard.length - start, `${where}: the recording ends before the ramp does`).toBeGreaterThanOrEqual(RAMP.length);
+    let mismatches = 0;
+    let firstMismatch = -1;
+    for (let i = 0; i < RAMP.length; i++) {
+      if (heard[start + i] !== RAMP[i]) {
+        mismatches++;
+        if (firstMismatch < 0) firstMismatch = i;
+      }
+    }
+    const context = firstMismatch < 0 ? '' : `; around it heard ${Array.from(heard.subarray(start + firstMismatch - 2, start + firstMismatch + 6)).join(',')}`;
+    expect(mismatches, `${where}: ${mismatches} samples of the ramp differ, first at ${firstMismatch}${context}`).toBe(0);
+  }, 60_000);
+});
