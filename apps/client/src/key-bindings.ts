@@ -1,0 +1,80 @@
+/**
+ * What each key does on each screen, as a pure function of the state: the Ink
+ * container only forwards key presses and carries the intents out.
+ */
+import { FORM_FIELDS, isBusy, type Action, type AppState } from './app-state.js';
+import { checkName } from './validate.js';
+
+/** A key press, as Ink's `useInput` reports it (only the fields used here). */
+export interface KeyPress {
+  readonly input: string;
+  readonly upArrow?: boolean;
+  readonly downArrow?: boolean;
+  readonly return?: boolean;
+  readonly escape?: boolean;
+  readonly tab?: boolean;
+  readonly shift?: boolean;
+  readonly ctrl?: boolean;
+}
+
+/** What a key asks for: a state change, or something the phone must do. */
+export type Intent =
+  | { readonly kind: 'dispatch'; readonly action: Action }
+  | { readonly kind: 'call'; readonly name: string }
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'reject' }
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'quit' };
+
+/** The help line of each screen. */
+export function keyHelp(state: AppState): string {
+  if (state.screen === 'connect') return 'Tab/↑↓ move · Enter next / connect · Ctrl-C quit';
+  if (state.screen === 'connecting') return 'Ctrl-C quit';
+  if (state.prompt) return 'Enter call · Esc cancel · Ctrl-C quit';
+  if (state.call.incoming) return 'a/y accept · r/n reject · Ctrl-C quit';
+  if (isBusy(state.call)) return 'h hang up · q quit';
+  const pick = state.usersStatus === 'ready' ? '↑↓ select · Enter call · ' : '';
+  return `${pick}c call by name · q quit`;
+}
+
+const dispatch = (action: Action): Intent => ({ kind: 'dispatch', action });
+
+/** The intents of one key press on the current screen. */
+export function intentsForKey(state: AppState, key: KeyPress): Intent[] {
+  if (key.ctrl && key.input === 'c') return [{ kind: 'quit' }];
+  if (state.screen === 'connect') return formKeys(state, key);
+  if (state.screen !== 'main') return [];
+  if (state.prompt) {
+    if (key.escape) return [dispatch({ type: 'prompt-cancel' })];
+    if (key.return) {
+      const name = checkName(state.prompt.value.trim());
+      return name.ok ? [dispatch({ type: 'prompt-submit' }), { kind: 'call', name: name.value }] : [dispatch({ type: 'prompt-submit' })];
+    }
+    return []; // typing goes to the text input
+  }
+  if (state.call.incoming) {
+    if (key.input === 'a' || key.input === 'y') return [{ kind: 'accept' }];
+    if (key.input === 'r' || key.input === 'n') return [{ kind: 'reject' }];
+    return [];
+  }
+  if (key.upArrow) return [dispatch({ type: 'select', delta: -1 })];
+  if (key.downArrow) return [dispatch({ type: 'select', delta: 1 })];
+  if (key.input === 'q') return [{ kind: 'quit' }];
+  if (isBusy(state.call)) return key.input === 'h' ? [{ kind: 'hangup' }] : [];
+  if (key.return) {
+    const user = state.usersStatus === 'ready' ? state.users[state.selected] : undefined;
+    return user ? [{ kind: 'call', name: user.name }] : [];
+  }
+  if (key.input === 'c') return [dispatch({ type: 'prompt-open' })];
+  return [];
+}
+
+function formKeys(state: AppState, key: KeyPress): Intent[] {
+  if ((key.tab && !key.shift) || key.downArrow) return [dispatch({ type: 'form-focus', delta: 1 })];
+  if ((key.tab && key.shift) || key.upArrow) return [dispatch({ type: 'form-focus', delta: -1 })];
+  if (key.return) {
+    const last = state.form.focus === FORM_FIELDS[FORM_FIELDS.length - 1];
+    return [dispatch(last ? { type: 'form-submit' } : { type: 'form-focus', delta: 1 })];
+  }
+  return [];
+}
