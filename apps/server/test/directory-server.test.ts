@@ -1,0 +1,263 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../src/events.js';
+import { ServerEvents } from '../src/events.js';
+import { startDirectoryServer, type DirectoryServer, type DirectoryServerOptions } from '../src/server.js';
+import { BACKENDS, type TestBackend } from './support/backends.js';
+import { eventually, openClient, type TestClient } from './support/tcp-client.js';
+import { VirtualClock } from './support/virtual-clock.js';
+
+describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
+  let backend: TestBackend;
+  let server: DirectoryServer | undefined;
+  let clients: TestClient[];
+  let log: ServerEvent[];
+
+  beforeEach(async () => {
+    backend = await backendKind.open();
+    clients = [];
+    log = [];
+  });
+
+  afterEach(async () => {
+    for (const client of clients) client.socket.destroy();
+    await server?.close();
+    server = undefined;
+    await backend.dispose();
+  });
+
+  async function start(options: DirectoryServerOptions = {}) {
+    const events = new ServerEvents();
+    events.on((event) => log.push(event));
+    server = await startDirectoryServer({ port: 0, registry: backend.registry, events, ...options });
+    return server;
+  }
+
+  async function client(localAddress?: string) {
+    const c = await openClient(server!.address.port, localAddress);
+    clients.push(c);
+    return c;
+  }
+
+  async function registered(name: string, extra: Record<string, unknown> = {}) {
+    const c = await client();
+    expect(await c.request({ command: 'REG', name, ...extra })).toEqual({ ack: 'Registered successfully' });
+    return c;
+  }
+
+  it('serves a classic client: bare JSON, no newline, one reply per read, cmd alias', async () => {
+    await start();
+    const c = await client();
+    const chunks: string[] = [];
+    c.socket.on('data', (chunk) => chunks.push(chunk.toString('utf8')));
+    c.send('{"cmd": "REG", "name": "alice"}');
+    await eventually(() => chunks.length === 1);
+    expect(JSON.parse(chunks[0]!)).toEqual({ ack: 'Registered successfully' });
+    c.send('{"cmd": "GET", "name": "alice"}');
+    await eventually(() => chunks.length === 2);
+    expect(JSON.parse(chunks[1]!)).toEqual({ ip: '127.0.0.1', port: 5001 });
+    c.send('{"cmd": "GET", "name": "nobody"}');
+    await eventually(() => chunks.length === 3);
+    expect(JSON.parse(chunks[2]!)).toEqual({ ip: 'None' });
+    c.send('{"cmd": "DISCONNECT", "name": "alice"}');
+    await c.closed;
+    expect(JSON.parse(chunks[3]!)).toEqual({ ack: 'Disconnected' });
+    expect(await backend.registry.list()).toEqual([]);
+  });
+
+  it('takes an object split byte by byte and two objects in one write', async () => {
+    await start();
+    const c = await client();
+    for (const byte of Buffer.from('{"command":"REG","name":"al ice","port":6000}')) {
+      c.send(Uint8Array.of(byte));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await c.next()).toEqual({ ack: 'Registered successfully' });
+    c.send('{"command":"GET","name":"AL ICE"}{"command":"LIST"}');
+    expect(await c.next()).toEqual({ ip: '127.0.0.1', port: 6000 });
+    expect(await c.next()).toEqual({ users: [{ name: 'al ice', ip: '127.0.0.1', port: 6000 }] });
+  });
+
+  it('refuses duplicate names regardless of case, and a second name on one connection', async () => {
+    await start();
+    const alice = await registered('alice');
+    const other = await client();
+    expect(await other.request({ command: 'REG', name: 'ALICE' })).toEqual({ ack: 'Error Registering', reason: 'name already taken' });
+    expect(await alice.request({ command: 'REG', name: 'bob' })).toMatchObject({ ack: 'Error Registering' });
+    expect((await backend.registry.list()).map((e) => e.name)).toEqual(['alice']);
+  });
+
+  it('keeps a name with its connection: no DISCONNECT or REG from another', async () => {
+    await start();
+    await registered('alice');
+    const mallory = await registered('mallory');
+    expect(await mallory.request({ command: 'DISCONNECT', name: 'alice' })).toMatchObject({ ack: 'Error' });
+    expect(await mallory.request({ command: 'REG', name: 'alice' })).toMatchObject({ ack: 'Error Registering' });
+    const stranger = await client();
+    expect(await stranger.request({ command: 'REG', name: 'Alice' })).toMatchObject({ ack: 'Error Registering' });
+    expect(await stranger.request({ command: 'DISCONNECT', name: 'alice' })).toEqual({ ack: 'Disconnected' });
+    await stranger.closed;
+    expect(await mallory.request({ command: 'GET', name: 'alice' })).toEqual({ ip: '127.0.0.1', port: 5001 });
+  });
+
+  it.each([
+    ['FIN', (c: TestClient) => c.socket.end()],
+    ['RST', (c: TestClient) => c.socket.resetAndDestroy()],
+  ])('removes the name at once when the client closes with %s', async (_kind, close) => {
+    await start();
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    close(alice);
+    await eventually(() => log.some((e) => e.type === 'unregistered' && e.name === 'alice'));
+    expect(await bob.request({ command: 'GET', name: 'alice' })).toEqual({ ip: 'None' });
+    expect((await backend.registry.list()).map((e) => e.name)).toEqual(['bob']);
+  });
+
+  it.each([
+    ['garbage', 'hello there\n'],
+    ['JSON that is not an object', '[1, 2, 3]\n'],
+    ['invalid UTF-8', Uint8Array.of(0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d)],
+    ['a frame over 64 KiB', `{"command":"REG","name":"${'x'.repeat(66 * 1024)}"}`],
+  ])('answers %s with Error, closes that connection, and disturbs nobody', async (_label, input) => {
+    await start();
+    const bob = await registered('bob');
+    const bad = await client();
+    bad.send(input);
+    expect(await bad.next()).toMatchObject({ ack: 'Error', reason: expect.any(String) });
+    await bad.closed;
+    expect(await bob.request({ command: 'LIST' })).toEqual({ users: [{ name: 'bob', ip: '127.0.0.1', port: 5001 }] });
+  });
+
+  it('answers an unknown command and a bad name, keeping the connection', async () => {
+    await start();
+    const c = await client();
+    expect(await c.request({ command: 'DANCE' })).toEqual({ ack: 'Error', reason: 'unknown command' });
+    expect(await c.request({ command: 'REG', name: 'bad/name' })).toEqual({ ack: 'Error Registering', reason: expect.any(String) });
+    expect(await c.request({ command: 'REG', name: 'x'.repeat(33) })).toMatchObject({ ack: 'Error Registering' });
+    expect(await c.request({ command: 'LIST' })).toEqual({ ack: 'Error', reason: 'register first' });
+    expect(await c.request({ command: 'REG', name: 'good' })).toEqual({ ack: 'Registered successfully' });
+    expect(c.isClosed).toBe(false);
+  });
+
+  it('registers 200 clients at once', async () => {
+    await start();
+    // Four clients per loopback address: the default cap of connections per IP stays on.
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => client(`127.0.1.${1 + (i % 50)}`)));
+    const replies = await Promise.all(all.map((c, i) => c.request({ command: 'REG', name: `user-${String(i).padStart(3, '0')}` })));
+    expect(replies.every((r) => r['ack'] === 'Registered successfully')).toBe(true);
+    const list = await all[0]!.request({ command: 'LIST' });
+    expect((list['users'] as unknown[]).length).toBe(200);
+  });
+
+  it('lets exactly one of 50 racing connections take a name', async () => {
+    await start();
+    const all = await Promise.all(Array.from({ length: 50 }, () => client()));
+    const replies = await Promise.all(all.map((c, i) => c.request({ command: 'REG', name: i % 2 ? 'Prize' : 'prize' })));
+    expect(replies.filter((r) => r['ack'] === 'Registered successfully')).toHaveLength(1);
+    expect(replies.filter((r) => r['ack'] === 'Error Registering')).toHaveLength(49);
+    expect(await backend.registry.list()).toHaveLength(1);
+  });
+
+  it('pushes presence to watchers on register and on drop', async () => {
+    await start();
+    const watcher = await registered('watcher');
+    expect(await watcher.request({ command: 'WATCH' })).toEqual({ event: 'presence', users: [{ name: 'watcher', ip: '127.0.0.1', port: 5001 }] });
+    const zed = await registered('zed', { port: 7001 });
+    await eventually(() => watcher.queued > 0);
+    expect(await watcher.next()).toEqual({
+      event: 'presence',
+      users: [
+        { name: 'watcher', ip: '127.0.0.1', port: 5001 },
+        { name: 'zed', ip: '127.0.0.1', port: 7001 },
+      ],
+    });
+    zed.socket.resetAndDestroy();
+    expect(await watcher.next()).toEqual({ event: 'presence', users: [{ name: 'watcher', ip: '127.0.0.1', port: 5001 }] });
+  });
+
+  it('lists users sorted by name and honours the port field', async () => {
+    await start();
+    await registered('carol', { port: 40000 });
+    await registered('Bob');
+    const alice = await registered('alice', { port: 5002 });
+    expect(await alice.request({ command: 'LIST' })).toEqual({
+      users: [
+        { name: 'alice', ip: '127.0.0.1', port: 5002 },
+        { name: 'Bob', ip: '127.0.0.1', port: 5001 },
+        { name: 'carol', ip: '127.0.0.1', port: 40000 },
+      ],
+    });
+  });
+
+  it('removes every name when the server closes', async () => {
+    await start();
+    const a = await registered('a');
+    await registered('b');
+    await server!.close();
+    await a.closed;
+    expect(await backend.registry.list()).toEqual([]);
+    expect(log.at(-1)?.type).toBe('closed');
+  });
+});
+
+describe('directory server limits', () => {
+  let server: DirectoryServer | undefined;
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.socket.destroy();
+    await server?.close();
+    server = undefined;
+  });
+
+  async function client(localAddress?: string) {
+    const c = await openClient(server!.address.port, localAddress);
+    clients.push(c);
+    return c;
+  }
+
+  it('makes requests over the rate limit wait, answering all in order', async () => {
+    const clock = new VirtualClock();
+    server = await startDirectoryServer({ port: 0, rateLimit: 10, clock });
+    const c = await client();
+    c.send('{"command":"N"}'.repeat(25));
+    const first = await Promise.all(Array.from({ length: 20 }, () => c.next()));
+    expect(first).toHaveLength(20);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(c.queued).toBe(0);
+    clock.advance(500);
+    const rest = await Promise.all(Array.from({ length: 5 }, () => c.next()));
+    expect(rest.every((r) => r['reason'] === 'unknown command')).toBe(true);
+    expect(c.isClosed).toBe(false);
+  });
+
+  it('caps connections per source IP without touching other addresses', async () => {
+    server = await startDirectoryServer({ port: 0, maxConnsPerIp: 3 });
+    const three = await Promise.all([client('127.0.0.2'), client('127.0.0.2'), client('127.0.0.2')]);
+    await eventually(() => server!.connectionCount === 3);
+    const fourth = await client('127.0.0.2');
+    expect(await fourth.next()).toEqual({ ack: 'Error', reason: 'too many connections from 127.0.0.2' });
+    await fourth.closed;
+    const elsewhere = await client('127.0.0.1');
+    expect(await elsewhere.request({ command: 'REG', name: 'ok' })).toEqual({ ack: 'Registered successfully' });
+    await three[0]!.end();
+    await eventually(() => server!.connectionCount === 3);
+    const again = await client('127.0.0.2');
+    expect(await again.request({ command: 'REG', name: 'again' })).toEqual({ ack: 'Registered successfully' });
+  });
+
+  it('closes connections that stay without a name, not registered ones', async () => {
+    server = await startDirectoryServer({ port: 0, idleTimeoutMs: 200 });
+    const idle = await client();
+    const named = await client();
+    expect(await named.request({ command: 'REG', name: 'named' })).toEqual({ ack: 'Registered successfully' });
+    await idle.closed;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(named.isClosed).toBe(false);
+    expect(await named.request({ command: 'LIST' })).toMatchObject({ users: [{ name: 'named' }] });
+  });
+
+  it('answers Error when the port is in use', async () => {
+    server = await startDirectoryServer({ port: 0 });
+    await expect(startDirectoryServer({ port: server.address.port })).rejects.toMatchObject({ name: 'ServerStartError', code: 'port-in-use' });
+  });
+});
