@@ -71,6 +71,8 @@ interface Pending {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+// How many timed-out requests to remember, so that their late replies are recognised.
+const MAX_TIMED_OUT = 16;
 
 /**
  * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
@@ -96,7 +98,8 @@ export class DirectoryClient {
   #inFlight: Pending | undefined;
   #listSupported: boolean | undefined;
   #watchSupported: boolean | undefined;
-  #lateReplies = 0;
+  /** Commands that timed out, oldest first: their replies may still come (in order). */
+  readonly #timedOut: DirectoryRequest['command'][] = [];
   #ending = false;
   #closed = false;
   #socketError: Error | undefined;
@@ -291,7 +294,8 @@ export class DirectoryClient {
 
   #onTimeout(pending: Pending): void {
     if (this.#inFlight !== pending) return;
-    this.#lateReplies++;
+    this.#timedOut.push(pending.request.command);
+    if (this.#timedOut.length > MAX_TIMED_OUT) this.#timedOut.shift();
     const command = pending.request.command;
     const detail = `no reply to ${command} within ${this.#timeoutMs} ms`;
     this.#settle(pending, () => {
@@ -325,13 +329,17 @@ export class DirectoryClient {
       this.#listeners.emit('presence', reply.kind === 'presence' ? reply.users : []);
       return;
     }
+    if ((verdict.kind === 'discard' || verdict.kind === 'unsupported') && this.#takeLateReply(reply)) {
+      this.#log('warn', `discarded a late reply from the directory to a request that had timed out`);
+      return;
+    }
     if (verdict.kind === 'discard' || !pending) {
-      const late = this.#lateReplies > 0;
-      if (late) this.#lateReplies--;
-      this.#log('warn', `discarded a reply from the directory: ${verdict.kind === 'discard' ? verdict.detail : 'no request waits'}${late ? ' (probably the late reply to a request that timed out)' : ''}`);
+      this.#log('warn', `discarded a reply from the directory: ${verdict.kind === 'discard' ? verdict.detail : 'no request waits'}`);
       return;
     }
     const command = pending.request.command;
+    // In-order replies: once the current request is answered, older ones never will be.
+    this.#timedOut.length = 0;
     switch (verdict.kind) {
       case 'answer':
         this.#settle(pending, () => pending.resolve({ kind: 'reply', reply }));
@@ -350,6 +358,20 @@ export class DirectoryClient {
         return;
       }
     }
+  }
+
+  /**
+   * Whether `reply` is the late answer to a request that timed out; if so, forgets
+   * that request and those before it (replies come in request order).
+   */
+  #takeLateReply(reply: DecodedReply): boolean {
+    const index = this.#timedOut.findIndex((command) => {
+      const verdict = matchReply(command, reply).kind;
+      return verdict === 'answer' || verdict === 'refused';
+    });
+    if (index < 0) return false;
+    this.#timedOut.splice(0, index + 1);
+    return true;
   }
 
   #finish(reason: string, expected: boolean, code: 'connection-closed' | 'protocol-error'): void {
