@@ -1,0 +1,134 @@
+import type { ClassicSignal, DirectoryUser } from '@voip/protocol';
+import type { CallState, EndReason } from './phone-types.js';
+
+/** A UDP endpoint. */
+export interface PeerAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** The timers the call machine asks for. One of each kind runs at a time. */
+export type TimerId = 'start-repeat' | 'ring' | 'silence' | 'accept-repeat' | 'close-repeat' | 'linger';
+
+/** Tunables of the call machine; all durations in milliseconds. */
+export interface CallMachineConfig {
+  /** Our registered name (a START naming it is never a call to take). */
+  readonly selfName: string;
+  /** How long a call may ring before it is given up; default 30 000. */
+  readonly ringTimeoutMs: number;
+  /** How long without audio from the peer before the call is ended; default 5 000. */
+  readonly silenceTimeoutMs: number;
+  /** Spacing of START, ACCEPT and CLOSE repeats (PROTOCOL.md section 2: 100-200 ms); default 150. */
+  readonly repeatIntervalMs: number;
+  /** How many times ACCEPT and CLOSE are sent in all (about a second of repeats); default 7. */
+  readonly repeatCount: number;
+  /**
+   * How long after a call ends a START from that peer is taken for a late repeat of
+   * the old call rather than a new call; default 1 000.
+   */
+  readonly lingerMs: number;
+}
+
+/** The other party of a call. */
+export interface Peer {
+  readonly name: string;
+  /** Where signals and audio are sent: the directory's address for the name. */
+  readonly address: PeerAddress;
+  /** Another address the peer may send from (a START's source port), if it differs. */
+  readonly alt?: PeerAddress;
+}
+
+/** What the machine is doing about a call. */
+export type CallPhase =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'dialing'; readonly peer: string; readonly attempt: number }
+  | { readonly kind: 'calling'; readonly peer: Peer; readonly attempt: number }
+  | { readonly kind: 'ringing'; readonly peer: Peer }
+  | { readonly kind: 'in-call'; readonly peer: Peer; readonly role: 'caller' | 'callee' };
+
+/** A signal being repeated on a timer. */
+export interface Repeat {
+  readonly signal: 'ACCEPT' | 'CLOSE';
+  readonly to: readonly PeerAddress[];
+  /** Sends still to come. */
+  readonly remaining: number;
+}
+
+/** A recently ended call, so that its late datagrams do not start a new one. */
+export interface Lingering {
+  readonly from: readonly PeerAddress[];
+  /** True when we rejected it: a repeated START then means our REJECT was lost. */
+  readonly rejected: boolean;
+}
+
+/** The whole state of the call machine: plain data, never mutated. */
+export interface MachineState {
+  readonly phase: CallPhase;
+  /** START datagrams waiting for the directory to vouch for their caller. */
+  readonly verifying: readonly { readonly caller: string; readonly from: PeerAddress }[];
+  readonly accepting?: Repeat;
+  readonly closing?: Repeat;
+  readonly lingering?: Lingering;
+  /** Counts dial attempts, so that a late look-up result of an abandoned attempt is ignored. */
+  readonly attempts: number;
+  /** The directory connection was lost: no new calls can be placed. */
+  readonly directoryLost: boolean;
+}
+
+/** What can happen to the machine. */
+export type MachineEvent =
+  | { readonly type: 'user-call'; readonly name: string }
+  | { readonly type: 'user-accept' }
+  | { readonly type: 'user-reject' }
+  | { readonly type: 'user-hangup' }
+  | { readonly type: 'signal'; readonly from: PeerAddress; readonly signal: ClassicSignal }
+  | { readonly type: 'audio'; readonly from: PeerAddress; readonly pcm: Uint8Array }
+  | { readonly type: 'invalid-datagram'; readonly from: PeerAddress; readonly detail: string }
+  | {
+      readonly type: 'lookup-result';
+      readonly attempt: number;
+      readonly name: string;
+      /** The user, null when nobody by that name is online, or the failure. */
+      readonly result: { readonly ok: true; readonly user: DirectoryUser | null } | { readonly ok: false; readonly code: string; readonly detail: string };
+    }
+  | {
+      readonly type: 'caller-lookup-result';
+      readonly caller: string;
+      readonly from: PeerAddress;
+      readonly result: { readonly ok: true; readonly user: DirectoryUser | null } | { readonly ok: false; readonly code: string; readonly detail: string };
+    }
+  | { readonly type: 'timer'; readonly id: TimerId }
+  | { readonly type: 'directory-lost' }
+  /** Something local broke during a call (the audio device, the socket). */
+  | { readonly type: 'local-failure'; readonly detail: string };
+
+/** What the machine tells the outside world, turned into phone events by the runner. */
+export type MachineNotice =
+  | { readonly name: 'state'; readonly state: CallState; readonly peer?: string }
+  | { readonly name: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
+  | { readonly name: 'calling'; readonly peer: string; readonly ip: string; readonly port: number }
+  | { readonly name: 'connected'; readonly peer: string }
+  | { readonly name: 'ended'; readonly peer: string; readonly reason: EndReason; readonly detail?: string }
+  | { readonly name: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+/** What the machine asks the runner to do: plain data. */
+export type Effect =
+  | { readonly type: 'send'; readonly to: PeerAddress; readonly signal: ClassicSignal }
+  | { readonly type: 'startTimer'; readonly id: TimerId; readonly ms: number }
+  | { readonly type: 'cancelTimer'; readonly id: TimerId }
+  | { readonly type: 'startMedia'; readonly peer: PeerAddress }
+  | { readonly type: 'deliverAudio'; readonly pcm: Uint8Array }
+  | { readonly type: 'stopMedia' }
+  | { readonly type: 'lookup'; readonly name: string; readonly attempt: number }
+  | { readonly type: 'lookupCaller'; readonly caller: string; readonly from: PeerAddress }
+  /** A datagram was discarded (wrong sender, not expected now, malformed). */
+  | { readonly type: 'drop'; readonly reason: string }
+  /** A user command does not fit the current state; the runner reports it to the caller. */
+  | { readonly type: 'refuse'; readonly code: 'busy' | 'invalid-state'; readonly detail: string }
+  | { readonly type: 'emit'; readonly notice: MachineNotice };
+
+/** The outcome of one {@link transition}. */
+export interface Transition {
+  readonly state: MachineState;
+  readonly effects: readonly Effect[];
+}

@@ -1,0 +1,375 @@
+import { describe, expect, test } from 'vitest';
+import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
+import type { Effect, MachineEvent, PeerAddress } from './call-machine-types.js';
+
+const config = callMachineConfig('alice', { ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000, repeatIntervalMs: 150, repeatCount: 7, lingerMs: 1_000 });
+const BOB: PeerAddress = { address: '10.0.0.2', port: 5002 };
+const BOB_SOCKET: PeerAddress = { address: '10.0.0.2', port: 40000 };
+const CAROL: PeerAddress = { address: '10.0.0.3', port: 5003 };
+const pcm = new Uint8Array(1024);
+
+function run(machine: CallMachine, ...events: MachineEvent[]): { machine: CallMachine; effects: Effect[] } {
+  let effects: Effect[] = [];
+  for (const event of events) {
+    const result = transition(machine, event);
+    machine = { config: result.config, state: result.state };
+    effects = [...result.effects];
+  }
+  return { machine, effects };
+}
+
+const start = (from: PeerAddress, caller = 'bob'): MachineEvent => ({ type: 'signal', from, signal: { type: 'START', caller } });
+const sig = (from: PeerAddress, type: 'ACCEPT' | 'REJECT' | 'CLOSE'): MachineEvent => ({ type: 'signal', from, signal: { type } });
+const verified = (from: PeerAddress, caller = 'bob', ip = from.address, port = BOB.port): MachineEvent => ({
+  type: 'caller-lookup-result',
+  caller,
+  from,
+  result: { ok: true, user: { name: caller, ip, port } },
+});
+const found = (attempt = 1, ip = BOB.address, port = BOB.port): MachineEvent => ({ type: 'lookup-result', attempt, name: 'bob', result: { ok: true, user: { name: 'bob', ip, port } } });
+
+const idle = createCallMachine(config);
+const dialing = run(idle, { type: 'user-call', name: 'bob' }).machine;
+const calling = run(dialing, found()).machine;
+const ringing = run(idle, start(BOB), verified(BOB)).machine;
+const inCallCallee = run(ringing, { type: 'user-accept' }).machine;
+const inCallCaller = run(calling, sig(BOB, 'ACCEPT')).machine;
+
+const states: Record<string, CallMachine> = { idle, dialing, calling, ringing, 'in-call (callee)': inCallCallee, 'in-call (caller)': inCallCaller };
+
+function sends(effects: readonly Effect[]): string[] {
+  return effects.flatMap((e) => (e.type === 'send' ? [`${e.signal.type}${e.signal.type === 'START' ? ` ${e.signal.caller}` : ''}>${e.to.address}:${e.to.port}`] : []));
+}
+function ended(effects: readonly Effect[]): string | undefined {
+  for (const e of effects) if (e.type === 'emit' && e.notice.name === 'ended') return e.notice.reason;
+  return undefined;
+}
+function has(effects: readonly Effect[], type: Effect['type']): boolean {
+  return effects.some((e) => e.type === type);
+}
+
+describe('states reached by the fixtures', () => {
+  test.each(Object.entries(states).map(([label, m]) => [label, m.state.phase.kind]))('%s is %s', (label, kind) => {
+    expect(label.startsWith(kind)).toBe(true);
+  });
+});
+
+describe('user commands', () => {
+  test.each([
+    ['idle', 'user-call', 'dialing'],
+    ['dialing', 'user-call', 'dialing'],
+    ['calling', 'user-call', 'calling'],
+    ['ringing', 'user-call', 'ringing'],
+    ['in-call (caller)', 'user-call', 'in-call'],
+    ['ringing', 'user-accept', 'in-call'],
+    ['ringing', 'user-reject', 'idle'],
+    ['ringing', 'user-hangup', 'idle'],
+    ['idle', 'user-hangup', 'idle'],
+    ['dialing', 'user-hangup', 'idle'],
+    ['calling', 'user-hangup', 'idle'],
+    ['in-call (caller)', 'user-hangup', 'idle'],
+    ['in-call (callee)', 'user-hangup', 'idle'],
+  ] as const)('%s + %s -> %s', (from, type, to) => {
+    const event = (type === 'user-call' ? { type, name: 'carol' } : { type }) as MachineEvent;
+    const { machine } = run(states[from]!, event);
+    expect(machine.state.phase.kind).toBe(to);
+  });
+
+  test.each([
+    ['dialing', 'user-call', 'busy'],
+    ['in-call (callee)', 'user-call', 'busy'],
+    ['idle', 'user-accept', 'invalid-state'],
+    ['calling', 'user-accept', 'invalid-state'],
+    ['in-call (caller)', 'user-accept', 'invalid-state'],
+    ['idle', 'user-reject', 'invalid-state'],
+    ['in-call (callee)', 'user-reject', 'invalid-state'],
+  ] as const)('%s + %s is refused with %s', (from, type, code) => {
+    const event = (type === 'user-call' ? { type, name: 'carol' } : { type }) as MachineEvent;
+    const { effects } = run(states[from]!, event);
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'refuse', code }));
+  });
+
+  test.each(['alice', 'ALICE', 'Alice'])('calling %s (ourselves) fails at once with self-call', (name) => {
+    const { machine, effects } = run(idle, { type: 'user-call', name });
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(ended(effects)).toBe('self-call');
+    expect(has(effects, 'lookup')).toBe(false);
+  });
+
+  test('a call starts with a directory look-up', () => {
+    const { effects } = run(idle, { type: 'user-call', name: 'bob' });
+    expect(effects).toContainEqual({ type: 'lookup', name: 'bob', attempt: 1 });
+  });
+
+  test('accepting sends ACCEPT, schedules repeats, starts media and the silence timer', () => {
+    const { effects } = run(ringing, { type: 'user-accept' });
+    expect(sends(effects)).toEqual(['ACCEPT>10.0.0.2:5002']);
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'accept-repeat', ms: 150 });
+    expect(effects).toContainEqual({ type: 'startMedia', peer: BOB });
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'silence', ms: 5000 });
+  });
+
+  test('rejecting sends REJECT once and ends with rejected', () => {
+    const { effects } = run(ringing, { type: 'user-reject' });
+    expect(sends(effects)).toEqual(['REJECT>10.0.0.2:5002']);
+    expect(ended(effects)).toBe('rejected');
+  });
+
+  test.each([
+    ['calling', 'cancelled', ['CLOSE>10.0.0.2:5002']],
+    ['in-call (caller)', 'hangup', ['CLOSE>10.0.0.2:5002']],
+    ['dialing', 'cancelled', []],
+  ] as const)('hanging up while %s ends with %s and sends %j', (from, reason, sent) => {
+    const { effects } = run(states[from]!, { type: 'user-hangup' });
+    expect(ended(effects)).toBe(reason);
+    expect(sends(effects)).toEqual(sent);
+  });
+});
+
+describe('directory results', () => {
+  test('found: START goes to the directory address, repeats and ring timer start', () => {
+    const { machine, effects } = run(dialing, found());
+    expect(machine.state.phase.kind).toBe('calling');
+    expect(sends(effects)).toEqual(['START alice>10.0.0.2:5002']);
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'start-repeat', ms: 150 });
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'ring', ms: 30_000 });
+  });
+
+  test.each([
+    [{ ok: true, user: null }, 'not-found'],
+    [{ ok: false, code: 'connection-closed', detail: 'gone' }, 'directory-lost'],
+    [{ ok: false, code: 'timeout', detail: 'slow' }, 'error'],
+  ] as const)('look-up result %j ends the attempt with %s', (result, reason) => {
+    const { machine, effects } = run(dialing, { type: 'lookup-result', attempt: 1, name: 'bob', result });
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(ended(effects)).toBe(reason);
+  });
+
+  test('a late result of an abandoned attempt is ignored', () => {
+    const { machine, effects } = run(dialing, { type: 'user-hangup' }, { type: 'user-call', name: 'bob' }, found(1));
+    expect(machine.state.phase.kind).toBe('dialing');
+    expect(effects).toEqual([]);
+  });
+
+  test('losing the directory while dialing ends with directory-lost; later calls fail at once', () => {
+    const lost = run(dialing, { type: 'directory-lost' });
+    expect(ended(lost.effects)).toBe('directory-lost');
+    const again = run(lost.machine, { type: 'user-call', name: 'bob' });
+    expect(ended(again.effects)).toBe('directory-lost');
+    expect(has(again.effects, 'lookup')).toBe(false);
+  });
+
+  test('losing the directory during a call lets the call go on', () => {
+    const { machine } = run(inCallCaller, { type: 'directory-lost' });
+    expect(machine.state.phase.kind).toBe('in-call');
+    expect(machine.state.directoryLost).toBe(true);
+  });
+});
+
+describe('incoming START', () => {
+  test('idle: a START is verified through the directory before ringing', () => {
+    const { machine, effects } = run(idle, start(BOB));
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(effects).toEqual([{ type: 'lookupCaller', caller: 'bob', from: BOB }]);
+  });
+
+  test('repeats of a START being verified are counted once', () => {
+    const { effects } = run(idle, start(BOB), start(BOB));
+    expect(effects).toEqual([]);
+  });
+
+  test('verified: rings and reports the caller', () => {
+    const { machine, effects } = run(idle, start(BOB), verified(BOB));
+    expect(machine.state.phase.kind).toBe('ringing');
+    expect(effects).toContainEqual({ type: 'emit', notice: { name: 'incoming', caller: 'bob', ip: BOB.address, port: BOB.port } });
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'ring', ms: 30_000 });
+  });
+
+  test.each([
+    ['another IP', verified(BOB, 'bob', '10.9.9.9')],
+    ['nobody online', { type: 'caller-lookup-result', caller: 'bob', from: BOB, result: { ok: true, user: null } } as MachineEvent],
+    ['a failed look-up', { type: 'caller-lookup-result', caller: 'bob', from: BOB, result: { ok: false, code: 'timeout', detail: 'slow' } } as MachineEvent],
+  ])('ignored when the directory says %s', (_label, result) => {
+    const { machine, effects } = run(idle, start(BOB), result);
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(sends(effects)).toEqual([]);
+    expect(has(effects, 'drop')).toBe(true);
+  });
+
+  test('a START from another socket of the caller: answers go to both its call port and that socket', () => {
+    const { machine } = run(idle, start(BOB_SOCKET), verified(BOB_SOCKET, 'bob', BOB.address, BOB.port));
+    const { effects } = run(machine, { type: 'user-accept' });
+    expect(sends(effects)).toEqual(['ACCEPT>10.0.0.2:5002', 'ACCEPT>10.0.0.2:40000']);
+  });
+
+  test('a START naming ourselves is dropped', () => {
+    const { effects } = run(idle, start(CAROL, 'Alice'));
+    expect(effects).toEqual([{ type: 'drop', reason: 'START naming this phone' }]);
+  });
+
+  test.each(['dialing', 'calling', 'ringing', 'in-call (callee)', 'in-call (caller)'])('busy while %s: a third caller gets REJECT at once', (label) => {
+    const { machine, effects } = run(states[label]!, start(CAROL, 'carol'));
+    expect(sends(effects)).toEqual(['REJECT>10.0.0.3:5003']);
+    expect(machine.state.phase.kind).toBe(states[label]!.state.phase.kind);
+  });
+
+  test.each(['ringing', 'in-call (callee)'])('while %s, repeats of the same START are the same call', (label) => {
+    const { machine, effects } = run(states[label]!, start(BOB));
+    expect(effects).toEqual([]);
+    expect(machine.state.phase.kind).toBe(states[label]!.state.phase.kind);
+  });
+
+  test('a caller verified after we became busy gets REJECT', () => {
+    const { effects } = run(idle, start(BOB), start(CAROL, 'carol'), verified(BOB), verified(CAROL, 'carol', CAROL.address, CAROL.port));
+    expect(sends(effects)).toEqual(['REJECT>10.0.0.3:5003']);
+  });
+
+  test('after rejecting, a late START from that caller is answered REJECT again, not rung', () => {
+    const rejected = run(ringing, { type: 'user-reject' }).machine;
+    const { machine, effects } = run(rejected, start(BOB));
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(sends(effects)).toEqual(['REJECT>10.0.0.2:5002']);
+  });
+
+  test('after a call ends, a late START from the peer is dropped until the linger timer', () => {
+    const over = run(inCallCallee, sig(BOB, 'CLOSE')).machine;
+    expect(run(over, start(BOB)).effects).toContainEqual(expect.objectContaining({ type: 'drop' }));
+    const later = run(over, { type: 'timer', id: 'linger' }, start(BOB));
+    expect(later.effects).toEqual([{ type: 'lookupCaller', caller: 'bob', from: BOB }]);
+  });
+});
+
+describe('peer signals', () => {
+  test.each([
+    ['calling', sig(BOB, 'ACCEPT'), 'in-call', undefined],
+    ['calling', sig(BOB, 'REJECT'), 'idle', 'rejected'],
+    ['calling', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
+    ['ringing', sig(BOB, 'CLOSE'), 'idle', 'cancelled'],
+    ['in-call (caller)', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
+    ['in-call (callee)', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
+    ['in-call (caller)', sig(BOB, 'ACCEPT'), 'in-call', undefined],
+    ['in-call (caller)', sig(BOB, 'REJECT'), 'in-call', undefined],
+    ['idle', sig(BOB, 'CLOSE'), 'idle', undefined],
+    ['idle', sig(BOB, 'ACCEPT'), 'idle', undefined],
+  ] as const)('%s + %j -> %s (%s)', (from, event, to, reason) => {
+    const { machine, effects } = run(states[from]!, event);
+    expect(machine.state.phase.kind).toBe(to);
+    expect(ended(effects)).toBe(reason);
+  });
+
+  test.each([
+    ['calling', sig(CAROL, 'ACCEPT')],
+    ['calling', sig(CAROL, 'REJECT')],
+    ['ringing', sig(CAROL, 'CLOSE')],
+    ['in-call (caller)', sig(CAROL, 'CLOSE')],
+    ['in-call (callee)', { type: 'audio', from: CAROL, pcm } as MachineEvent],
+    ['in-call (caller)', { type: 'audio', from: { address: BOB.address, port: 9 }, pcm } as MachineEvent],
+  ] as const)('%s: %j from a stranger is dropped', (from, event) => {
+    const { machine, effects } = run(states[from]!, event);
+    expect(machine.state).toEqual(states[from]!.state);
+    expect(effects.map((e) => e.type)).toEqual(['drop']);
+  });
+
+  test('ACCEPT connects the caller once; ACCEPT repeats change nothing', () => {
+    const first = run(calling, sig(BOB, 'ACCEPT'));
+    expect(first.effects.filter((e) => e.type === 'startMedia')).toHaveLength(1);
+    expect(first.effects).toContainEqual({ type: 'cancelTimer', id: 'start-repeat' });
+    expect(run(first.machine, sig(BOB, 'ACCEPT')).effects).toEqual([]);
+  });
+
+  test('audio while calling counts as the ACCEPT (all ACCEPTs lost) and is played', () => {
+    const { machine, effects } = run(calling, { type: 'audio', from: BOB, pcm });
+    expect(machine.state.phase.kind).toBe('in-call');
+    expect(effects).toContainEqual({ type: 'startMedia', peer: BOB });
+    expect(effects).toContainEqual({ type: 'deliverAudio', pcm });
+  });
+
+  test('audio in a call is played and restarts the silence timer', () => {
+    const { effects } = run(inCallCallee, { type: 'audio', from: BOB, pcm });
+    expect(effects).toEqual([{ type: 'deliverAudio', pcm }, { type: 'startTimer', id: 'silence', ms: 5000 }]);
+  });
+
+  test('audio while ringing is dropped', () => {
+    expect(run(ringing, { type: 'audio', from: BOB, pcm }).effects.map((e) => e.type)).toEqual(['drop']);
+  });
+
+  test('closing stops the media and emits ended then idle', () => {
+    const { effects } = run(inCallCaller, sig(BOB, 'CLOSE'));
+    expect(has(effects, 'stopMedia')).toBe(true);
+    const notices = effects.flatMap((e) => (e.type === 'emit' ? [e.notice.name === 'state' ? `state:${e.notice.state}` : e.notice.name] : []));
+    expect(notices).toEqual(['state:ended', 'ended', 'state:idle']);
+  });
+
+  test('a malformed datagram is dropped', () => {
+    expect(run(inCallCaller, { type: 'invalid-datagram', from: BOB, detail: 'bad' }).effects).toEqual([{ type: 'drop', reason: 'bad' }]);
+  });
+});
+
+describe('timers', () => {
+  test('START repeats every interval while calling', () => {
+    const { effects } = run(calling, { type: 'timer', id: 'start-repeat' });
+    expect(sends(effects)).toEqual(['START alice>10.0.0.2:5002']);
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'start-repeat', ms: 150 });
+  });
+
+  test.each([
+    ['calling', 'ring', 'ring-timeout', ['CLOSE>10.0.0.2:5002']],
+    ['ringing', 'ring', 'ring-timeout', []],
+    ['in-call (caller)', 'silence', 'peer-silent', ['CLOSE>10.0.0.2:5002']],
+  ] as const)('%s + %s timer ends with %s, sending %j', (from, id, reason, sent) => {
+    const { machine, effects } = run(states[from]!, { type: 'timer', id });
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(ended(effects)).toBe(reason);
+    expect(sends(effects)).toEqual(sent);
+  });
+
+  test.each([
+    ['idle', 'ring'],
+    ['idle', 'silence'],
+    ['idle', 'start-repeat'],
+    ['in-call (caller)', 'start-repeat'],
+    ['ringing', 'silence'],
+  ] as const)('%s ignores a stale %s timer', (from, id) => {
+    const { machine, effects } = run(states[from]!, { type: 'timer', id });
+    expect(machine.state).toEqual(states[from]!.state);
+    expect(effects).toEqual([]);
+  });
+
+  test('CLOSE is sent repeatCount times in all, one per timer', () => {
+    let { machine, effects } = run(inCallCaller, { type: 'user-hangup' });
+    let count = sends(effects).length;
+    for (let i = 0; i < 10; i++) {
+      ({ machine, effects } = run(machine, { type: 'timer', id: 'close-repeat' }));
+      count += sends(effects).length;
+      expect(effects.filter((e) => e.type === 'startTimer' && e.id === 'close-repeat').length).toBeLessThanOrEqual(1);
+    }
+    expect(count).toBe(7);
+  });
+
+  test('ACCEPT is sent repeatCount times in all, and stops when the call ends', () => {
+    let { machine } = run(ringing, { type: 'user-accept' });
+    let count = 1;
+    for (let i = 0; i < 3; i++) {
+      const step = run(machine, { type: 'timer', id: 'accept-repeat' });
+      machine = step.machine;
+      count += sends(step.effects).length;
+    }
+    expect(count).toBe(4);
+    const over = run(machine, sig(BOB, 'CLOSE'));
+    expect(over.effects).toContainEqual({ type: 'cancelTimer', id: 'accept-repeat' });
+    expect(sends(run(over.machine, { type: 'timer', id: 'accept-repeat' }).effects)).toEqual([]);
+  });
+
+  test('calling the peer we are still sending CLOSE to stops those CLOSEs', () => {
+    const hungUp = run(inCallCaller, { type: 'user-hangup' }).machine;
+    const { machine, effects } = run(hungUp, { type: 'user-call', name: 'bob' }, found(2));
+    expect(effects).toContainEqual({ type: 'cancelTimer', id: 'close-repeat' });
+    expect(machine.state.closing).toBeUndefined();
+  });
+});
+
+describe('config', () => {
+  test.each([{ ringTimeoutMs: 0 }, { repeatCount: 0 }, { silenceTimeoutMs: Number.NaN }])('rejects %j', (bad) => {
+    expect(() => callMachineConfig('alice', bad)).toThrow(RangeError);
+  });
+});

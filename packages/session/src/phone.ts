@@ -1,0 +1,328 @@
+import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, validateName, type DirectoryUser } from '@voip/protocol';
+import { createCallMedia, openAudioSink, openAudioSource, realClock, type AudioSink, type AudioSource, type Clock } from '@voip/media';
+import { CallRunner, type MediaFactory, type RunnerNotice } from './call-runner.js';
+import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
+import { CallFailedError, PhoneError } from './errors.js';
+import type { CallState, PhoneApi, PhoneEvents, PhoneOptions } from './phone-types.js';
+import { bindUdpTransport, type UdpTransport } from './transport/udp-transport.js';
+
+/** Options of {@link Phone.connect}: {@link PhoneOptions} plus a few for tests and tuning. */
+export interface PhoneConnectOptions extends PhoneOptions {
+  /** Spacing of START, ACCEPT and CLOSE repeats, ms; default 150. */
+  readonly repeatIntervalMs?: number;
+  /** Per-request timeout of the directory, ms; default 5 000. */
+  readonly directoryTimeoutMs?: number;
+  /** Interval of `stats` events during a call, ms; default 1 000. */
+  readonly statsIntervalMs?: number;
+  /** Replaces the audio of each call (default: @voip/media's createCallMedia over `audio`). */
+  readonly media?: MediaFactory;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+/** Splits `"host:port"`, `"host"`, `"[v6]:port"` or an object into host and port. */
+export function parseServer(server: PhoneOptions['server']): { host: string; port: number } {
+  if (typeof server === 'object' && server !== null) {
+    if (typeof server.host !== 'string' || server.host.length === 0) throw new PhoneError('invalid-option', 'server.host must be a non-empty string');
+    const port = server.port ?? DEFAULT_DIRECTORY_PORT;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be an integer from 1 to 65535, got ${String(port)}`);
+    return { host: server.host, port };
+  }
+  if (typeof server !== 'string' || server.trim() === '') throw new PhoneError('invalid-option', 'server must be "host", "host:port" or { host, port }');
+  const text = server.trim();
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  const match = v6 ?? /^([^:]+)(?::(\d+))?$/.exec(text);
+  if (!match) throw new PhoneError('invalid-option', `cannot read server address ${JSON.stringify(server)}: use "host" or "host:port"`);
+  const port = match[2] === undefined ? DEFAULT_DIRECTORY_PORT : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be from 1 to 65535 in ${JSON.stringify(server)}`);
+  return { host: match[1]!, port };
+}
+
+/** Wraps a caller-owned source so that a call's end does not close it. */
+function borrowedSource(source: AudioSource): AudioSource {
+  return { format: source.format, label: source.label, readFrame: () => source.readFrame(), close: () => Promise.resolve() };
+}
+
+function borrowedSink(sink: AudioSink): AudioSink {
+  return { format: sink.format, label: sink.label, writeFrame: (frame) => sink.writeFrame(frame), close: () => Promise.resolve() };
+}
+
+function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaFactory {
+  const input = audio?.input ?? 'silence';
+  const output = audio?.output ?? 'null';
+  return async ({ send }) => {
+    const source = typeof input === 'string' ? await openAudioSource(input) : borrowedSource(input);
+    let sink: AudioSink;
+    try {
+      sink = typeof output === 'string' ? await openAudioSink(output) : borrowedSink(output);
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+    return createCallMedia({ source, sink, send, clock });
+  };
+}
+
+/**
+ * A voip phone: registered in a directory, waiting for calls on a UDP port, able to
+ * call other users by name (PROTOCOL.md, classic form).
+ *
+ * @example
+ * const phone = await Phone.connect({ server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audio: { input: 'tone:440', output: 'null' } });
+ * phone.on('incoming', () => phone.accept());
+ * await phone.call('bob');
+ * setTimeout(() => phone.hangup(), 5000);
+ */
+export class Phone implements PhoneApi {
+  readonly name: string;
+  readonly udpPort: number;
+  readonly #transport: UdpTransport;
+  readonly #directory: DirectoryClient;
+  readonly #runner: CallRunner;
+  readonly #listeners = new Map<keyof PhoneEvents, Set<Listener>>();
+  readonly #owned: { close(): Promise<void> }[];
+  #listSupported: boolean;
+  #pending: { peer: string; resolve: () => void; reject: (error: Error) => void } | undefined;
+  #directoryUp = true;
+  #closing: Promise<void> | undefined;
+
+  private constructor(init: {
+    name: string;
+    transport: UdpTransport;
+    directory: DirectoryClient;
+    options: PhoneConnectOptions;
+    clock: Clock;
+    listSupported: boolean;
+  }) {
+    const { options, clock } = init;
+    this.name = init.name;
+    this.udpPort = init.transport.local.port;
+    this.#transport = init.transport;
+    this.#directory = init.directory;
+    this.#listSupported = init.listSupported;
+    this.#owned = [options.audio?.input, options.audio?.output].filter((a): a is AudioSource | AudioSink => typeof a === 'object' && a !== null);
+    this.#runner = new CallRunner({
+      name: init.name,
+      transport: init.transport,
+      directory: init.directory,
+      clock,
+      media: options.media ?? defaultMedia(options.audio, clock),
+      timing: { ringTimeoutMs: options.ringTimeoutMs, silenceTimeoutMs: options.silenceTimeoutMs, repeatIntervalMs: options.repeatIntervalMs },
+      ...(options.statsIntervalMs === undefined ? {} : { statsIntervalMs: options.statsIntervalMs }),
+      onNotice: (notice) => this.#onNotice(notice),
+    });
+    this.#transport.onError((error) => this.#emit('log', { level: 'warn', message: `UDP socket: ${error.message}` }));
+    this.#directory.on('presence', (users) => this.#emit('users', users));
+    this.#directory.on('log', (entry) => this.#emit('log', entry));
+    this.#directory.on('close', ({ reason, expected }) => {
+      this.#directoryUp = false;
+      if (expected) return;
+      this.#runner.directoryLost();
+      this.#emit('disconnected', { reason });
+    });
+  }
+
+  /**
+   * Binds the UDP port, connects to the directory, registers the name, then asks
+   * for the user list and presence pushes when the server offers them. Rejects with
+   * a {@link PhoneError}: 'invalid-option', 'name-invalid', 'udp-port-in-use',
+   * 'udp-bind-failed', 'server-unreachable', 'name-refused' or 'directory-error'.
+   * Nothing stays open after a failure.
+   */
+  static async connect(options: PhoneConnectOptions): Promise<Phone> {
+    const valid = validateName(options.name);
+    if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
+    const { host, port } = parseServer(options.server);
+    const clock = options.clock ?? realClock;
+    const transport = await bindUdpTransport({ port: options.udpPort ?? DEFAULT_CALL_PORT, ...(options.udpHost ? { host: options.udpHost } : {}) });
+    let directory: DirectoryClient | undefined;
+    try {
+      try {
+        directory = await DirectoryClient.connect({ host, port, clock, ...(options.directoryTimeoutMs ? { requestTimeoutMs: options.directoryTimeoutMs, connectTimeoutMs: options.directoryTimeoutMs } : {}) });
+      } catch (error) {
+        if (error instanceof DirectoryError) throw new PhoneError('server-unreachable', error.message, { cause: error });
+        throw error;
+      }
+      try {
+        await directory.register(options.name, transport.local.port);
+      } catch (error) {
+        if (error instanceof DirectoryError && error.code === 'name-refused') {
+          throw new PhoneError('name-refused', `the directory refused the name ${JSON.stringify(options.name)}${error.reason ? `: ${error.reason}` : ''}`, { cause: error });
+        }
+        throw new PhoneError('directory-error', `registering ${JSON.stringify(options.name)} failed: ${(error as Error).message}`, { cause: error });
+      }
+      let listSupported = false;
+      const early: DirectoryUser[][] = [];
+      const keep = (users: DirectoryUser[]): void => void early.push(users);
+      directory.on('presence', keep);
+      try {
+        await directory.list();
+        listSupported = true;
+        await directory.watch();
+      } catch (error) {
+        if (!(error instanceof DirectoryError && error.code === 'list-unsupported')) {
+          throw new PhoneError('directory-error', `the directory failed after registration: ${(error as Error).message}`, { cause: error });
+        }
+      } finally {
+        directory.off('presence', keep);
+      }
+      const phone = new Phone({ name: options.name, transport, directory, options, clock, listSupported });
+      // WATCH answers with the first presence at once: hand it on once listeners can attach.
+      const last = early.at(-1);
+      if (last) queueMicrotask(() => phone.#emit('users', last));
+      return phone;
+    } catch (error) {
+      directory?.close();
+      await transport.close();
+      throw error;
+    }
+  }
+
+  /** Where the call stands. */
+  get state(): CallState {
+    return this.#runner.state;
+  }
+
+  /** Whether the server supports LIST and WATCH. */
+  get listSupported(): boolean {
+    return this.#listSupported;
+  }
+
+  /** Whether the directory connection is up (calls can be placed). */
+  get connected(): boolean {
+    return this.#directoryUp && !this.#closing;
+  }
+
+  /**
+   * Calls a user. Resolves when the call connects; rejects with a
+   * {@link CallFailedError} (its `reason` says why) or a PhoneError 'busy' /
+   * 'not-connected' when no call can be placed now.
+   */
+  call(name: string): Promise<void> {
+    if (this.#closing) return Promise.reject(new PhoneError('not-connected', 'the phone is closed'));
+    if (typeof name !== 'string' || name.length === 0) return Promise.reject(new PhoneError('invalid-option', 'the name to call must be a non-empty string'));
+    if (this.#pending || this.#runner.state !== 'idle') return Promise.reject(new PhoneError('busy', `cannot call ${name}: the phone is ${this.#runner.state}`));
+    return new Promise<void>((resolve, reject) => {
+      this.#pending = { peer: name, resolve, reject };
+      try {
+        this.#runner.call(name);
+      } catch (error) {
+        this.#pending = undefined;
+        reject(error);
+      }
+    });
+  }
+
+  /** Accepts the ringing call; throws PhoneError 'invalid-state' when nothing rings. */
+  accept(): void {
+    this.#runner.accept();
+  }
+
+  /** Rejects the ringing call; throws PhoneError 'invalid-state' when nothing rings. */
+  reject(): void {
+    this.#runner.reject();
+  }
+
+  /** Ends the current call, or stops ringing out; no-op when idle. */
+  hangup(): void {
+    if (this.#closing) return;
+    this.#runner.hangup();
+  }
+
+  /** The users online, sorted by name. Rejects PhoneError 'list-unsupported' on a classic server, 'not-connected' without a directory. */
+  async users(): Promise<DirectoryUser[]> {
+    if (!this.#listSupported) throw new PhoneError('list-unsupported', 'the directory does not offer the user list (a classic server): enter names by hand');
+    if (!this.connected) throw new PhoneError('not-connected', 'the directory connection is closed');
+    try {
+      return await this.#directory.list();
+    } catch (error) {
+      if (error instanceof DirectoryError && error.code === 'connection-closed') throw new PhoneError('not-connected', error.message, { cause: error });
+      throw new PhoneError('directory-error', (error as Error).message, { cause: error });
+    }
+  }
+
+  /** Hangs up (CLOSE is repeated for about a second), unregisters, closes socket and audio. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#runner.close();
+    if (this.#directoryUp) {
+      try {
+        await this.#directory.disconnect(this.name);
+      } catch {
+        this.#directory.close();
+      }
+    }
+    await this.#transport.close();
+    await Promise.all(this.#owned.map((a) => a.close()));
+    this.#pending?.reject(new CallFailedError(this.#pending.peer, 'cancelled', 'the phone was closed'));
+    this.#pending = undefined;
+  }
+
+  /** Adds a listener of a {@link PhoneEvents} event. */
+  on<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
+    this.#listeners.get(event)?.delete(listener as Listener);
+    return this;
+  }
+
+  /** Resolves at the next `event` (a convenience for scripts and tests). */
+  once<E extends keyof PhoneEvents>(event: E): Promise<PhoneEvents[E]> {
+    return new Promise((resolve) => {
+      const listener = (...args: PhoneEvents[E]): void => {
+        this.off(event, listener);
+        resolve(args);
+      };
+      this.on(event, listener);
+    });
+  }
+
+  #emit<E extends keyof PhoneEvents>(event: E, ...args: PhoneEvents[E]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as Listener)(...args);
+  }
+
+  #onNotice(notice: RunnerNotice): void {
+    switch (notice.name) {
+      case 'state':
+        this.#emit('state', notice.peer === undefined ? { state: notice.state } : { state: notice.state, peer: notice.peer });
+        return;
+      case 'incoming':
+        this.#emit('incoming', { caller: notice.caller, ip: notice.ip, port: notice.port });
+        return;
+      case 'calling':
+        this.#emit('calling', { peer: notice.peer, ip: notice.ip, port: notice.port });
+        return;
+      case 'connected': {
+        const pending = this.#pending;
+        this.#pending = undefined;
+        this.#emit('connected', { peer: notice.peer });
+        pending?.resolve();
+        return;
+      }
+      case 'ended': {
+        const pending = this.#pending;
+        this.#pending = undefined;
+        this.#emit('ended', notice.detail === undefined ? { peer: notice.peer, reason: notice.reason } : { peer: notice.peer, reason: notice.reason, detail: notice.detail });
+        pending?.reject(new CallFailedError(notice.peer, notice.reason, notice.detail));
+        return;
+      }
+      case 'log':
+        this.#emit('log', { level: notice.level, message: notice.message });
+        return;
+      case 'stats':
+        this.#emit('stats', notice.stats);
+        return;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { createSocket, type Socket } from 'node:dgram';
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { CallFailedError, Phone, PhoneError, type EndReason, type PhoneConnectOptions } from '../src/index.js';
+import { createCollectingSink } from './support/collecting-sink.js';
+import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
+
+let server: TestDirectoryServer;
+const phones: Phone[] = [];
+const sockets: Socket[] = [];
+
+beforeEach(async () => {
+  server = await startTestDirectoryServer();
+});
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.close()));
+  for (const s of sockets.splice(0)) s.close();
+  await server.close();
+});
+
+async function phone(name: string, extra: Partial<PhoneConnectOptions> = {}): Promise<Phone> {
+  const p = await Phone.connect({ server: `127.0.0.1:${server.port}`, name, udpPort: 0, udpHost: '127.0.0.1', silenceTimeoutMs: 3000, ...extra });
+  phones.push(p);
+  return p;
+}
+
+function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (check()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+async function callFailure(promise: Promise<void>): Promise<EndReason> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CallFailedError);
+  return (error as CallFailedError).reason;
+}
+
+describe('Phone over real UDP and TCP on 127.0.0.1', () => {
+  test('call, accept, audio both ways, hang up', async () => {
+    const aliceSink = createCollectingSink();
+    const bobSink = createCollectingSink();
+    const alice = await phone('alice', { audio: { input: 'tone:440', output: aliceSink } });
+    const bob = await phone('bob', { audio: { input: 'tone:880', output: bobSink } });
+    expect(alice.udpPort).not.toBe(bob.udpPort);
+    const incoming: string[] = [];
+    bob.on('incoming', ({ caller }) => {
+      incoming.push(caller);
+      bob.accept();
+    });
+    const bobEnded = bob.once('ended');
+    const stats = alice.once('stats');
+    await alice.call('bob');
+    expect(alice.state).toBe('in-call');
+    expect(incoming).toEqual(['alice']);
+    await until(() => aliceSink.audibleFrames() >= 5 && bobSink.audibleFrames() >= 5, 'audio both ways');
+    const [figures] = await stats;
+    expect(figures.packetsSent).toBeGreaterThan(0);
+    expect(figures.durationMs).toBeGreaterThan(0);
+    alice.hangup();
+    const [{ reason }] = await bobEnded;
+    expect(reason).toBe('remote-hangup');
+    expect(alice.state).toBe('idle');
+    await until(() => bob.state === 'idle', 'bob idle');
+    // Back to waiting on the same port: a second call works.
+    const second = bob.once('ended');
+    await alice.call('bob');
+    bob.hangup();
+    expect((await second)[0].reason).toBe('hangup');
+    // Caller-owned sinks stay open across calls and are closed by close().
+    expect(aliceSink.closed).toBe(false);
+  });
+
+  test('reject, not-found, self-call and busy', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    const carol = await phone('carol');
+    bob.on('incoming', () => bob.reject());
+    expect(await callFailure(alice.call('bob'))).toBe('rejected');
+    expect(await callFailure(alice.call('nobody'))).toBe('not-found');
+    expect(await callFailure(alice.call('ALICE'))).toBe('self-call');
+
+    const accepting = (): void => carol.accept();
+    carol.on('incoming', accepting);
+    await alice.call('carol');
+    const busy = await callFailure(bob.call('carol'));
+    expect(busy).toBe('rejected');
+    expect(carol.state).toBe('in-call');
+    await expect(alice.call('bob')).rejects.toMatchObject({ code: 'busy' });
+  });
+
+  test('users() and the users event list who is online', async () => {
+    const alice = await phone('alice');
+    expect(alice.listSupported).toBe(true);
+    const next = alice.once('users');
+    await phone('bob');
+    await until(() => true, 'nothing');
+    const seen = await next;
+    expect(seen[0].map((u) => u.name)).toContain('alice');
+    const users = await alice.users();
+    expect(users.map((u) => u.name)).toEqual(['alice', 'bob']);
+  });
+
+  test('udp-port-in-use names the port', async () => {
+    const holder = createSocket('udp4');
+    sockets.push(holder);
+    await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', () => resolve()));
+    const port = holder.address().port;
+    const error = await Phone.connect({ server: `127.0.0.1:${server.port}`, name: 'alice', udpPort: port, udpHost: '127.0.0.1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhoneError);
+    expect(error).toMatchObject({ code: 'udp-port-in-use', port });
+    expect(server.users()).toEqual([]);
+  });
+
+  test('server-unreachable, name-refused, name-invalid', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const deadPort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(Phone.connect({ server: `127.0.0.1:${deadPort}`, name: 'alice', udpPort: 0, udpHost: '127.0.0.1' })).rejects.toMatchObject({ code: 'server-unreachable' });
+    await phone('alice');
+    await expect(phone('Alice')).rejects.toMatchObject({ code: 'name-refused' });
+    await expect(phone(' bad name')).rejects.toMatchObject({ code: 'name-invalid' });
+  });
+
+  test('a dropped directory emits disconnected; the call goes on, new calls fail with directory-lost', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    bob.on('incoming', () => bob.accept());
+    await alice.call('bob');
+    const disconnected = alice.once('disconnected');
+    server.dropConnections();
+    await disconnected;
+    expect(alice.state).toBe('in-call');
+    alice.hangup();
+    expect(await callFailure(alice.call('bob'))).toBe('directory-lost');
+  });
+});
