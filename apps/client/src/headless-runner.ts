@@ -112,7 +112,8 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
 
   const onIncoming = (e: PhoneEvents['incoming'][0]): void => {
     emit({ event: 'incoming', caller: e.caller, ip: e.ip, port: e.port });
-    if (options.autoAnswer) phone?.accept();
+    const p = phone;
+    if (options.autoAnswer && p) guarded('accept', () => p.accept());
   };
   const onCalling = (e: PhoneEvents['calling'][0]): void => emit({ event: 'calling', peer: e.peer });
   const onConnected = (e: PhoneEvents['connected'][0]): void => {
@@ -185,6 +186,11 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
           if (finishing) return;
           const failure = callFailure(error);
           const look = lookingUp;
+          if (failure.kind === 'refused') {
+            lookingUp = undefined;
+            if (!retryLookup) return emit({ event: 'log', level: 'warn', message: `cannot call ${name}: ${failure.message}` });
+            return callEnded({ peer: name, reason: 'error', detail: failure.message });
+          }
           if (look && failure.reason === 'not-found') {
             if (scheduler.now() - look.since + CALL_LOOKUP_RETRY_MS <= CALL_LOOKUP_WINDOW_MS) {
               emit({ event: 'log', level: 'info', message: `${name} is not online yet; looking again in ${CALL_LOOKUP_RETRY_MS} ms` });
@@ -222,11 +228,18 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
       case 'quit':
         if (rest.length > 0) return emit({ event: 'log', level: 'warn', message: `${verb} takes no argument` });
         if (verb === 'quit') return stop();
-        if (verb === 'accept') return p.accept();
-        if (verb === 'reject') return p.reject();
-        return p.hangup();
+        return guarded(verb, () => (verb === 'accept' ? p.accept() : verb === 'reject' ? p.reject() : p.hangup()));
       default:
         emit({ event: 'log', level: 'warn', message: `unknown command "${verb}": use call NAME, accept, reject, hangup or quit` });
+    }
+  };
+
+  /** Runs a phone action; a refusal (e.g. nothing rings) becomes a warning line. */
+  const guarded = (what: string, action: () => void): void => {
+    try {
+      action();
+    } catch (error) {
+      emit({ event: 'log', level: 'warn', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
 
@@ -235,7 +248,8 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
     stopRequested = true;
     if (!phone) return; // finish once connect settles
     lookingUp = undefined;
-    phone.hangup();
+    const p = phone;
+    guarded('hangup', () => p.hangup());
     finish(EXIT.ok);
   };
 

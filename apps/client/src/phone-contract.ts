@@ -105,8 +105,10 @@ export interface ConnectFailure {
 /** Connects a phone, or says why it could not. Never rejects for expected failures. */
 export type ConnectPhone = (request: ConnectRequest) => Promise<{ readonly ok: true; readonly value: PhoneApi } | ConnectFailure>;
 
-/** How a rejected `call()` failed. */
-export interface CallFailure {
-  readonly reason: EndReason;
-  readonly detail?: string;
-}
+/**
+ * How a rejected `call()` failed: the call attempt `ended` (CallFailedError), or
+ * the phone `refused` to place it at all (busy, closed, ...).
+ */
+export type CallFailure =
+  | { readonly kind: 'ended'; readonly reason: EndReason; readonly detail?: string }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string };

@@ -15,8 +15,8 @@ export class FakeCallFailedError extends Error {
 
 /** Maps a fake rejection to a failure, as the adapter does for the real one. */
 export function fakeCallFailure(error: unknown): CallFailure {
-  if (error instanceof FakeCallFailedError) return { reason: error.reason, ...(error.detail !== undefined ? { detail: error.detail } : {}) };
-  return { reason: 'error', detail: String(error) };
+  if (error instanceof FakeCallFailedError) return { kind: 'ended', reason: error.reason, ...(error.detail !== undefined ? { detail: error.detail } : {}) };
+  return { kind: 'refused', code: 'busy', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** A phone that records what the client asks and lets the test emit events. */
@@ -40,7 +40,10 @@ export class FakePhone implements PhoneApi {
     this.calls.push(name);
     return this.onCall(name);
   }
+  /** Set to make accept()/reject() throw like a phone with nothing ringing. */
+  nothingRings = false;
   accept(): void {
+    if (this.nothingRings) throw Object.assign(new Error('nothing rings'), { code: 'invalid-state' });
     this.actions.push('accept');
   }
   reject(): void {

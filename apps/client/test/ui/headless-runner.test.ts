@@ -245,3 +245,35 @@ describe('headless runner', () => {
     await expect(run.exitCode).rejects.toThrow('boom');
   });
 });
+
+describe('headless runner refusals', () => {
+  test('accept with nothing ringing is a warning, not a crash', async () => {
+    const phone = new FakePhone();
+    phone.nothingRings = true;
+    const { run, stdout } = start(phone);
+    await flush();
+    run.command('accept');
+    expect(stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'accept: nothing rings' });
+  });
+
+  test('a stdin call the phone refuses (busy) is a warning; a refused --call ends with error', async () => {
+    const phone = new FakePhone();
+    phone.onCall = () => Promise.reject(new Error('the phone is ringing'));
+    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    await scheduler.advance(0);
+    expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'error', detail: 'the phone is ringing' }]);
+    expect(await run.exitCode).toBe(1);
+
+    const other = start(new FakePhone());
+    await flush();
+    const busy = new FakePhone();
+    busy.onCall = () => Promise.reject(new Error('busy'));
+    const second = start(busy);
+    await flush();
+    second.run.command('call bob');
+    await second.scheduler.advance(0);
+    expect(second.stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'cannot call bob: busy' });
+    other.run.stop();
+    second.run.stop();
+  });
+});
