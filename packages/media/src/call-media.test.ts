@@ -1,0 +1,185 @@
+import { encodeClassicPcm } from '@voip/protocol';
+import { describe, expect, it } from 'vitest';
+import type { AudioSink, AudioSource } from './audio-port.js';
+import { createCallMedia } from './call-media.js';
+import { AudioFormatMismatchError } from './errors.js';
+import { CLASSIC_FORMAT, createSilenceSource, createToneSource } from './generators.js';
+import { createManualClock } from './manual-clock.js';
+
+/** A sink that remembers what it was given. */
+function recordingSink(): AudioSink & { frames: Int16Array[]; closed: boolean } {
+  const s = {
+    format: CLASSIC_FORMAT,
+    label: 'recording',
+    frames: [] as Int16Array[],
+    closed: false,
+    writeFrame(frame: Int16Array) {
+      s.frames.push(frame);
+    },
+    async close() {
+      s.closed = true;
+    },
+  };
+  return s;
+}
+
+/** A datagram whose samples are all `value`. */
+const datagram = (value: number) => encodeClassicPcm(new Int16Array(512).fill(value));
+
+function setup(source: AudioSource = createSilenceSource()) {
+  const clock = createManualClock();
+  const sink = recordingSink();
+  const sent: Uint8Array[] = [];
+  const media = createCallMedia({ source, sink, clock, send: (d) => sent.push(d) });
+  /** Delivers datagrams one period apart, starting one period from now. */
+  const deliver = (values: number[], gapMs = 64) => {
+    for (const v of values) {
+      clock.advance(gapMs);
+      media.receive(datagram(v));
+    }
+  };
+  return { clock, sink, sent, media, deliver };
+}
+
+describe('createCallMedia', () => {
+  it('sends 1024-byte s16le datagrams every 64 ms and meters the input', async () => {
+    const tone = createToneSource(440);
+    const { clock, sent, media } = setup(tone);
+    media.start();
+    clock.advance(64 * 9);
+    expect(sent).toHaveLength(10);
+    expect(sent.every((d) => d.length === 1024)).toBe(true);
+    const s = media.stats();
+    expect(s.packetsSent).toBe(10);
+    expect(s.inputLevelDbfs).toBeGreaterThan(-16);
+    expect(s.inputLevelDbfs).toBeLessThan(-14);
+    await media.stop();
+  });
+
+  it('plays a paced stream through untouched', async () => {
+    const { sink, media, deliver } = setup();
+    deliver([1, 2, 3, 4, 5, 6]);
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 3, 4, 5, 6]);
+    const s = media.stats();
+    expect(s).toMatchObject({ packetsReceived: 6, packetsLost: 0, packetsDropped: 0, framesConcealed: 0 });
+    expect(s.outputLevelDbfs).toBeCloseTo(20 * Math.log10(6 / 32768), 5);
+    await media.stop();
+  });
+
+  it('tolerates jitter below the loss threshold without inserting anything', async () => {
+    const { clock, sink, media } = setup();
+    const arrivals = [0, 64 + 40, 128 + 5, 192 + 45, 256, 320 + 30];
+    for (const [i, at] of arrivals.entries()) {
+      clock.advanceTo(1000 + at);
+      media.receive(datagram(i + 1));
+    }
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(media.stats().packetsLost).toBe(0);
+    await media.stop();
+  });
+
+  it('conceals a gap with silence for the missing periods', async () => {
+    const { clock, sink, media, deliver } = setup();
+    deliver([1, 2]);
+    clock.advance(64 * 2); // frame 3 lost
+    media.receive(datagram(4));
+    clock.advance(64 * 4); // frames 5, 6, 7 lost
+    media.receive(datagram(8));
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 0, 4, 0, 0, 0, 8]);
+    expect(media.stats()).toMatchObject({ packetsLost: 4, framesConcealed: 4, packetsDropped: 0 });
+    await media.stop();
+  });
+
+  it('caps concealment of a long outage below the backlog bound', async () => {
+    const { clock, sink, media, deliver } = setup();
+    deliver([1]);
+    clock.advance(64 * 100);
+    media.receive(datagram(2));
+    const s = media.stats();
+    expect(s.packetsLost).toBe(99);
+    expect(s.framesConcealed).toBe(7);
+    expect(sink.frames).toHaveLength(9);
+    expect(sink.frames.at(-1)![0]).toBe(2);
+    await media.stop();
+  });
+
+  it('drops an exact duplicate within half a period, but not a repeat a period later', async () => {
+    const { clock, sink, media, deliver } = setup();
+    deliver([1]);
+    clock.advance(10);
+    media.receive(datagram(1));
+    deliver([1], 54); // same bytes, one period after the first: a real frame
+    clock.advance(5);
+    media.receive(datagram(7)); // different bytes: a burst, written through
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 1, 7]);
+    expect(media.stats()).toMatchObject({ droppedDuplicate: 1, packetsDropped: 1, packetsReceived: 4 });
+    await media.stop();
+  });
+
+  it.each([0, 1, 64, 1023, 1025, 2048])('drops a datagram of %i bytes', async (size) => {
+    const { sink, media } = setup();
+    media.receive(new Uint8Array(size));
+    expect(sink.frames).toHaveLength(0);
+    expect(media.stats()).toMatchObject({ packetsReceived: 1, droppedBadSize: 1, packetsDropped: 1 });
+    await media.stop();
+  });
+
+  it('writes a burst through but bounds the playout backlog', async () => {
+    const { clock, sink, media } = setup();
+    clock.advance(100);
+    for (let i = 1; i <= 20; i++) media.receive(datagram(i)); // 20 frames at once
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(media.stats()).toMatchObject({ droppedOverflow: 12, packetsDropped: 12, playoutBacklogFrames: 8 });
+    // The backlog drains in real time: one period later one more frame fits.
+    clock.advance(64);
+    media.receive(datagram(21));
+    media.receive(datagram(22));
+    clock.advance(64);
+    media.receive(datagram(23));
+    expect(sink.frames.map((f) => f[0]).slice(8)).toEqual([21, 23]);
+    expect(media.stats().packetsLost).toBe(0);
+    expect(media.stats().droppedOverflow).toBe(13);
+    await media.stop();
+  });
+
+  it('stop() stops the pump and closes source and sink; later datagrams are ignored', async () => {
+    const closed: string[] = [];
+    const source = { ...createSilenceSource(), close: async () => void closed.push('source') };
+    const { clock, sink, sent, media } = setup(source);
+    media.start();
+    clock.advance(64);
+    await media.stop();
+    await media.stop();
+    clock.advance(640);
+    expect(sent).toHaveLength(2);
+    expect(closed).toEqual(['source']);
+    expect(sink.closed).toBe(true);
+    media.receive(datagram(1));
+    expect(media.stats().packetsReceived).toBe(0);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('counts send and sink failures and reports them', async () => {
+    const clock = createManualClock();
+    const errors: unknown[] = [];
+    const sink = { ...recordingSink(), writeFrame: () => { throw new Error('sink broke'); } };
+    const media = createCallMedia({
+      source: createSilenceSource(),
+      sink,
+      clock,
+      send: () => { throw new Error('network down'); },
+      onError: (e) => errors.push(e),
+    });
+    media.start();
+    clock.advance(64);
+    media.receive(datagram(3));
+    expect(media.stats()).toMatchObject({ packetsSent: 2, sendErrors: 2, sinkErrors: 1 });
+    expect(errors).toHaveLength(3);
+    await media.stop();
+  });
+
+  it('refuses a source or sink in another format', () => {
+    const odd = { ...createSilenceSource(), format: { sampleRate: 16000, samplesPerFrame: 512 } };
+    expect(() => createCallMedia({ source: odd, sink: recordingSink(), send: () => {} })).toThrow(AudioFormatMismatchError);
+  });
+});
