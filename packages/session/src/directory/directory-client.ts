@@ -103,6 +103,8 @@ export class DirectoryClient {
   #ending = false;
   #closed = false;
   #socketError: Error | undefined;
+  /** The reason of an error the server sent unasked, for the close message. */
+  #notice: string | undefined;
 
   private constructor(socket: DirectorySocket, address: string, clock: Clock, timeoutMs: number) {
     this.#socket = socket;
@@ -115,7 +117,11 @@ export class DirectoryClient {
     socket.on('error', (error: Error) => (this.#socketError = error));
     socket.on('close', () => {
       const error = this.#socketError;
-      this.#finish(error ? `connection to the directory at ${address} lost: ${describeSocketError(error)}` : `the directory at ${address} closed the connection`, this.#ending, 'connection-closed');
+      const notice = this.#notice === undefined ? '' : ` (${this.#notice})`;
+      const reason = error
+        ? `connection to the directory at ${address} lost: ${describeSocketError(error)}${notice}`
+        : `the directory at ${address} closed the connection${notice}`;
+      this.#finish(reason, this.#ending, 'connection-closed');
     });
   }
 
@@ -236,15 +242,20 @@ export class DirectoryClient {
   /**
    * Unregisters `name` (DISCONNECT), waits for `{"ack": "Disconnected"}` or the
    * server's close (or the request timeout: closing removes the name anyway), then
-   * closes. Later requests reject `'connection-closed'`.
+   * closes. Rejects `'server-error'` when the server refuses (the name is held by
+   * another connection), after closing all the same. Later requests reject
+   * `'connection-closed'`.
    */
   async disconnect(name: string): Promise<void> {
     if (typeof name !== 'string') throw new TypeError('name must be a string');
     const done = this.#request({ command: 'DISCONNECT', name });
     this.#ending = true;
-    const outcome = await done;
-    if (outcome.kind === 'unsupported') this.#log('warn', `no answer to DISCONNECT (${outcome.detail}); closing the connection`);
-    this.#finish(`disconnected from the directory at ${this.address}`, true, 'connection-closed');
+    try {
+      const outcome = await done;
+      if (outcome.kind === 'unsupported') this.#log('warn', `no answer to DISCONNECT (${outcome.detail}); closing the connection`);
+    } finally {
+      this.#finish(`disconnected from the directory at ${this.address}`, true, 'connection-closed');
+    }
   }
 
   /** Closes the connection now; pending requests reject `'connection-closed'`. */
@@ -331,6 +342,12 @@ export class DirectoryClient {
     }
     if ((verdict.kind === 'discard' || verdict.kind === 'unsupported') && this.#takeLateReply(reply)) {
       this.#log('warn', `discarded a late reply from the directory to a request that had timed out`);
+      return;
+    }
+    if (!pending && reply.kind === 'ack' && reply.reason !== undefined) {
+      // Unasked, e.g. a server turning the connection away before closing it.
+      this.#notice = reply.reason;
+      this.#log('warn', `the directory at ${this.address} says: ${reply.reason}`);
       return;
     }
     if (verdict.kind === 'discard' || !pending) {

@@ -47,6 +47,8 @@ describe('matchReply', () => {
     ['WATCH', notRegistered, 'refused', 'server-error'],
     ['DISCONNECT', disconnected, 'answer'],
     ['DISCONNECT', registered, 'discard'],
+    ['DISCONNECT', notRegistered, 'refused', 'server-error'],
+    ['DISCONNECT', serverFailed, 'discard'],
     ['DISCONNECT', address, 'discard'],
     ['DISCONNECT', presence, 'push'],
     [undefined, registered, 'discard'],

@@ -57,7 +57,10 @@ export function matchReply(command: RequestCommand | undefined, reply: DecodedRe
       if (reply.kind === 'ack' && reply.ack === ACK.error && reply.reason !== undefined) return refused('server-error', reply.reason);
       return wrong;
     case 'DISCONNECT':
-      return reply.kind === 'ack' && reply.ack === ACK.disconnected ? { kind: 'answer' } : wrong;
+      if (reply.kind === 'ack' && reply.ack === ACK.disconnected) return { kind: 'answer' };
+      // Our server refuses to DISCONNECT a name held by another connection.
+      if (reply.kind === 'ack' && reply.ack === ACK.error && reply.reason !== undefined) return refused('server-error', reply.reason);
+      return wrong;
     case 'LIST':
     case 'WATCH':
       if (reply.kind === 'users') return command === 'LIST' ? { kind: 'answer' } : { kind: 'unsupported' };

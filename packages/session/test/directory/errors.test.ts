@@ -212,4 +212,20 @@ describe('DirectoryClient errors', () => {
     expect(client.closed).toBe(true);
     expect(logs).toEqual(['warn']);
   });
+  test('DISCONNECT refused -> server-error with the reason, and the connection closes all the same', async () => {
+    const client = await setUp((_request, connection) => connection.send(line({ ack: 'Error', reason: 'that name belongs to another connection' })));
+    await expect(client.disconnect('bob')).rejects.toMatchObject({ code: 'server-error', reason: 'that name belongs to another connection' });
+    expect(client.closed).toBe(true);
+  });
+
+  test('a server turning the connection away says why in the close reason', async () => {
+    server = await startScriptedDirectoryServer(() => {});
+    const port = server.port;
+    const client = await DirectoryClient.connect({ host: '127.0.0.1', port });
+    clients.push(client);
+    await waitUntil(() => server!.connections.length === 1);
+    server.connections[0]!.socket.end(line({ ack: 'Error', reason: 'too many connections from 127.0.0.1' }));
+    const closed = await new Promise<{ reason: string; expected: boolean }>((resolve) => client.on('close', resolve));
+    expect(closed).toEqual({ reason: expect.stringContaining('too many connections'), expected: false });
+  });
 });
