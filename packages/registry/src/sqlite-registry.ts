@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { checkNewEntry } from './entry.js';
-import { NameTakenError, OwnerHasNameError, RegistryStorageError } from './errors.js';
+import { NameTakenError, OwnerHasNameError, RegistryStorageError, type RegistryError } from './errors.js';
 import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
 import { registryMigrationProvider, type PresenceTable, type RegistryDatabase } from './sqlite-schema.js';
 
@@ -66,16 +66,20 @@ function prepareCompiled(db: SqliteRegistryDatabase, query: CompiledQuery, expec
   return db.prepare(query.sql);
 }
 
-function isConstraintError(error: unknown): boolean {
+/** True for the errors SQLite raises when a row breaks a UNIQUE or PRIMARY KEY rule. */
+function isUniquenessError(error: unknown): boolean {
   const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /**
  * Opens a registry stored in SQLite through kysely and better-sqlite3: applies the
  * schema migrations, turns on WAL for files, and deletes the presence rows a previous
  * run left behind (after a crash nobody is online any more). A server therefore owns
- * its database file: two servers must never share one. Rejects with
+ * its database file: two servers must never share one, and the registry holds an
+ * exclusive lock on the file until {@link Registry.close}, so a second opener fails
+ * (after the driver's busy timeout) and other programs cannot read the file
+ * meanwhile. Rejects with
  * RegistryStorageError when the database cannot be opened or set up, e.g. a path in a
  * missing directory, a directory, a file that is not SQLite, or no permission.
  */
@@ -85,6 +89,11 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
   const kysely = new Kysely<RegistryDatabase>({ dialect: new SqliteDialect({ database: raw }) });
   let statements;
   try {
+    // The server owns its file: an exclusive lock, taken at the first read below and
+    // held until close, keeps a second server out (it fails to open instead of
+    // clearing the first one's rows) and spares every query WAL's shared-memory
+    // locking, which makes lookups several times faster.
+    raw.pragma('locking_mode = EXCLUSIVE');
     const mode = raw.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal' && !(raw.memory && mode === 'memory')) {
       throw new Error(`journal_mode is ${String(mode)}, WAL could not be turned on`);
@@ -135,16 +144,17 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       try {
         insert.run(entry.name, entry.ip, entry.port, entry.owner, since);
       } catch (error) {
-        if (!isConstraintError(error)) throw new RegistryStorageError('cannot store the name', error);
-        // Which rule refused it: checked here, not read from SQLite's message, and in
-        // the same order as the memory backend (the owner first).
-        let held: unknown;
+        if (!isUniquenessError(error)) throw new RegistryStorageError('cannot store the name', error);
+        // Which rule refused it is checked, not read from SQLite's message, in the same
+        // order as the memory backend (the owner first).
+        let conflict: RegistryError | undefined;
         try {
-          held = ownerHolds.get(entry.owner);
-        } catch (lookupError) {
-          throw new RegistryStorageError('cannot store the name', lookupError);
+          if (ownerHolds.get(entry.owner) !== undefined) conflict = new OwnerHasNameError(entry.owner);
+          else if (lookup.get(entry.name) !== undefined) conflict = new NameTakenError(entry.name);
+        } catch (checkError) {
+          throw new RegistryStorageError('cannot store the name', checkError);
         }
-        throw held === undefined ? new NameTakenError(entry.name) : new OwnerHasNameError(entry.owner);
+        throw conflict ?? new RegistryStorageError('cannot store the name', error);
       }
       return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since) };
     },

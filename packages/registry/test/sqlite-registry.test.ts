@@ -27,8 +27,8 @@ describe('SQLite registry', () => {
     toClose.push(registry);
     return registry;
   }
-  function rawOpen(path = file): Database.Database {
-    const db = new Database(path, { timeout: 50 });
+  function rawOpen(): Database.Database {
+    const db = new Database(file, { timeout: 50 });
     toClose.push(db);
     return db;
   }
@@ -64,18 +64,34 @@ describe('SQLite registry', () => {
     await expect(openSqliteRegistry({ database: file })).rejects.toBeInstanceOf(RegistryStorageError);
   });
 
+  /** Opens a registry on the test file through an instance the test keeps, to query it raw. */
+  async function openWithInstance(): Promise<{ registry: Registry; db: Database.Database }> {
+    const db = new Database(file, { timeout: 50 });
+    toClose.push(db);
+    return { registry: await open(db), db };
+  }
+
   test('WAL is on for a file', async () => {
-    await open();
-    const raw = rawOpen();
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(existsSync(`${file}-wal`)).toBe(true);
+    const { db } = await openWithInstance();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  test('the file is locked while open: a second registry on it is refused until the first closes', async () => {
+    const first = await open();
+    await first.register(alice);
+    const second = openSqliteRegistry({ database: () => new Database(file, { timeout: 50 }) });
+    await expect(second).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(second).rejects.toMatchObject({ cause: expect.objectContaining({ code: 'SQLITE_BUSY' }) });
+    expect((await first.lookup('alice'))?.owner).toBe('c1');
+    await first.close();
+    const third = await open();
+    expect(await third.list()).toEqual([]);
   });
 
   test('the database itself refuses a case-variant duplicate or a second name for an owner', async () => {
-    const registry = await open();
+    const { registry, db } = await openWithInstance();
     await registry.register(alice);
-    const raw = rawOpen();
-    const insert = raw.prepare('insert into presence (name, ip, port, owner, since) values (?, ?, ?, ?, ?)');
+    const insert = db.prepare('insert into presence (name, ip, port, owner, since) values (?, ?, ?, ?, ?)');
     expect(() => insert.run('ALICE', '127.0.0.2', 6000, 'c2', 0)).toThrow(/UNIQUE/);
     expect(() => insert.run('Alice', '127.0.0.2', 6000, 'c2', 0)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
     expect(() => insert.run('bob', '127.0.0.2', 6000, 'c1', 0)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_UNIQUE' }));
@@ -83,16 +99,25 @@ describe('SQLite registry', () => {
     expect((await registry.list()).map((e) => e.name)).toEqual(['alice']);
   });
 
-  test('a storage failure during register is a RegistryStorageError and changes nothing', async () => {
-    const registry = await open(() => new Database(file, { timeout: 50 }));
-    const raw = rawOpen();
-    raw.exec('begin immediate'); // holds the write lock
+  test('a storage failure during register is a RegistryStorageError, not a name conflict, and changes nothing', async () => {
+    const { registry, db } = await openWithInstance();
+    db.exec("create trigger refuse before insert on presence begin select raise(abort, 'refused by test'); end");
     const attempt = registry.register(alice);
     await expect(attempt).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(attempt).rejects.toMatchObject({ code: 'storage-failed' });
     await expect(attempt).rejects.not.toBeInstanceOf(NameTakenError);
-    raw.exec('rollback');
     expect(await registry.list()).toEqual([]);
+    db.exec('drop trigger refuse');
     expect((await registry.register(alice)).name).toBe('alice');
+  });
+
+  test('storage failures of reads are RegistryStorageError', async () => {
+    const { registry, db } = await openWithInstance();
+    db.exec('drop table presence');
+    await expect(registry.lookup('alice')).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.list()).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.removeByOwner('c1')).rejects.toBeInstanceOf(RegistryStorageError);
+    await expect(registry.clear()).rejects.toBeInstanceOf(RegistryStorageError);
   });
 
   test('accepts an open database or a factory, and closing the registry closes it', async () => {
