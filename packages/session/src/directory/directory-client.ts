@@ -11,24 +11,12 @@ import {
 import type { Clock, TimerHandle } from '@voip/media';
 import { defaultClock } from './default-clock.js';
 import { DirectoryError } from './directory-error.js';
+import { describeSocketError, isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { matchReply } from './reply-matcher.js';
 import { TypedListeners } from './typed-listeners.js';
 
 export { DirectoryError, type DirectoryErrorCode, type DirectoryErrorOptions } from './directory-error.js';
-
-/**
- * The part of a `net.Socket` the client uses. A test may inject any duplex
- * that offers it; one without `connecting === true` counts as already open.
- */
-export interface DirectorySocket {
-  readonly connecting?: boolean;
-  write(data: string): unknown;
-  destroy(): unknown;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener(event: string, listener: (...args: any[]) => void): unknown;
-  setNoDelay?(noDelay?: boolean): unknown;
-  setKeepAlive?(enable?: boolean, initialDelay?: number): unknown;
-}
+export type { DirectorySocket } from './directory-socket.js';
 
 /** Options of {@link DirectoryClient.connect}. */
 export interface DirectoryClientOptions {
@@ -139,43 +127,10 @@ export class DirectoryClient {
       if (!(value > 0) || !Number.isFinite(value)) return Promise.reject(new RangeError(`${key} must be a positive number of milliseconds`));
     }
     const clock = options.clock ?? defaultClock;
-    const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    const unreachable = (why: string, cause?: unknown) =>
-      new DirectoryError('server-unreachable', `cannot reach the directory at ${address}: ${why}`, { cause });
-    return new Promise((resolve, reject) => {
-      let socket: DirectorySocket;
-      try {
-        socket = (options.createSocket ?? ((h, p) => net.connect({ host: h, port: p })))(host, port);
-      } catch (error) {
-        reject(unreachable(error instanceof Error ? error.message : String(error), error));
-        return;
-      }
-      const cleanup = () => {
-        clock.clearTimeout(timer);
-        socket.removeListener('connect', onConnect);
-        socket.removeListener('error', onError);
-        socket.removeListener('close', onClose);
-      };
-      const giveUp = (error: DirectoryError) => {
-        cleanup();
-        socket.destroy();
-        reject(error);
-      };
-      const onConnect = () => {
-        cleanup();
-        resolve(new DirectoryClient(socket, address, clock, requestTimeoutMs));
-      };
-      const onError = (error: Error) => giveUp(unreachable(describeSocketError(error), error));
-      const onClose = () => giveUp(unreachable('the connection closed while opening'));
-      const timer = clock.setTimeout(() => giveUp(unreachable(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
-      if (socket.connecting !== true) {
-        onConnect();
-        return;
-      }
-      socket.on('connect', onConnect);
-      socket.on('error', onError);
-      socket.on('close', onClose);
-    });
+    const createSocket = options.createSocket ?? ((h: string, p: number) => net.connect({ host: h, port: p }));
+    return openDirectorySocket({ host, port, connectTimeoutMs, clock, createSocket }).then(
+      ({ socket, address }) => new DirectoryClient(socket, address, clock, requestTimeoutMs),
+    );
   }
 
   /** Whether the server offers LIST: learned from the first {@link list}, undefined before. */
@@ -411,25 +366,4 @@ export class DirectoryClient {
   #log(level: 'info' | 'warn' | 'error', message: string): void {
     this.#listeners.emit('log', { level, message });
   }
-}
-
-function isPort(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
-const SOCKET_ERRORS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused (is the server running on that port?)',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENOTFOUND: 'unknown host name',
-  EAI_AGAIN: 'host name lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  ECONNRESET: 'connection reset by the server',
-  EPIPE: 'the server closed the connection',
-};
-
-function describeSocketError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === undefined) return error.message;
-  return `${SOCKET_ERRORS[code] ?? error.message} (${code})`;
 }
