@@ -1,0 +1,175 @@
+import { createManualClock, type ManualClock } from '@voip/media';
+import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
+import { CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/index.js';
+
+/** A fake call media: records what it receives; sends a frame every 64 ms unless muted. */
+export interface FakeMedia extends CallMediaPort {
+  readonly received: Uint8Array[];
+  readonly started: boolean;
+  readonly stopped: boolean;
+  muted: boolean;
+}
+
+/** A runner in the harness, with everything it reported. */
+export interface TestPhone {
+  readonly name: string;
+  readonly address: PeerAddress;
+  readonly runner: CallRunner;
+  readonly transport: Transport;
+  readonly notices: RunnerNotice[];
+  readonly media: FakeMedia[];
+  /** Reasons of the `ended` notices, in order. */
+  ended(): string[];
+  /** Number of `incoming` notices. */
+  incoming(): number;
+}
+
+/** Options of one phone of the harness. */
+export interface TestPhoneOptions {
+  readonly address?: string;
+  readonly port?: number;
+  /** Send audio frames while in a call (default true). */
+  readonly audio?: boolean;
+  readonly ringTimeoutMs?: number;
+  readonly silenceTimeoutMs?: number;
+  /** Reacts to each notice (e.g. accept on incoming). */
+  readonly onNotice?: (notice: RunnerNotice, phone: TestPhone) => void;
+}
+
+/** Two or more runners on an in-memory network, a fake directory and a manual clock. */
+export interface Harness {
+  readonly clock: ManualClock;
+  readonly network: MemoryNetwork;
+  /** The directory's entries; tests may change them. */
+  readonly directory: Map<string, DirectoryUser>;
+  add(name: string, options?: TestPhoneOptions): TestPhone;
+  /** Advances virtual time by `ms`, 1 ms at a time, letting promise callbacks run in between. */
+  advance(ms: number): Promise<void>;
+  /** Decides the fate of each datagram. */
+  fault(rule: ((flight: Flight, signal: string | undefined) => FaultAction) | undefined): void;
+  /** The signals sent so far (`from>to:TYPE`), with their virtual send time. */
+  readonly signals: { readonly at: number; readonly from: PeerAddress; readonly to: PeerAddress; readonly type: string }[];
+  close(): Promise<void>;
+}
+
+function signalOf(bytes: Uint8Array): string | undefined {
+  if (bytes.length === 1024) return undefined;
+  const decoded = decodeClassicSignal(bytes);
+  return decoded.ok ? decoded.value.type : undefined;
+}
+
+/** Builds a harness. */
+export function createHarness(): Harness {
+  const clock = createManualClock(0);
+  const network = createMemoryNetwork({ clock, latencyMs: 1 });
+  const directory = new Map<string, DirectoryUser>();
+  const phones: TestPhone[] = [];
+  const signals: Harness['signals'] = [];
+  let rule: ((flight: Flight, signal: string | undefined) => FaultAction) | undefined;
+  network.setFault((flight) => {
+    const signal = signalOf(flight.bytes);
+    if (signal) signals.push({ at: clock.now(), from: flight.from, to: flight.to, type: signal });
+    return rule ? rule(flight, signal) : 'deliver';
+  });
+
+  function fakeMediaFactory(phone: { media: FakeMedia[] }, audio: boolean): MediaFactory {
+    return ({ send }) => {
+      let timer: unknown;
+      const received: Uint8Array[] = [];
+      let sent = 0;
+      const frame = new Uint8Array(1024).fill(7);
+      const media: FakeMedia = {
+        received,
+        started: false,
+        stopped: false,
+        muted: false,
+        start() {
+          (media as { started: boolean }).started = true;
+          const tick = (): void => {
+            if (!media.muted && audio) {
+              send(frame);
+              sent++;
+            }
+            timer = clock.setTimeout(tick, 64);
+          };
+          timer = clock.setTimeout(tick, 64);
+        },
+        receive(datagram) {
+          received.push(datagram);
+        },
+        stop() {
+          (media as { stopped: boolean }).stopped = true;
+          clock.clearTimeout(timer);
+          return Promise.resolve();
+        },
+        stats: () => ({ packetsSent: sent, packetsReceived: received.length, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -20, outputLevelDbfs: -20 }),
+      };
+      phone.media.push(media);
+      return media;
+    };
+  }
+
+  return {
+    clock,
+    network,
+    directory,
+    signals,
+    add(name, options = {}) {
+      const address: PeerAddress = { address: options.address ?? '127.0.0.1', port: options.port ?? 5001 + phones.length };
+      const transport = network.bind(address.port, address.address);
+      const notices: RunnerNotice[] = [];
+      const media: FakeMedia[] = [];
+      let phone: TestPhone | undefined;
+      const runner = new CallRunner({
+        name,
+        transport,
+        clock,
+        directory: {
+          lookup: (who) => {
+            const user = directory.get(who.toLowerCase());
+            return Promise.resolve(user ? { ...user, name: who } : null);
+          },
+        },
+        media: fakeMediaFactory({ media }, options.audio ?? true),
+        timing: { ringTimeoutMs: options.ringTimeoutMs ?? 30_000, silenceTimeoutMs: options.silenceTimeoutMs ?? 5_000 },
+        onNotice: (notice) => {
+          notices.push(notice);
+          if (phone) options.onNotice?.(notice, phone);
+        },
+      });
+      phone = {
+        name,
+        address,
+        runner,
+        transport,
+        notices,
+        media,
+        ended: () => notices.flatMap((n) => (n.name === 'ended' ? [n.reason] : [])),
+        incoming: () => notices.filter((n) => n.name === 'incoming').length,
+      };
+      directory.set(name.toLowerCase(), { name, ip: address.address, port: address.port });
+      phones.push(phone);
+      return phone;
+    },
+    async advance(ms) {
+      for (let i = 0; i < ms; i++) {
+        clock.advance(1);
+        for (let j = 0; j < 4; j++) await Promise.resolve();
+      }
+    },
+    fault(next) {
+      rule = next;
+    },
+    async close() {
+      const closing = phones.map((p) => p.runner.close());
+      for (let i = 0; i < 3000 && clock.pending() > 0; i++) await this.advance(1);
+      await Promise.all(closing);
+      await Promise.all(phones.map((p) => p.transport.close()));
+    },
+  };
+}
+
+/** Accepts every incoming call. */
+export function autoAccept(notice: RunnerNotice, phone: TestPhone): void {
+  if (notice.name === 'incoming') phone.runner.accept();
+}
