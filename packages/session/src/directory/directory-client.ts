@@ -8,8 +8,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import type { Clock, TimerHandle } from '@voip/media';
-import { defaultClock } from './default-clock.js';
+import { realClock, type Clock, type TimerHandle } from '@voip/media';
 import { DirectoryError } from './directory-error.js';
 import { describeSocketError, isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { matchReply } from './reply-matcher.js';
@@ -28,7 +27,7 @@ export interface DirectoryClientOptions {
   requestTimeoutMs?: number;
   /** Connect timeout, default 5000 ms. */
   connectTimeoutMs?: number;
-  /** Time and timers; default the real clock. */
+  /** Time and timers; default `realClock` from @voip/media. */
   clock?: Clock;
   /** Opens the connection; default `net.connect`. For tests. */
   createSocket?: (host: string, port: number) => DirectorySocket;
@@ -126,7 +125,7 @@ export class DirectoryClient {
     for (const [key, value] of [['connectTimeoutMs', connectTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
       if (!(value > 0) || !Number.isFinite(value)) return Promise.reject(new RangeError(`${key} must be a positive number of milliseconds`));
     }
-    const clock = options.clock ?? defaultClock;
+    const clock = options.clock ?? realClock;
     const createSocket = options.createSocket ?? ((h: string, p: number) => net.connect({ host: h, port: p }));
     return openDirectorySocket({ host, port, connectTimeoutMs, clock, createSocket }).then(
       ({ socket, address }) => new DirectoryClient(socket, address, clock, requestTimeoutMs),

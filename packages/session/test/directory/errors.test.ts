@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { createManualClock, type ManualClock } from '@voip/media';
 import { DirectoryClient, DirectoryError, type DirectorySocket } from '../../src/directory/directory-client.js';
-import { ManualClock, startScriptedDirectoryServer, waitUntil, type RequestHandler, type ScriptedDirectoryServer } from './scripted-directory-server.js';
+import { startScriptedDirectoryServer, waitUntil, type RequestHandler, type ScriptedDirectoryServer } from './scripted-directory-server.js';
 
 const line = (message: unknown) => `${JSON.stringify(message)}\n`;
 
@@ -59,7 +60,7 @@ describe('DirectoryClient errors', () => {
   });
 
   test('connect timeout -> server-unreachable, and the socket is destroyed', async () => {
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const socket = new FakeSocket(true);
     const connecting = DirectoryClient.connect({ host: '127.0.0.1', port: 10000, connectTimeoutMs: 1000, clock, createSocket: () => socket });
     clock.advance(999);
@@ -67,7 +68,7 @@ describe('DirectoryClient errors', () => {
     clock.advance(1);
     await expect(connecting).rejects.toMatchObject({ code: 'server-unreachable' });
     expect(socket.destroyed).toBe(true);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   test('bad options are refused before connecting', async () => {
@@ -123,7 +124,7 @@ describe('DirectoryClient errors', () => {
   });
 
   test('no reply -> timeout; a late reply is not paired with the next request', async () => {
-    const clock = new ManualClock();
+    const clock = createManualClock();
     let lateReply = '';
     const client = await setUp(
       (request, connection) => {
@@ -151,7 +152,7 @@ describe('DirectoryClient errors', () => {
   });
 
   test('LIST with no reply -> list-unsupported after the timeout', async () => {
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const client = await setUp(() => {}, { clock, requestTimeoutMs: 500 });
     const listing = client.list();
     await waitUntil(() => server!.connections[0]?.requests.length === 1);
@@ -200,7 +201,7 @@ describe('DirectoryClient errors', () => {
   });
 
   test('DISCONNECT with no answer closes after the timeout', async () => {
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const client = await setUp(() => {}, { clock, requestTimeoutMs: 500 });
     const logs: string[] = [];
     client.on('log', (entry) => logs.push(entry.level));

@@ -73,46 +73,6 @@ export async function startScriptedDirectoryServer(handler: RequestHandler): Pro
   };
 }
 
-/** A clock whose time moves only when the test says so. */
-export class ManualClock {
-  #now = 0;
-  #timers = new Map<number, { at: number; callback: () => void }>();
-  #nextId = 1;
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.set(id, { at: this.#now + delayMs, callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
-  }
-
-  /** Number of timers still scheduled. */
-  get pending(): number {
-    return this.#timers.size;
-  }
-
-  /** Moves time forward, firing due timers in time order. */
-  advance(ms: number): void {
-    const end = this.#now + ms;
-    for (;;) {
-      let due: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.#timers) if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
-      if (!due) break;
-      this.#timers.delete(due[0]);
-      this.#now = due[1].at;
-      due[1].callback();
-    }
-    this.#now = end;
-  }
-}
-
 /** Resolves when `predicate` holds, checking after each event-loop turn; fails after `limitMs`. */
 export async function waitUntil(predicate: () => boolean, limitMs = 5000): Promise<void> {
   const started = Date.now();
