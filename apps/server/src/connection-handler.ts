@@ -1,6 +1,8 @@
 import {
   ACK,
+  REASON,
   createJsonDeframer,
+  deframeErrorReason,
   decodeDirectoryRequest,
   registeredPort,
   requestCommand,
@@ -47,8 +49,6 @@ export interface ConnectionHandlerOptions {
 
 /** Largest slice of input deframed at once, so one read cannot queue thousands of requests. */
 const SLICE_BYTES = 4096;
-
-const REGISTER_FIRST = 'register first';
 
 /**
  * The directory protocol of one connection (PROTOCOL.md section 1), without I/O:
@@ -167,7 +167,7 @@ export class ConnectionHandler {
         const frame = this.nextFrame();
         if (frame === undefined) break;
         if (!frame.ok) {
-          this.send({ ack: ACK.error, reason: frame.detail });
+          this.send({ ack: ACK.error, reason: deframeErrorReason(frame.code) });
           this.options.output({ type: 'refused', reason: frame.detail });
           this.close('bad-input', frame.code);
           break;
@@ -228,7 +228,7 @@ export class ConnectionHandler {
       if (decoded.code === 'bad-field' && requestCommand(message) === 'REG') {
         this.refuse({ ack: ACK.registerFailed, reason: decoded.detail });
       } else {
-        this.refuse({ ack: ACK.error, reason: decoded.code === 'bad-field' ? decoded.detail : 'unknown command' });
+        this.refuse({ ack: ACK.error, reason: decoded.code === 'bad-field' ? decoded.detail : REASON.unknownCommand });
       }
       return;
     }
@@ -240,7 +240,7 @@ export class ConnectionHandler {
       case 'LIST':
       case 'WATCH':
         if (this.heldName === undefined) {
-          this.refuse({ ack: ACK.error, reason: REGISTER_FIRST });
+          this.refuse({ ack: ACK.error, reason: REASON.notRegistered });
           return;
         }
         if (request.command === 'GET') return this.lookup(request.name);
@@ -258,7 +258,7 @@ export class ConnectionHandler {
 
   private async register(request: Extract<DirectoryRequest, { command: 'REG' }>): Promise<void> {
     if (this.heldName !== undefined) {
-      this.refuse({ ack: ACK.registerFailed, reason: 'this connection already holds a name' });
+      this.refuse({ ack: ACK.registerFailed, reason: REASON.alreadyRegistered });
       return;
     }
     const valid = validateName(request.name);
@@ -304,7 +304,7 @@ export class ConnectionHandler {
 
   private async disconnect(name: string): Promise<void> {
     if (this.heldName !== undefined && nameKey(name) !== nameKey(this.heldName)) {
-      this.refuse({ ack: ACK.error, reason: 'that name belongs to another connection' });
+      this.refuse({ ack: ACK.error, reason: REASON.notYourName });
       return;
     }
     // Remove first, then answer: once the client reads "Disconnected" nobody finds the name.

@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '@voip/protocol';
+import { REASON, type DirectoryUser } from '@voip/protocol';
 import type { Registry, RegistryEntry } from '@voip/registry';
 import type { ServerEvents } from './events.js';
 
@@ -52,8 +52,8 @@ export class DirectoryService {
       entry = await this.registry.register({ name, ip, port, owner });
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'name-taken') return { ok: false, code, detail: 'name already taken' };
-      if (code === 'owner-has-name') return { ok: false, code, detail: 'this connection already holds a name' };
+      if (code === 'name-taken') return { ok: false, code, detail: REASON.nameTaken };
+      if (code === 'owner-has-name') return { ok: false, code, detail: REASON.alreadyRegistered };
       this.storageError('register', error);
       return { ok: false, code: 'storage-failed', detail: 'the server could not store the name' };
     }

@@ -1,0 +1,108 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../events.js';
+import { Dashboard, LogView, UsersTable } from './Dashboard.js';
+import { DashboardApp } from './DashboardApp.js';
+import { createDashboardStore, dashboardReducer, initialDashboardState, type DashboardState } from './dashboard-state.js';
+
+const at = new Date(2024, 4, 1, 9, 30, 5);
+
+function stateOf(events: ServerEvent[]): DashboardState {
+  return events.reduce((s, event) => dashboardReducer(s, { type: 'server-event', event }), initialDashboardState);
+}
+
+const listening: ServerEvent = { type: 'listening', at, host: '0.0.0.0', port: 10000, storage: 'sqlite:voip-directory.db' };
+const alice: ServerEvent = { type: 'registered', at, connection: 'c1', name: 'alice', ip: '192.0.2.7', port: 5002, since: at };
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+
+describe('UsersTable', () => {
+  it('shows name, ip, port and since', () => {
+    const { lastFrame, unmount } = render(<UsersTable users={stateOf([alice]).users} maxRows={5} />);
+    cleanup = unmount;
+    expect(lastFrame()).toMatch(/alice\s+192\.0\.2\.7\s+5002\s+09:30:05/);
+    expect(lastFrame()).toContain('Users online (1)');
+  });
+
+  it('says when nobody is online and summarises overflow', () => {
+    const empty = render(<UsersTable users={[]} maxRows={5} />);
+    expect(empty.lastFrame()).toContain('nobody yet');
+    empty.unmount();
+    const many = stateOf(Array.from({ length: 8 }, (_, i) => ({ ...alice, connection: `c${i}`, name: `u${i}` }) as ServerEvent)).users;
+    const { lastFrame, unmount } = render(<UsersTable users={many} maxRows={3} />);
+    cleanup = unmount;
+    expect(lastFrame()).toContain('and 5 more');
+    expect(lastFrame()).not.toContain('u5');
+  });
+});
+
+describe('LogView', () => {
+  it('shows the newest lines only', () => {
+    const state = stateOf(Array.from({ length: 10 }, (_, i) => ({ ...alice, connection: `c${i}`, name: `user${i}` }) as ServerEvent));
+    const { lastFrame, unmount } = render(<LogView lines={state.log} rows={3} />);
+    cleanup = unmount;
+    expect(lastFrame()).toContain('user9');
+    expect(lastFrame()).toContain('user7');
+    expect(lastFrame()).not.toContain('user6');
+  });
+});
+
+describe('Dashboard', () => {
+  it('shows the listening socket, users, log and key help', () => {
+    const { lastFrame, unmount } = render(<Dashboard state={stateOf([listening, alice])} rows={30} />);
+    cleanup = unmount;
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain('listening on 0.0.0.0:10000');
+    expect(frame).toContain('storage sqlite:voip-directory.db');
+    expect(frame).toMatch(/alice\s+192\.0\.2\.7/);
+    expect(frame).toContain('registered "alice"');
+    expect(frame).toContain('q or Ctrl-C: quit');
+  });
+
+  it('says when it is starting and when it is quitting', () => {
+    const quitting = dashboardReducer(initialDashboardState, { type: 'quit-requested', at });
+    const { lastFrame, unmount } = render(<Dashboard state={quitting} rows={20} />);
+    cleanup = unmount;
+    expect(lastFrame()).toContain('starting…');
+    expect(lastFrame()).toContain('closing every connection');
+  });
+});
+
+describe('DashboardApp', () => {
+  it('follows the store and quits once on q', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { lastFrame, stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    store.dispatch({ type: 'server-event', event: listening });
+    store.dispatch({ type: 'server-event', event: alice });
+    await tick();
+    expect(lastFrame()).toContain('alice');
+    stdin.write('x');
+    await tick();
+    expect(quits).toBe(0);
+    stdin.write('q');
+    await tick();
+    stdin.write('q');
+    await tick();
+    expect(quits).toBe(1);
+    expect(lastFrame()).toContain('closing every connection');
+  });
+
+  it('quits on Ctrl-C', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    await tick();
+    stdin.write('\u0003');
+    await tick();
+    expect(quits).toBe(1);
+  });
+});
