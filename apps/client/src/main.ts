@@ -1,2 +1,59 @@
 #!/usr/bin/env node
-export {};
+/**
+ * `voip-client`: wires the command line to the terminal UI or the headless runner.
+ */
+import { createInterface } from 'node:readline';
+import { USAGE, parseCli, type CliOptions } from './cli-args.js';
+import { EXIT, describeBug } from './exit-codes.js';
+import { startHeadless } from './headless-runner.js';
+import { connectPhone, describeCallError } from './phone-adapter.js';
+
+/** Runs the client with the arguments after the script name; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseCli(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`voip-client: ${parsed.message}\n\n${USAGE}`);
+    return EXIT.critical;
+  }
+  if (!parsed.options.tui) return runHeadless(parsed.options);
+  const { runTui } = await import('./tui.js');
+  return runTui(parsed.options, { connect: connectPhone, callFailure: describeCallError });
+}
+
+async function runHeadless(options: CliOptions): Promise<number> {
+  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout: process.stdout, stderr: process.stderr });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => run.command(line));
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      process.stderr.write(`voip-client: ${signal} again: exiting without waiting\n`);
+      process.exit(EXIT.critical);
+    }
+    signalled = true;
+    run.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await run.exitCode;
+  } finally {
+    lines.close();
+    process.stdin.pause();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const bug = (error: unknown): void => {
+  process.stderr.write(`voip-client: ${describeBug(error)}\n`);
+  process.exit(EXIT.bug);
+};
+
+process.on('uncaughtException', bug);
+process.on('unhandledRejection', bug);
+main(process.argv.slice(2)).then((code) => process.exit(code), bug);

@@ -1,0 +1,40 @@
+import { Box, Text } from 'ink';
+import TextInput from 'ink-text-input';
+import { FORM_FIELDS, formServer, type FormField, type FormState } from '../app-state.js';
+
+/** Props of {@link ConnectForm}. */
+export interface ConnectFormProps {
+  readonly form: FormState;
+  /** True while the connection is being made: inputs are frozen. */
+  readonly connecting: boolean;
+  readonly onChange: (field: FormField, value: string) => void;
+}
+
+const LABELS: Readonly<Record<FormField, string>> = { host: 'Server IP or host', port: 'Server port', name: 'Your name' };
+const PLACEHOLDERS: Readonly<Record<FormField, string>> = { host: '127.0.0.1', port: '10000', name: 'alice' };
+
+/** The connect form: server, port and name, each with its reason when refused. */
+export function ConnectForm({ form, connecting, onChange }: ConnectFormProps) {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>voip · connect to a directory</Text>
+      {FORM_FIELDS.map((field) => (
+        <Box key={field} flexDirection="column">
+          <Box>
+            <Text color={form.focus === field && !connecting ? 'cyan' : undefined}>{`${form.focus === field ? '›' : ' '} ${LABELS[field].padEnd(18)} `}</Text>
+            <TextInput
+              value={form.values[field]}
+              placeholder={PLACEHOLDERS[field]}
+              focus={form.focus === field && !connecting}
+              showCursor={form.focus === field && !connecting}
+              onChange={(value) => onChange(field, value)}
+            />
+          </Box>
+          {form.errors[field] !== undefined && <Text color="red">{`    ✗ ${form.errors[field]}`}</Text>}
+        </Box>
+      ))}
+      {connecting && <Text color="yellow">{`connecting to ${formServer(form)} as ${form.values.name}...`}</Text>}
+      {!connecting && form.failure !== undefined && <Text color="red">{`✗ ${form.failure}`}</Text>}
+    </Box>
+  );
+}
