@@ -79,9 +79,9 @@ function isUniquenessError(error: unknown): boolean {
  * its database file: two servers must never share one, and the registry holds an
  * exclusive lock on the file until {@link Registry.close}, so a second opener fails
  * (after the driver's busy timeout) and other programs cannot read the file
- * meanwhile. Rejects with
- * RegistryStorageError when the database cannot be opened or set up, e.g. a path in a
- * missing directory, a directory, a file that is not SQLite, or no permission.
+ * meanwhile. Rejects with RegistryStorageError when the database cannot be opened
+ * or set up, e.g. a path in a missing directory, a directory, a file that is not
+ * SQLite, no permission, or a schema from a newer version; the database is closed then.
  */
 export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<Registry> {
   const now = config.now ?? Date.now;
@@ -126,7 +126,14 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
     };
   } catch (error) {
+    // The setup error is the one worth reporting; closing is best effort. kysely only
+    // closes a database it has used, so the driver handle is closed directly too.
     await kysely.destroy().catch(() => undefined);
+    try {
+      raw.close();
+    } catch {
+      // already reported above
+    }
     if (error instanceof RegistryStorageError) throw error;
     throw new RegistryStorageError('cannot set up the registry database', error);
   }

@@ -148,6 +148,14 @@ describe('SQLite registry', () => {
       await expect(attempt).rejects.toMatchObject({ code: 'storage-failed' });
     });
 
+    test('a database handed over is closed when setting it up fails', async () => {
+      writeFileSync(file, 'not a database. '.repeat(64));
+      const instance = new Database(file);
+      toClose.push(instance);
+      await expect(openSqliteRegistry({ database: instance })).rejects.toBeInstanceOf(RegistryStorageError);
+      expect(instance.open).toBe(false);
+    });
+
     test('a factory that throws', async () => {
       const cause = new Error('no disk');
       const attempt = openSqliteRegistry({ database: () => { throw cause; } });
