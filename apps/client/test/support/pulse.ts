@@ -50,12 +50,15 @@ export async function startPulse(dir: string, sinks: readonly string[]): Promise
   };
 }
 
-/** Raw 8 kHz mono s16le arguments for pacat/parec. */
+/**
+ * Raw 8 kHz mono s16le arguments for pacat/parec. Their default buffering is kept: with
+ * 20 ms latency, a loaded machine underruns and the recording gets gaps.
+ */
 export const RAW_FORMAT_ARGS = ['--raw', '--format=s16le', '--rate=8000', '--channels=1'];
 
 /** Starts `pacat -d SINK --raw FILE` (plays a raw file into a sink, e.g. a microphone). */
 export function pacat(env: Record<string, string>, sink: string, file: string): ChildProcess {
-  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, '--latency-msec=20', file], {
+  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -63,7 +66,7 @@ export function pacat(env: Record<string, string>, sink: string, file: string): 
 
 /** Starts `parec -d SOURCE --raw FILE` (records a source, e.g. `spk_b.monitor`, to a raw file). */
 export function parec(env: Record<string, string>, source: string, file: string): ChildProcess {
-  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, '--latency-msec=20', file], {
+  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
