@@ -39,7 +39,7 @@ Options:
   --name NAME              name to register (1-32 letters, digits, space . _ -)
   --udp-port N             UDP port to receive calls on (default ${DEFAULT_CALL_PORT}; 0 = any free port)
   --audio-in SPEC          microphone: device[:NAME] | wav:PATH | tone[:HZ] | silence (default device)
-  --audio-out SPEC         speaker: device[:NAME] | wav:PATH | tone[:HZ] | silence | null (default device)
+  --audio-out SPEC         speaker: device[:NAME] | wav:PATH | null (default device)
   --ring-timeout SECONDS   give up ringing out after this long (default 30)
   --silence-timeout SECONDS  end a call when the peer sends no audio this long (default 5)
   --no-tui                 no screen: one JSON event per line on stdout, commands on stdin

@@ -2,6 +2,7 @@
  * Checks of what a user types, shared by the command line and the connect form.
  * Each returns a typed result whose `detail` is the reason to show inline.
  */
+import { parseAudioSpec } from '@voip/media';
 import { DEFAULT_DIRECTORY_PORT, validateName as validateProtocolName } from '@voip/protocol';
 
 /** A checked value, or a stable code with the reason for people. */
@@ -64,40 +65,13 @@ export function checkSeconds(text: string, what: string): Checked<number> {
   return { ok: true, value: ms };
 }
 
-const AUDIO_KINDS = ['device', 'wav', 'tone', 'silence'] as const;
-
 /**
- * An audio spec string as @voip/media understands it: `device[:NAME]`, `wav:PATH`,
- * `tone[:HZ]`, `silence`, and for output also `null`. Only the shape is checked here;
- * opening it is the phone's job.
+ * An audio spec string for `--audio-in` / `--audio-out`, checked by @voip/media's
+ * parser (`device[:NAME]`, `wav:PATH`, `tone[:HZ]`, `silence`; output `device`,
+ * `wav:PATH`, `null`). Opening it is the phone's job.
  */
 export function checkAudioSpec(text: string, direction: 'in' | 'out'): Checked<string> {
-  const flag = `--audio-${direction}`;
-  const colon = text.indexOf(':');
-  const kind = colon < 0 ? text : text.slice(0, colon);
-  const arg = colon < 0 ? undefined : text.slice(colon + 1);
-  const kinds: readonly string[] = direction === 'out' ? [...AUDIO_KINDS, 'null'] : AUDIO_KINDS;
-  if (!kinds.includes(kind)) {
-    return { ok: false, code: 'audio-bad-kind', detail: `${flag} "${text}": expected one of ${kinds.map((k) => AUDIO_FORMS[k]).join(', ')}` };
-  }
-  if (kind === 'wav' && !arg) return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": wav needs a path, e.g. wav:/tmp/call.wav` };
-  if (kind === 'tone' && arg !== undefined) {
-    const hz = Number(arg);
-    if (!/^\d+(?:\.\d+)?$/.test(arg) || hz <= 0 || hz >= 4000) {
-      return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": tone frequency must be a number of Hz between 0 and 4000` };
-    }
-  }
-  if ((kind === 'silence' || kind === 'null') && arg !== undefined) {
-    return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": ${kind} takes no argument` };
-  }
-  if (kind === 'device' && arg === '') return { ok: false, code: 'audio-bad-arg', detail: `${flag} "${text}": device name is empty` };
+  const parsed = parseAudioSpec(text, direction === 'in' ? 'input' : 'output');
+  if (!parsed.ok) return { ok: false, code: parsed.code, detail: parsed.detail };
   return { ok: true, value: text };
 }
-
-const AUDIO_FORMS: Readonly<Record<string, string>> = {
-  device: 'device[:NAME]',
-  wav: 'wav:PATH',
-  tone: 'tone[:HZ]',
-  silence: 'silence',
-  null: 'null',
-};
