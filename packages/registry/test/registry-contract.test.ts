@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   InvalidEntryError,
@@ -220,6 +221,51 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OwnerHasNameError);
     expect(await registry.list()).toHaveLength(1);
+  });
+
+  test('random operation sequences agree with a reference model', async () => {
+    // Few names, in several cases, and few owners, so that conflicts are frequent.
+    const name = fc.constantFrom('al', 'AL', 'Al', 'bo', 'BO', 'cy', 'c.y', 'C.Y');
+    const owner = fc.constantFrom('o1', 'o2', 'o3', 'o4');
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('register' as const), name, owner, port: fc.integer({ min: 1, max: 65535 }) }),
+      fc.record({ kind: fc.constant('remove' as const), owner }),
+      fc.record({ kind: fc.constant('lookup' as const), name }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+        await registry.clear();
+        const model = new Map<string, { name: string; owner: string; port: number }>(); // key: lower-case name
+        for (const o of ops) {
+          if (o.kind === 'register') {
+            const holds = [...model.values()].some((e) => e.owner === o.owner);
+            const taken = model.has(o.name.toLowerCase());
+            const result = await registry.register(entry(o.name, o.owner, { port: o.port })).then(
+              () => 'ok',
+              (error: unknown) => (error instanceof RegistryError ? error.code : 'other'),
+            );
+            expect(result).toBe(holds ? 'owner-has-name' : taken ? 'name-taken' : 'ok');
+            if (result === 'ok') model.set(o.name.toLowerCase(), { name: o.name, owner: o.owner, port: o.port });
+          } else if (o.kind === 'remove') {
+            const held = [...model.entries()].find(([, e]) => e.owner === o.owner);
+            const removed = await registry.removeByOwner(o.owner);
+            expect(removed?.name).toBe(held?.[1].name);
+            if (held) model.delete(held[0]);
+          } else if (o.kind === 'lookup') {
+            const found = await registry.lookup(o.name);
+            const expected = model.get(o.name.toLowerCase());
+            expect(found === undefined ? undefined : { name: found.name, owner: found.owner, port: found.port }).toEqual(expected);
+          } else {
+            await registry.clear();
+            model.clear();
+          }
+        }
+        const listed = (await registry.list()).map((e) => e.name);
+        expect(listed).toEqual([...model.keys()].sort().map((k) => model.get(k)?.name));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   test('after close every call rejects with RegistryStorageError', async () => {
