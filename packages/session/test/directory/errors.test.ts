@@ -1,8 +1,8 @@
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createManualClock, type ManualClock } from '@voip/media';
-import { DirectoryClient, DirectoryError, type DirectorySocket } from '../../src/directory/directory-client.js';
+import { DirectoryClient, DirectoryError } from '../../src/directory/directory-client.js';
+import { FakeSocket } from './fake-socket.js';
 import { startScriptedDirectoryServer, waitUntil, type RequestHandler, type ScriptedDirectoryServer } from './scripted-directory-server.js';
 
 const line = (message: unknown) => `${JSON.stringify(message)}\n`;
@@ -14,24 +14,6 @@ async function freePort(): Promise<number> {
   const address = probe.address() as net.AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return address.port;
-}
-
-/** An in-memory socket: records writes, lets the test push bytes and close. */
-class FakeSocket extends EventEmitter implements DirectorySocket {
-  readonly written: string[] = [];
-  destroyed = false;
-  constructor(public connecting: boolean) {
-    super();
-  }
-  write(data: string): boolean {
-    this.written.push(data);
-    return true;
-  }
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.emit('close');
-  }
 }
 
 describe('DirectoryClient errors', () => {
