@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
+import { deframeErrorReason } from './directory-messages.js';
 import { createJsonDeframer, type DeframeResult, type JsonDeframer } from './json-deframer.js';
 
 const utf8 = new TextEncoder();
@@ -117,7 +118,7 @@ describe('createJsonDeframer: refused streams', () => {
 
   test('invalid UTF-8 inside an object is invalid-json', () => {
     const stream = new Uint8Array([...bytes('{"a":"'), 0xff, 0xfe, ...bytes('"}')]);
-    expectSameAtEverySplit(stream, [{ ok: false, code: 'invalid-json', detail: 'message is not valid UTF-8' }]);
+    expectSameAtEverySplit(stream, [{ ok: false, code: 'invalid-json', detail: 'invalid JSON: not valid UTF-8' }]);
   });
 
   test('a truncated multi-byte sequence is invalid-json', () => {
@@ -203,6 +204,25 @@ describe('createJsonDeframer: frame size', () => {
   test('a nonsensical limit is a usage error', () => {
     expect(() => createJsonDeframer({ maxFrameBytes: 0 })).toThrow(RangeError);
     expect(() => createJsonDeframer({ maxFrameBytes: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('createJsonDeframer: error details', () => {
+  test.each([
+    ['{"p":"xxxxxxxxxx"}', 'message too large: over 8 bytes'],
+    ['{"a":1,}', 'invalid JSON: '],
+    ['hello', 'invalid JSON: unexpected byte 0x68'],
+    ['[1]', 'message must be a JSON object: got an array'],
+    ['"x"', 'message must be a JSON object: got a string'],
+    ['42', 'message must be a JSON object: got a number'],
+    ['null', 'message must be a JSON object: got true, false or null'],
+  ])('%j: the detail starts with the reason to send', (text, start) => {
+    const [result] = createJsonDeframer({ maxFrameBytes: 8 }).push(bytes(text));
+    expect(result?.ok).toBe(false);
+    if (result?.ok === false) {
+      expect(result.detail.startsWith(start)).toBe(true);
+      expect(result.detail.startsWith(deframeErrorReason(result.code))).toBe(true);
+    }
   });
 });
 

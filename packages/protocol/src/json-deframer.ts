@@ -1,4 +1,5 @@
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
+import { REASON } from './directory-messages.js';
 
 /**
  * Why a directory stream was refused. After any of these the deframer yields nothing more.
@@ -9,7 +10,11 @@ import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
  */
 export type DeframeErrorCode = 'frame-too-large' | 'invalid-json' | 'not-an-object';
 
-/** One item cut from the stream: a JSON object, or the error that ends the stream. */
+/**
+ * One item cut from the stream: a JSON object, or the error that ends the stream. An
+ * error's `detail` starts with the matching {@link REASON} text, so it can be sent as
+ * the `reason` of the error reply as it is.
+ */
 export type DeframeResult =
   | { readonly ok: true; readonly value: Record<string, unknown> }
   | { readonly ok: false; readonly code: DeframeErrorCode; readonly detail: string };
@@ -132,17 +137,17 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
     try {
       text = decoder.decode(bytes);
     } catch {
-      return failWith('invalid-json', 'message is not valid UTF-8');
+      return failWith('invalid-json', `${REASON.invalidJson}: not valid UTF-8`);
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return failWith('invalid-json', `message is not JSON: ${(error as Error).message}`);
+      return failWith('invalid-json', `${REASON.invalidJson}: ${(error as Error).message}`);
     }
     // Nesting is tracked bracket-blind (`{]` closes too), so check what JSON.parse made.
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return failWith('not-an-object', 'message must be a JSON object');
+      return failWith('not-an-object', REASON.notAnObject);
     }
     return { ok: true, value: value as Record<string, unknown> };
   }
@@ -162,8 +167,8 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
           const kind = nonObjectKind(b);
           out.push(
             kind === undefined
-              ? failWith('invalid-json', `message is not JSON: unexpected byte 0x${b.toString(16).padStart(2, '0')}`)
-              : failWith('not-an-object', `message must be a JSON object, not ${kind}`),
+              ? failWith('invalid-json', `${REASON.invalidJson}: unexpected byte 0x${b.toString(16).padStart(2, '0')}`)
+              : failWith('not-an-object', `${REASON.notAnObject}: got ${kind}`),
           );
           return out;
         }
@@ -175,7 +180,7 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
         continue;
       }
       if (buffered + (i + 1 - frameStart) > maxFrameBytes) {
-        out.push(failWith('frame-too-large', `message exceeds ${maxFrameBytes} bytes`));
+        out.push(failWith('frame-too-large', `${REASON.frameTooLarge}: over ${maxFrameBytes} bytes`));
         return out;
       }
       if (inString) {
