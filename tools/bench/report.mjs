@@ -16,10 +16,10 @@ export function renderReport(results) {
     lines.push('', 'Targets: ratio >= 0.8 (memory) and >= 0.7 (SQLite) at 100 and 1,000 connections; p99 < 5 ms at 1,000 connections; 10,000 connections under 200 MB RSS.', '');
   }
   if (results.media) {
-    lines.push('## Media', '', 'N simultaneous calls in one process over loopback UDP, each side a tone source and a null sink, through `createCallMedia`. Pacing lateness: when each frame was taken from the source, against its deadline t0 + i x 64 ms. Added latency: from a frame being taken from the source to its write at the peer\'s sink (beyond the 64 ms of packetization).', '');
-    lines.push('| calls | CPU % per call | frames sent | lost | dropped | pacing p99 ms | pacing max ms | added latency p50 ms | added latency p99 ms | RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('## Media', '', 'N simultaneous calls in one process over loopback UDP, each side a tone source and a null sink, through `createCallMedia`. Pacing lateness: how late each pump timer fired against its deadline (deadlines are t0 + i x 64 ms). Added latency: from a frame being taken from the source to its write at the peer\'s sink (beyond the 64 ms of packetization).', '');
+    lines.push('| calls | CPU % per call | frames sent | lost (sent, never played) | skipped by senders | dropped | pacing p99 ms | pacing max ms | added latency p50 ms | added latency p99 ms | RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of results.media) {
-      lines.push(`| ${r.calls} | ${fmt(r.cpuPercentPerCall, 3)} | ${r.framesSent} | ${r.lost} | ${r.dropped} | ${fmt(r.pacingP99Ms)} | ${fmt(r.pacingMaxMs)} | ${fmt(r.addedLatencyP50Ms)} | ${fmt(r.addedLatencyP99Ms)} | ${r.rssMb} |`);
+      lines.push(`| ${r.calls} | ${fmt(r.cpuPercentPerCall, 3)} | ${r.framesSent} | ${r.lost} | ${r.framesSkippedBySenders} | ${r.dropped} | ${fmt(r.pacingP99Ms)} | ${fmt(r.pacingMaxMs)} | ${fmt(r.addedLatencyP50Ms)} | ${fmt(r.addedLatencyP99Ms)} | ${r.rssMb} |`);
     }
     lines.push('', 'Targets: 500 concurrent calls with no loss and pacing p99 < 2 ms; added latency p99 < 5 ms.', '');
   }
