@@ -84,10 +84,12 @@ describe('failures of real processes', () => {
   it.each([
     ['nobody', 'not-found'],
     ['alice', 'self-call'],
-  ])('calling %s with --exit-after-call ends with "%s" and exits 1', async (callee, reason) => {
+  ])('calling %s (stdin) with --exit-after-call ends with "%s" and exits 1', async (callee, reason) => {
     const server = await e2e.server();
-    const alice = await e2e.client({ name: 'alice', server: server.address, call: callee, exitAfterCall: true });
-    await waitFor(alice.proc, 'ended', { reason }, START_TIMEOUT_MS);
+    const alice = await e2e.client({ name: 'alice', server: server.address, exitAfterCall: true });
+    await waitFor(alice.proc, 'registered', {}, START_TIMEOUT_MS);
+    alice.proc.send(`call ${callee}`);
+    await waitFor(alice.proc, 'ended', { reason }, STEP);
     expect(await waitForExit(alice.proc, STEP)).toEqual({ code: 1, signal: null });
   }, TEST_TIMEOUT);
 });
