@@ -104,7 +104,6 @@ describe('Phone over real UDP and TCP on 127.0.0.1', () => {
     expect(alice.listSupported).toBe(true);
     const next = alice.once('users');
     await phone('bob');
-    await until(() => true, 'nothing');
     const seen = await next;
     expect(seen[0].map((u) => u.name)).toContain('alice');
     const users = await alice.users();
@@ -144,5 +143,23 @@ describe('Phone over real UDP and TCP on 127.0.0.1', () => {
     expect(alice.state).toBe('in-call');
     alice.hangup();
     expect(await callFailure(alice.call('bob'))).toBe('directory-lost');
+  });
+});
+
+describe('Phone against a classic directory (no LIST/WATCH, replies without newline)', () => {
+  test('connects, reports the list unsupported, looks names up', async () => {
+    const { startClassicDirectoryServer } = await import('./support/classic-directory-server.js');
+    const classic = await startClassicDirectoryServer();
+    try {
+      const alice = await Phone.connect({ server: { host: '127.0.0.1', port: classic.port }, name: 'alice', udpPort: 0, udpHost: '127.0.0.1', directoryTimeoutMs: 1000 });
+      phones.push(alice);
+      expect(alice.listSupported).toBe(false);
+      await expect(alice.users()).rejects.toMatchObject({ code: 'list-unsupported' });
+      expect(await callFailure(alice.call('nobody'))).toBe('not-found');
+      await alice.close();
+      expect(classic.users.size).toBe(0);
+    } finally {
+      await classic.close();
+    }
   });
 });
