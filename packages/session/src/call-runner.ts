@@ -70,7 +70,7 @@ export class CallRunner {
   #closed = false;
   #media: CallMediaPort | undefined;
   #mediaGeneration = 0;
-  #mediaStops: Promise<void>[] = [];
+  readonly #mediaStops = new Set<Promise<void>>();
   #connectedAt = 0;
   #statsTimer: TimerHandle | undefined;
   #dropped = 0;
@@ -156,7 +156,7 @@ export class CallRunner {
     for (const handle of this.#timers.values()) this.#clock.clearTimeout(handle);
     this.#timers.clear();
     this.#stopMedia();
-    await Promise.all(this.#mediaStops);
+    await Promise.all([...this.#mediaStops]);
   }
 
   #command(event: MachineEvent): void {
@@ -300,7 +300,7 @@ export class CallRunner {
     }
     const begin = (media: CallMediaPort): void => {
       if (generation !== this.#mediaGeneration || this.#closed) {
-        this.#mediaStops.push(media.stop().catch(() => {}));
+        this.#track(media.stop().catch(() => {}));
         return;
       }
       this.#media = media;
@@ -325,6 +325,12 @@ export class CallRunner {
     }, this.#statsIntervalMs);
   }
 
+  /** Remembers a media stop until it settles, so that close() can wait for it. */
+  #track(stopping: Promise<void>): void {
+    this.#mediaStops.add(stopping);
+    void stopping.finally(() => this.#mediaStops.delete(stopping));
+  }
+
   #stopMedia(): void {
     this.#mediaGeneration++;
     if (this.#statsTimer !== undefined) this.#clock.clearTimeout(this.#statsTimer);
@@ -332,7 +338,7 @@ export class CallRunner {
     const media = this.#media;
     this.#media = undefined;
     if (media) {
-      this.#mediaStops.push(
+      this.#track(
         media.stop().catch((error: unknown) => {
           this.#emit({ name: 'log', level: 'error', message: `stopping audio failed: ${(error as Error).message}` });
         }),
