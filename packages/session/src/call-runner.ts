@@ -75,6 +75,7 @@ export class CallRunner {
   #statsTimer: TimerHandle | undefined;
   #dropped = 0;
   #closingDone: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: CallRunnerOptions) {
     this.#machine = createCallMachine(callMachineConfig(options.name, options.timing));
@@ -144,8 +145,12 @@ export class CallRunner {
    * Hangs up, lets the CLOSE repeats go out (about a second), stops the media and all
    * timers. Leaves the transport open: its owner closes it. Idempotent.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.hangup();
     if (this.#machine.state.closing) {
       await new Promise<void>((resolve) => {

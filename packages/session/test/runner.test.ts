@@ -158,6 +158,26 @@ describe('two runners on an in-memory network, manual clock', () => {
   });
 });
 
+test('close during a call hangs up, sends the CLOSE repeats, and is idempotent', async () => {
+  h = createHarness();
+  const alice = h.add('alice');
+  const bob = h.add('bob', { onNotice: autoAccept });
+  alice.runner.call('bob');
+  await h.advance(20);
+  let done = 0;
+  const first = alice.runner.close().then(() => done++);
+  const second = alice.runner.close().then(() => done++);
+  await h.advance(500);
+  expect(done).toBe(0);
+  await h.advance(600);
+  await Promise.all([first, second]);
+  expect(done).toBe(2);
+  expect(h.signals.filter((s) => s.type === 'CLOSE')).toHaveLength(7);
+  expect(bob.ended()).toEqual(['remote-hangup']);
+  expect(alice.media[0]!.stopped).toBe(true);
+  expect(() => alice.runner.call('bob')).toThrow(PhoneError);
+});
+
 describe('lossy, duplicating and reordering network', () => {
   test('the first 3 ACCEPTs are lost: the caller connects on a repeat', async () => {
     h = createHarness();
