@@ -96,138 +96,174 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 2) {
     throw new RangeError(`maxFrameBytes must be an integer of at least 2, got ${maxFrameBytes}`);
   }
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  // Bytes of the current object received in earlier chunks: buffer[0, buffered).
-  let buffer = new Uint8Array(0);
-  let buffered = 0;
-  // Scan state of the current object, carried across chunks.
-  let inFrame = false;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let failed = false;
-  let scannedBytes = 0;
-  let copiedBytes = 0;
+  return new Deframer(maxFrameBytes);
+}
 
-  function failWith(code: DeframeErrorCode, detail: string): DeframeResult {
-    failed = true;
-    inFrame = false;
-    buffer = new Uint8Array(0);
-    buffered = 0;
+/** The state of one stream; a class so that every instance shares one stable shape. */
+class Deframer implements JsonDeframer {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // Bytes of the current object received in earlier chunks: buffer[0, buffered).
+  private buffer = new Uint8Array(0);
+  private buffered = 0;
+  // Scan state of the current object, carried across chunks.
+  private inFrame = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private hasFailed = false;
+  private scanned = 0;
+  private copied = 0;
+
+  constructor(private readonly maxFrameBytes: number) {}
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  get failed(): boolean {
+    return this.hasFailed;
+  }
+
+  get scannedBytes(): number {
+    return this.scanned;
+  }
+
+  get copiedBytes(): number {
+    return this.copied;
+  }
+
+  push(chunk: Uint8Array): DeframeResult[] {
+    if (this.hasFailed || chunk.length === 0) return [];
+    const out: DeframeResult[] = [];
+    const length = chunk.length;
+    const maxFrameBytes = this.maxFrameBytes;
+    // Where the current object's bytes begin in this chunk (0 when it began earlier).
+    let frameStart = 0;
+    let i = 0;
+    while (i < length) {
+      if (!this.inFrame) {
+        let b = chunk[i]!;
+        while (isSpace(b)) {
+          if (++i === length) break;
+          b = chunk[i]!;
+        }
+        if (i === length) break;
+        if (b !== OPEN_BRACE) {
+          this.scanned += i + 1;
+          const kind = nonObjectKind(b);
+          out.push(
+            kind === undefined
+              ? this.failWith('invalid-json', `${REASON.invalidJson}: unexpected byte 0x${b.toString(16).padStart(2, '0')}`)
+              : this.failWith('not-an-object', `${REASON.notAnObject}: got ${kind}`),
+          );
+          return out;
+        }
+        this.inFrame = true;
+        this.depth = 1;
+        this.inString = false;
+        this.escaped = false;
+        frameStart = i;
+        i++;
+        continue;
+      }
+      // The hot loop works on locals; the frame may use bytes up to `limit` of this chunk.
+      const limit = Math.min(length, frameStart + maxFrameBytes - this.buffered);
+      let depth = this.depth;
+      let inString = this.inString;
+      let escaped = this.escaped;
+      let end = -1;
+      let j = i;
+      for (; j < limit; j++) {
+        const b = chunk[j]!;
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (b === BACKSLASH) escaped = true;
+          else if (b === QUOTE) inString = false;
+        } else if (b === QUOTE) {
+          inString = true;
+        } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+          depth++;
+        } else if ((b === CLOSE_BRACE || b === CLOSE_BRACKET) && --depth === 0) {
+          end = j;
+          break;
+        }
+      }
+      this.depth = depth;
+      this.inString = inString;
+      this.escaped = escaped;
+      if (end < 0) {
+        if (j < length) {
+          // Byte j would be one past the limit.
+          this.scanned += j + 1;
+          out.push(this.failWith('frame-too-large', `${REASON.frameTooLarge}: over ${maxFrameBytes} bytes`));
+          return out;
+        }
+        break;
+      }
+      let frame: Uint8Array;
+      if (this.buffered > 0) {
+        this.append(chunk.subarray(frameStart, end + 1));
+        frame = this.buffer.subarray(0, this.buffered);
+      } else {
+        frame = chunk.subarray(frameStart, end + 1);
+      }
+      const result = this.parseFrame(frame);
+      out.push(result);
+      if (!result.ok) {
+        this.scanned += end + 1;
+        return out;
+      }
+      this.inFrame = false;
+      this.buffered = 0;
+      // Give back the memory of an unusually large object; keep a small buffer for reuse.
+      if (this.buffer.length > RETAINED_CAPACITY) this.buffer = new Uint8Array(0);
+      i = end + 1;
+    }
+    this.scanned += length;
+    if (this.inFrame) this.append(chunk.subarray(frameStart));
+    return out;
+  }
+
+  private failWith(code: DeframeErrorCode, detail: string): DeframeResult {
+    this.hasFailed = true;
+    this.inFrame = false;
+    this.buffer = new Uint8Array(0);
+    this.buffered = 0;
     return { ok: false, code, detail };
   }
 
-  function append(bytes: Uint8Array): void {
-    const needed = buffered + bytes.length;
-    if (needed > buffer.length) {
-      let capacity = Math.max(buffer.length, INITIAL_CAPACITY);
+  private append(bytes: Uint8Array): void {
+    const needed = this.buffered + bytes.length;
+    if (needed > this.buffer.length) {
+      let capacity = Math.max(this.buffer.length, INITIAL_CAPACITY);
       while (capacity < needed) capacity *= 2;
-      const grown = new Uint8Array(Math.min(capacity, Math.max(maxFrameBytes, needed)));
-      grown.set(buffer.subarray(0, buffered), 0);
-      copiedBytes += buffered;
-      buffer = grown;
+      const grown = new Uint8Array(Math.min(capacity, Math.max(this.maxFrameBytes, needed)));
+      grown.set(this.buffer.subarray(0, this.buffered), 0);
+      this.copied += this.buffered;
+      this.buffer = grown;
     }
-    buffer.set(bytes, buffered);
-    buffered = needed;
-    copiedBytes += bytes.length;
+    this.buffer.set(bytes, this.buffered);
+    this.buffered = needed;
+    this.copied += bytes.length;
   }
 
-  function parseFrame(bytes: Uint8Array): DeframeResult {
+  private parseFrame(bytes: Uint8Array): DeframeResult {
     let text: string;
     try {
-      text = decoder.decode(bytes);
+      text = this.decoder.decode(bytes);
     } catch {
-      return failWith('invalid-json', `${REASON.invalidJson}: not valid UTF-8`);
+      return this.failWith('invalid-json', `${REASON.invalidJson}: not valid UTF-8`);
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return failWith('invalid-json', `${REASON.invalidJson}: ${(error as Error).message}`);
+      return this.failWith('invalid-json', `${REASON.invalidJson}: ${(error as Error).message}`);
     }
     // Nesting is tracked bracket-blind (`{]` closes too), so check what JSON.parse made.
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return failWith('not-an-object', REASON.notAnObject);
+      return this.failWith('not-an-object', REASON.notAnObject);
     }
     return { ok: true, value: value as Record<string, unknown> };
   }
-
-  function push(chunk: Uint8Array): DeframeResult[] {
-    if (failed || chunk.length === 0) return [];
-    const out: DeframeResult[] = [];
-    // Where the current object's bytes begin in this chunk (0 when it began earlier).
-    let frameStart = 0;
-    const length = chunk.length;
-    for (let i = 0; i < length; i++) {
-      const b = chunk[i]!;
-      scannedBytes++;
-      if (!inFrame) {
-        if (isSpace(b)) continue;
-        if (b !== OPEN_BRACE) {
-          const kind = nonObjectKind(b);
-          out.push(
-            kind === undefined
-              ? failWith('invalid-json', `${REASON.invalidJson}: unexpected byte 0x${b.toString(16).padStart(2, '0')}`)
-              : failWith('not-an-object', `${REASON.notAnObject}: got ${kind}`),
-          );
-          return out;
-        }
-        inFrame = true;
-        depth = 1;
-        inString = false;
-        escaped = false;
-        frameStart = i;
-        continue;
-      }
-      if (buffered + (i + 1 - frameStart) > maxFrameBytes) {
-        out.push(failWith('frame-too-large', `${REASON.frameTooLarge}: over ${maxFrameBytes} bytes`));
-        return out;
-      }
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) inString = false;
-      } else if (b === QUOTE) {
-        inString = true;
-      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-        depth++;
-      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) {
-          let frame: Uint8Array;
-          if (buffered > 0) {
-            append(chunk.subarray(frameStart, i + 1));
-            frame = buffer.subarray(0, buffered);
-          } else {
-            frame = chunk.subarray(frameStart, i + 1);
-          }
-          const result = parseFrame(frame);
-          out.push(result);
-          if (!result.ok) return out;
-          inFrame = false;
-          buffered = 0;
-          // Give back the memory of an unusually large object; keep a small buffer for reuse.
-          if (buffer.length > RETAINED_CAPACITY) buffer = new Uint8Array(0);
-        }
-      }
-    }
-    if (inFrame) append(chunk.subarray(frameStart));
-    return out;
-  }
-
-  return {
-    push,
-    get bufferedBytes() {
-      return buffered;
-    },
-    get failed() {
-      return failed;
-    },
-    get scannedBytes() {
-      return scannedBytes;
-    },
-    get copiedBytes() {
-      return copiedBytes;
-    },
-  };
 }
