@@ -3,18 +3,12 @@
  * container only forwards key presses and carries the intents out.
  */
 import { FORM_FIELDS, isBusy, type Action, type AppState } from './app-state.js';
+import { editText, type TextKey } from './text-edit.js';
 import { checkName } from './validate.js';
 
 /** A key press, as Ink's `useInput` reports it (only the fields used here). */
-export interface KeyPress {
-  readonly input: string;
-  readonly upArrow?: boolean;
-  readonly downArrow?: boolean;
-  readonly return?: boolean;
-  readonly escape?: boolean;
-  readonly tab?: boolean;
+export interface KeyPress extends TextKey {
   readonly shift?: boolean;
-  readonly ctrl?: boolean;
 }
 
 /** What a key asks for: a state change, or something the phone must do. */
@@ -50,7 +44,8 @@ export function intentsForKey(state: AppState, key: KeyPress): Intent[] {
       const name = checkName(state.prompt.value.trim());
       return name.ok ? [dispatch({ type: 'prompt-submit' }), { kind: 'call', name: name.value }] : [dispatch({ type: 'prompt-submit' })];
     }
-    return []; // typing goes to the text input
+    const value = editText(state.prompt.value, key);
+    return value === undefined ? [] : [dispatch({ type: 'prompt-edit', value })];
   }
   if (state.call.incoming) {
     if (key.input === 'a' || key.input === 'y') return [{ kind: 'accept' }];
@@ -76,5 +71,6 @@ function formKeys(state: AppState, key: KeyPress): Intent[] {
     const last = state.form.focus === FORM_FIELDS[FORM_FIELDS.length - 1];
     return [dispatch(last ? { type: 'form-submit' } : { type: 'form-focus', delta: 1 })];
   }
-  return [];
+  const value = editText(state.form.values[state.form.focus], key);
+  return value === undefined ? [] : [dispatch({ type: 'form-edit', field: state.form.focus, value })];
 }

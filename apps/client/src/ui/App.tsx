@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from 'ink';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { formServer, initialState, reduce, type Action } from '../app-state.js';
+import { createStore } from '../store.js';
 import type { CliOptions } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import { intentsForKey, keyHelp, type Intent } from '../key-bindings.js';
@@ -32,7 +33,11 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * events as actions; the screens only render.
  */
 export function App({ options, connect, callFailure, onExit, quitRequested = false }: AppProps) {
-  const [state, dispatch] = useReducer(reduce, options, (o) => initialState({ ...(o.server !== undefined ? { server: o.server } : {}), ...(o.name !== undefined ? { name: o.name } : {}) }));
+  const [store] = useState(() =>
+    createStore(reduce, initialState({ ...(options.server !== undefined ? { server: options.server } : {}), ...(options.name !== undefined ? { name: options.name } : {}) })),
+  );
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const dispatch = store.dispatch;
   const phoneRef = useRef<PhoneApi | undefined>(undefined);
   const detachRef = useRef<(() => void) | undefined>(undefined);
   const quittingRef = useRef(false);
@@ -150,16 +155,23 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
     }
   };
 
-  useInput((input, key) => {
-    for (const intent of intentsForKey(state, { input, upArrow: key.upArrow, downArrow: key.downArrow, return: key.return, escape: key.escape, tab: key.tab, shift: key.shift, ctrl: key.ctrl })) run(intent);
-  });
+  // Keys are read against the store's latest state, never a stale render's.
+  const runRef = useRef(run);
+  runRef.current = run;
+  const onKey = useCallback(
+    (input: string, key: Omit<Parameters<typeof intentsForKey>[1], 'input'>) => {
+      for (const intent of intentsForKey(store.getState(), { input, ...key })) runRef.current(intent);
+    },
+    [store],
+  );
+  useInput(onKey);
 
   return (
     <Box flexDirection="column">
       {state.screen === 'main' ? (
-        <MainScreen state={state} onPromptChange={(value) => dispatch({ type: 'prompt-edit', value })} />
+        <MainScreen state={state} />
       ) : (
-        <ConnectForm form={state.form} connecting={state.screen === 'connecting'} onChange={(field, value) => dispatch({ type: 'form-edit', field, value })} />
+        <ConnectForm form={state.form} connecting={state.screen === 'connecting'} />
       )}
       <Text dimColor>{keyHelp(state)}</Text>
     </Box>

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
+import { TextField } from './TextField.js';
 
 /** Props of {@link IncomingPrompt}. */
 export interface IncomingPromptProps {
@@ -22,16 +22,15 @@ export function IncomingPrompt({ caller, ip, port }: IncomingPromptProps) {
 export interface CallWhoPromptProps {
   readonly value: string;
   readonly error?: string;
-  readonly onChange: (value: string) => void;
 }
 
 /** The "call who?" input. */
-export function CallWhoPrompt({ value, error, onChange }: CallWhoPromptProps) {
+export function CallWhoPrompt({ value, error }: CallWhoPromptProps) {
   return (
     <Box borderStyle="round" borderColor="cyan" paddingX={1} flexDirection="column">
       <Box>
         <Text>Call who? </Text>
-        <TextInput value={value} onChange={onChange} placeholder="name" />
+        <TextField value={value} placeholder="name" focused />
       </Box>
       {error !== undefined && <Text color="red">{`✗ ${error}`}</Text>}
     </Box>

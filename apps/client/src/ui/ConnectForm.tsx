@@ -1,20 +1,19 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { FORM_FIELDS, formServer, type FormField, type FormState } from '../app-state.js';
+import { TextField } from './TextField.js';
 
 /** Props of {@link ConnectForm}. */
 export interface ConnectFormProps {
   readonly form: FormState;
   /** True while the connection is being made: inputs are frozen. */
   readonly connecting: boolean;
-  readonly onChange: (field: FormField, value: string) => void;
 }
 
 const LABELS: Readonly<Record<FormField, string>> = { host: 'Server IP or host', port: 'Server port', name: 'Your name' };
-const PLACEHOLDERS: Readonly<Record<FormField, string>> = { host: '127.0.0.1', port: '10000', name: 'alice' };
+const PLACEHOLDERS: Readonly<Record<FormField, string>> = { host: 'e.g. 127.0.0.1', port: 'e.g. 10000', name: 'e.g. alice' };
 
 /** The connect form: server, port and name, each with its reason when refused. */
-export function ConnectForm({ form, connecting, onChange }: ConnectFormProps) {
+export function ConnectForm({ form, connecting }: ConnectFormProps) {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>voip · connect to a directory</Text>
@@ -22,13 +21,7 @@ export function ConnectForm({ form, connecting, onChange }: ConnectFormProps) {
         <Box key={field} flexDirection="column">
           <Box>
             <Text color={form.focus === field && !connecting ? 'cyan' : undefined}>{`${form.focus === field ? '›' : ' '} ${LABELS[field].padEnd(18)} `}</Text>
-            <TextInput
-              value={form.values[field]}
-              placeholder={PLACEHOLDERS[field]}
-              focus={form.focus === field && !connecting}
-              showCursor={form.focus === field && !connecting}
-              onChange={(value) => onChange(field, value)}
-            />
+            <TextField value={form.values[field]} placeholder={PLACEHOLDERS[field]} focused={form.focus === field && !connecting} />
           </Box>
           {form.errors[field] !== undefined && <Text color="red">{`    ✗ ${form.errors[field]}`}</Text>}
         </Box>

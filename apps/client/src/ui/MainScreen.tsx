@@ -8,11 +8,10 @@ import { UserList } from './UserList.js';
 /** Props of {@link MainScreen}. */
 export interface MainScreenProps {
   readonly state: AppState;
-  readonly onPromptChange: (value: string) => void;
 }
 
 /** Users online, the call's status, prompts and the log. */
-export function MainScreen({ state, onPromptChange }: MainScreenProps) {
+export function MainScreen({ state }: MainScreenProps) {
   const session = state.session;
   return (
     <Box flexDirection="column">
@@ -23,7 +22,7 @@ export function MainScreen({ state, onPromptChange }: MainScreenProps) {
         <Box flexDirection="column" flexGrow={1}>
           <StatusLine call={state.call} />
           {state.call.incoming && <IncomingPrompt caller={state.call.incoming.caller} ip={state.call.incoming.ip} port={state.call.incoming.port} />}
-          {state.prompt && <CallWhoPrompt value={state.prompt.value} onChange={onPromptChange} {...(state.prompt.error !== undefined ? { error: state.prompt.error } : {})} />}
+          {state.prompt && <CallWhoPrompt value={state.prompt.value} {...(state.prompt.error !== undefined ? { error: state.prompt.error } : {})} />}
         </Box>
       </Box>
       <LogPane lines={state.log} />

@@ -1,0 +1,165 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, test } from 'vitest';
+import { parseCli, type CliOptions } from '../../src/cli-args.js';
+import type { ConnectFailure } from '../../src/phone-contract.js';
+import { App, type AppExit } from '../../src/ui/App.js';
+import { FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect } from './fake-phone.js';
+
+afterEach(() => cleanup());
+
+const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', tab: '\t', ctrlC: '\u0003', backspace: '\u007F' };
+
+function options(argv: string[]): CliOptions {
+  const parsed = parseCli([...argv, '--audio-in', 'silence', '--audio-out', 'null']);
+  if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
+  return parsed.options;
+}
+
+/** Waits until the frame satisfies the check (renders and effects are asynchronous). */
+async function until(frame: () => string | undefined, check: (text: string) => boolean): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const text = frame() ?? '';
+    if (check(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`frame never matched:\n${frame()}`);
+}
+
+async function type(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    stdin.write(key);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+function mount(argv: string[], outcome: FakePhone | ConnectFailure) {
+  const connect = fakeConnect(outcome);
+  const exits: AppExit[] = [];
+  const app = render(<App options={options(argv)} connect={connect} callFailure={fakeCallFailure} onExit={(exit) => exits.push(exit)} />);
+  return { ...app, connect, exits };
+}
+
+const direct = ['--server', '127.0.0.1:10000', '--name', 'alice'];
+
+describe('App keys', () => {
+  test('the form: a bad port shows inline, fixing it connects', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame, connect } = mount([], phone);
+    await until(lastFrame, (t) => t.includes('Server IP or host'));
+    await type(stdin, '127.0.0.1', KEY.enter, ...Array<string>(5).fill(KEY.backspace), '99999', KEY.enter, 'alice', KEY.enter);
+    await until(lastFrame, (t) => t.includes('port 99999 is out of range'));
+    expect(connect.requests).toHaveLength(0);
+    await type(stdin, ...Array<string>(5).fill(KEY.backspace), '10001', KEY.tab, KEY.enter); // the failed submit focused the port
+    await until(lastFrame, (t) => t.includes('voip · alice @ 127.0.0.1:10001'));
+    expect(connect.requests[0]).toMatchObject({ server: '127.0.0.1:10001', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null' });
+  });
+
+  test('a failed connect from the form shows the reason inline', async () => {
+    const { stdin, lastFrame, exits } = mount(['--server', '127.0.0.1:10000'], { ok: false, code: 'name-refused', detail: 'the directory refused the name "alice": name taken' });
+    await until(lastFrame, (t) => t.includes('Your name'));
+    await type(stdin, 'alice', KEY.enter);
+    await until(lastFrame, (t) => t.includes('name taken'));
+    expect(exits).toEqual([]);
+  });
+
+  test('with --server and --name a connect failure exits 2 with the message', async () => {
+    const { exits } = mount(direct, { ok: false, code: 'udp-port-in-use', detail: 'UDP port 5001 is already in use: is another client running? try --udp-port' });
+    await until(() => String(exits.length), (t) => t === '1');
+    expect(exits).toEqual([{ code: 2, message: 'UDP port 5001 is already in use: is another client running? try --udp-port' }]);
+  });
+
+  test('arrows and Enter call the selected user; h hangs up', async () => {
+    const phone = new FakePhone();
+    phone.userList = [
+      { name: 'alice', ip: '127.0.0.1', port: 5001 },
+      { name: 'bob', ip: '127.0.0.1', port: 5002 },
+      { name: 'carol', ip: '127.0.0.1', port: 5003 },
+    ];
+    phone.onCall = () => Promise.resolve();
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('carol'));
+    await type(stdin, KEY.down, KEY.down, KEY.up, KEY.enter);
+    expect(phone.calls).toEqual(['bob']);
+    phone.emit('state', { state: 'calling', peer: 'bob' });
+    phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
+    phone.emit('connected', { peer: 'bob' });
+    phone.emit('state', { state: 'in-call', peer: 'bob' });
+    await until(lastFrame, (t) => t.includes('in-call · bob · 00:00'));
+    await type(stdin, 'h');
+    expect(phone.actions).toEqual(['hangup']);
+  });
+
+  test('an incoming call: a accepts, then r on the next one rejects', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
+    await until(lastFrame, (t) => t.includes('bob is calling'));
+    await type(stdin, 'a');
+    expect(phone.actions).toEqual(['accept']);
+    phone.emit('connected', { peer: 'bob' });
+    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
+    await until(lastFrame, (t) => t.includes('carol is calling'));
+    await type(stdin, 'n');
+    expect(phone.actions).toEqual(['accept', 'reject']);
+  });
+
+  test('a classic server: list unavailable, c opens "call who?", Enter calls', async () => {
+    const phone = new FakePhone();
+    phone.listSupported = false;
+    phone.onCall = (name) => {
+      phone.emit('ended', { peer: name, reason: 'not-found' });
+      return Promise.reject(new FakeCallFailedError('not-found'));
+    };
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('user list unavailable'));
+    await type(stdin, 'c');
+    await until(lastFrame, (t) => t.includes('Call who?'));
+    await type(stdin, 'dave', KEY.enter);
+    expect(phone.calls).toEqual(['dave']);
+    const frame = await until(lastFrame, (t) => t.includes('dave is not online'));
+    expect(frame).not.toContain('Call who?');
+  });
+
+  test('Esc closes the prompt without calling; letters typed there are not commands', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    await type(stdin, 'c');
+    await until(lastFrame, (t) => t.includes('Call who?'));
+    await type(stdin, 'q', KEY.escape);
+    await until(lastFrame, (t) => !t.includes('Call who?'));
+    expect(phone.calls).toEqual([]);
+    expect(phone.closed).toBe(false);
+  });
+
+  test('directory lost: the form comes back prefilled and the phone is closed', async () => {
+    const phone = new FakePhone();
+    const { lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    phone.emit('disconnected', { reason: 'connection reset' });
+    const frame = await until(lastFrame, (t) => t.includes('Server IP or host'));
+    expect(frame).toContain('lost the directory at 127.0.0.1:10000: connection reset');
+    expect(frame).toContain('alice');
+    expect(phone.closed).toBe(true);
+  });
+
+  test('Ctrl-C hangs up, closes the phone and exits 0', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame, exits } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    await type(stdin, KEY.ctrlC);
+    await until(() => String(exits.length), (t) => t === '1');
+    expect(exits).toEqual([{ code: 0 }]);
+    expect(phone.actions).toEqual(['hangup', 'close']);
+  });
+
+  test('Ctrl-C on the form exits 0', async () => {
+    const { stdin, lastFrame, exits } = mount([], new FakePhone());
+    await until(lastFrame, (t) => t.includes('Server IP or host'));
+    await type(stdin, KEY.ctrlC);
+    await until(() => String(exits.length), (t) => t === '1');
+    expect(exits).toEqual([{ code: 0 }]);
+  });
+});
