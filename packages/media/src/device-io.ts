@@ -9,7 +9,7 @@ import { listAudioDevices, loadNaudiodon, type AudioBackendLoader, type Naudiodo
 export interface DeviceOptions {
   /** How to load naudiodon; defaults to a lazy import. Tests inject fakes. */
   readonly backend?: AudioBackendLoader;
-  /** Frames buffered before capture is handed out, and again after running dry (default 2). */
+  /** Capture: frames buffered before audio is handed out, and again after running dry (default 3). Playback: frames of silence queued before the first frame (default 2). */
   readonly prefillFrames?: number;
   /** Most frames kept in the capture buffer or queued for playback; beyond, the oldest are dropped (default 6). */
   readonly maxBufferedFrames?: number;
@@ -54,8 +54,30 @@ function openStream(direction: AudioDirection, create: () => NaudiodonStream, na
   }
 }
 
-function quit(stream: NaudiodonStream): Promise<void> {
-  return new Promise((resolve) => stream.abort(() => resolve()));
+/** How long closing a device may take before it is reported as failed. */
+const QUIT_TIMEOUT_MS = 3000;
+
+/**
+ * Stops a stream. naudiodon's `abort()` is broken in 2.3.x (it passes the native quit
+ * two arguments and throws), so `quit()` is used: it lets at most `maxQueue` frames
+ * play out.
+ */
+function quit(stream: NaudiodonStream, direction: AudioDirection, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new AudioDeviceError(direction, `audio ${direction} device ${name} did not stop within ${QUIT_TIMEOUT_MS} ms`)),
+      QUIT_TIMEOUT_MS,
+    );
+    try {
+      stream.quit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      reject(new AudioDeviceError(direction, `cannot stop audio ${direction} device ${name} (${reason(error)})`, { cause: error }));
+    }
+  });
 }
 
 /**
@@ -68,7 +90,7 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
   const api = await (options.backend ?? loadNaudiodon)();
   const device = await chooseDevice(selector, 'input', options);
   const frameBytes = format.samplesPerFrame * 2;
-  const prefill = options.prefillFrames ?? 2;
+  const prefill = options.prefillFrames ?? 3;
   const maxBuffered = options.maxBufferedFrames ?? 6;
   const chunks: Uint8Array[] = [];
   let buffered = 0;
@@ -82,7 +104,7 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
     'input',
     () =>
       api.AudioIO({
-        inOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false },
+        inOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 },
       }),
     device.name,
   );
@@ -165,7 +187,7 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
       open = false;
       chunks.length = 0;
       buffered = 0;
-      await quit(stream);
+      await quit(stream, 'input', device.name);
     },
   };
 }
@@ -184,7 +206,7 @@ export async function openDeviceSink(selector: DeviceSelector, options: DeviceOp
     'output',
     () =>
       api.AudioIO({
-        outOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false },
+        outOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 },
       }),
     device.name,
   );
@@ -236,7 +258,7 @@ export async function openDeviceSink(selector: DeviceSelector, options: DeviceOp
     async close(): Promise<void> {
       if (!open) return;
       open = false;
-      await quit(stream);
+      await quit(stream, 'output', device.name);
     },
   };
 }

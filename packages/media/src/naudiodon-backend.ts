@@ -22,13 +22,14 @@ export interface NaudiodonStreamOptions {
   framesPerBuffer: number;
   maxQueue: number;
   closeOnError: boolean;
+  /** Bytes per read of the Node stream (naudiodon reads this much at a time: 16 KiB, 1 s, by default). */
+  highwaterMark: number;
 }
 
 /** A naudiodon stream: a Node stream plus start/quit/abort. */
 export interface NaudiodonStream {
   start(): void;
   quit(callback?: () => void): void;
-  abort(callback?: () => void): void;
   on(event: string, listener: (...args: any[]) => void): unknown;
   write?(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
   destroy?(error?: Error): unknown;

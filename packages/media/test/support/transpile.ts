@@ -1,0 +1,39 @@
+/**
+ * Compiles this package's sources to plain JavaScript in a temporary directory, so that
+ * a child process can run the current code without a prior build. The directory links
+ * the workspace's node_modules so that `@voip/protocol` and naudiodon resolve.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const workspaceNodeModules = resolve(packageDir, '..', '..', 'node_modules');
+
+/** A compiled copy of `src/`: `entry` is the URL-ready path of `index.js`. */
+export interface CompiledPackage {
+  readonly dir: string;
+  readonly entry: string;
+  remove(): void;
+}
+
+/** Transpiles every non-test `src/*.ts` file into a fresh temporary directory. */
+export function compilePackage(): CompiledPackage {
+  const dir = mkdtempSync(join(tmpdir(), 'voip-media-build-'));
+  const out = join(dir, 'src');
+  mkdirSync(out);
+  symlinkSync(workspaceNodeModules, join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  const srcDir = join(packageDir, 'src');
+  for (const name of readdirSync(srcDir)) {
+    if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+    const result = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      fileName: name,
+    });
+    writeFileSync(join(out, name.replace(/\.ts$/, '.js')), result.outputText);
+  }
+  return { dir, entry: join(out, 'index.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
