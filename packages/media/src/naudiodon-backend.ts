@@ -51,34 +51,43 @@ export interface NaudiodonModule {
 /** Loads the audio backend; the default imports naudiodon lazily. */
 export type AudioBackendLoader = () => Promise<NaudiodonModule>;
 
-let loaded: Promise<NaudiodonModule> | undefined;
+/** A variable specifier keeps the optional package out of type-checking and bundling. */
+const NAUDIODON: string = 'naudiodon';
 
 /**
- * Imports naudiodon once, on first use (it is an optional dependency with native code).
- * PortAudio reads PULSE_SERVER and friends when it loads: set them before this runs.
- * Throws {@link AudioBackendMissingError} naming `--audio-in`/`--audio-out`.
+ * Builds a loader that imports naudiodon once, on first use (it is an optional
+ * dependency with native code), and turns any failure into an
+ * {@link AudioBackendMissingError} naming `--audio-in`/`--audio-out`. A failed load is
+ * retried on the next call. `importModule` is replaceable for tests.
  */
-export const loadNaudiodon: AudioBackendLoader = () => {
-  loaded ??= (async () => {
-    // A computed specifier keeps the optional package out of type-checking and bundling.
-    const specifier = 'naudiodon';
-    try {
-      const mod = (await import(specifier)) as { default?: NaudiodonModule } & Partial<NaudiodonModule>;
-      const api = (mod.default ?? mod) as NaudiodonModule;
-      if (typeof api.AudioIO !== 'function' || typeof api.getDevices !== 'function') throw new Error('unexpected module shape');
-      return api;
-    } catch (error) {
-      loaded = undefined;
-      const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new AudioBackendMissingError(
-        `audio devices need the optional package naudiodon, which is not installed or does not load (${why}); ` +
-          'install it, or choose other audio with --audio-in (wav:PATH, tone, silence) and --audio-out (wav:PATH, null)',
-        { cause: error },
-      );
-    }
-  })();
-  return loaded;
-};
+export function naudiodonLoader(importModule: () => Promise<unknown> = () => import(NAUDIODON)): AudioBackendLoader {
+  let loaded: Promise<NaudiodonModule> | undefined;
+  return () => {
+    loaded ??= (async () => {
+      try {
+        const mod = (await importModule()) as { default?: NaudiodonModule } & Partial<NaudiodonModule>;
+        const api = (mod.default ?? mod) as NaudiodonModule;
+        if (typeof api.AudioIO !== 'function' || typeof api.getDevices !== 'function') throw new Error('unexpected module shape');
+        return api;
+      } catch (error) {
+        loaded = undefined;
+        const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new AudioBackendMissingError(
+          `audio devices need the optional package naudiodon, which is not installed or does not load (${why}); ` +
+            'install it, or choose other audio with --audio-in (wav:PATH, tone, silence) and --audio-out (wav:PATH, null)',
+          { cause: error },
+        );
+      }
+    })();
+    return loaded;
+  };
+}
+
+/**
+ * The default backend: naudiodon, imported on first use. PortAudio reads PULSE_SERVER
+ * and friends when it loads: set them before the first device is opened.
+ */
+export const loadNaudiodon: AudioBackendLoader = naudiodonLoader();
 
 /** Lists the audio devices that the backend sees (an empty list on a machine without sound). */
 export async function listAudioDevices(options: { backend?: AudioBackendLoader } = {}): Promise<AudioDeviceInfo[]> {

@@ -1,0 +1,90 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCallMedia, createToneSource, openAudioSink, openAudioSource, type CallMedia } from '../src/index.js';
+
+let dir: string;
+const sockets: Socket[] = [];
+const medias: CallMedia[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'voip-media-udp-'));
+});
+afterEach(async () => {
+  await Promise.allSettled(medias.splice(0).map((m) => m.stop()));
+  await Promise.all(sockets.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function bind(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  sockets.push(socket);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return socket;
+}
+
+/** Writes `frames` frames of a tone (a non-repeating frequency) to a WAV file. */
+async function writeToneWav(path: string, hz: number, frames: number): Promise<Int16Array> {
+  const tone = createToneSource(hz, { amplitude: 20000 });
+  const sink = await openAudioSink(`wav:${path}`);
+  const all = new Int16Array(frames * 512);
+  for (let i = 0; i < frames; i++) {
+    const f = tone.readFrame()!;
+    all.set(f, i * 512);
+    sink.writeFrame(f);
+  }
+  await sink.close();
+  return all;
+}
+
+function wavSamples(path: string): Int16Array {
+  const bytes = readFileSync(path);
+  return new Int16Array(bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + bytes.length));
+}
+
+describe('call media over UDP loopback', () => {
+  it('carries a WAV each way bit-exactly, then the silence sent after it', async () => {
+    const frames = 25; // 1.6 s
+    const sentA = await writeToneWav(join(dir, 'a-in.wav'), 437.3, frames);
+    const sentB = await writeToneWav(join(dir, 'b-in.wav'), 1201.7, frames);
+    const [sa, sb] = [await bind(), await bind()];
+    const portOf = (s: Socket) => s.address().port;
+
+    const a = createCallMedia({
+      source: await openAudioSource(`wav:${join(dir, 'a-in.wav')}`),
+      sink: await openAudioSink(`wav:${join(dir, 'a-out.wav')}`),
+      send: (d) => sa.send(d, portOf(sb), '127.0.0.1'),
+    });
+    const b = createCallMedia({
+      source: await openAudioSource(`wav:${join(dir, 'b-in.wav')}`),
+      sink: await openAudioSink(`wav:${join(dir, 'b-out.wav')}`),
+      send: (d) => sb.send(d, portOf(sa), '127.0.0.1'),
+    });
+    medias.push(a, b);
+    sa.on('message', (d) => a.receive(d));
+    sb.on('message', (d) => b.receive(d));
+    a.start();
+    b.start();
+    await new Promise((r) => setTimeout(r, frames * 64 + 500));
+    const [statsA, statsB] = [a.stats(), b.stats()];
+    await a.stop();
+    await b.stop();
+
+    for (const [sender, stats, sent, received] of [
+      [statsA, statsB, sentA, wavSamples(join(dir, 'b-out.wav'))],
+      [statsB, statsA, sentB, wavSamples(join(dir, 'a-out.wav'))],
+    ] as const) {
+      const context = `sender ${JSON.stringify(sender)}, receiver ${JSON.stringify(stats)}`;
+      expect(sender.framesSkipped, context).toBe(0);
+      expect(sender.sourceEnded).toBe(true);
+      expect(stats.packetsLost, context).toBe(0);
+      expect(stats.packetsDropped, context).toBe(0);
+      expect(received.length, context).toBeGreaterThan(sent.length);
+      expect(received.subarray(0, sent.length), context).toEqual(sent);
+      expect(received.subarray(sent.length).every((x) => x === 0), context).toBe(true);
+      expect(stats.outputLevelDbfs).toBe(-Infinity);
+    }
+  });
+});
