@@ -139,7 +139,7 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
     usersSeen = true;
     emit({ event: 'users', users });
   };
-  const onStats = (stats: PhoneEvents['stats'][0]): void => emit({ event: 'stats', ...stats });
+  const onStats = (stats: PhoneEvents['stats'][0]): void => emit(statsEvent(stats));
   const onLog = (e: PhoneEvents['log'][0]): void => emit({ event: 'log', level: e.level, message: e.message });
   const onDisconnected = (e: PhoneEvents['disconnected'][0]): void => {
     if (finishing || directoryLost) return;
@@ -301,6 +301,21 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
       else runCommand(phone, line);
     },
     stop,
+  };
+}
+
+/** The documented figures only (the phone may report more), durations in whole ms, levels to 0.01 dB. */
+function statsEvent(stats: PhoneEvents['stats'][0]): ClientEvent {
+  const level = (dbfs: number): number => (Number.isFinite(dbfs) ? Math.round(dbfs * 100) / 100 : dbfs);
+  return {
+    event: 'stats',
+    packetsSent: stats.packetsSent,
+    packetsReceived: stats.packetsReceived,
+    packetsLost: stats.packetsLost,
+    packetsDropped: stats.packetsDropped,
+    inputLevelDbfs: level(stats.inputLevelDbfs),
+    outputLevelDbfs: level(stats.outputLevelDbfs),
+    durationMs: Math.round(stats.durationMs),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { initialState, reduce, type AppState } from './app-state.js';
-import { intentsForKey, keyHelp, type KeyPress } from './key-bindings.js';
+import { intentsForKey, keyHelp, splitKeys, type KeyPress } from './key-bindings.js';
 
 const session = { name: 'alice', server: '127.0.0.1:10000', udpPort: 5001, listSupported: true };
 const users = [
@@ -62,4 +62,15 @@ describe('keyHelp', () => {
     [prompt, 'Esc cancel'],
   ])('%#', (state, fragment) => expect(keyHelp(state)).toContain(fragment));
   test('no arrows help when the list is unavailable', () => expect(keyHelp(classic)).not.toContain('↑↓'));
+});
+
+describe('splitKeys', () => {
+  test.each<[KeyPress, KeyPress[]]>([
+    [{ input: 'a' }, [{ input: 'a' }]],
+    [{ input: '', return: true }, [{ input: '', return: true }]],
+    [{ input: 'alice\r' }, [{ input: 'alice' }, { input: '', return: true }]],
+    [{ input: '127.0.0.1\r10000\r' }, [{ input: '127.0.0.1' }, { input: '', return: true }, { input: '10000' }, { input: '', return: true }]],
+    [{ input: 'a\r\nb' }, [{ input: 'a' }, { input: '', return: true }, { input: 'b' }]],
+    [{ input: 'plain text' }, [{ input: 'plain text' }]],
+  ])('%j', (key, keys) => expect(splitKeys(key)).toEqual(keys));
 });

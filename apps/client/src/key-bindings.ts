@@ -33,6 +33,21 @@ export function keyHelp(state: AppState): string {
 
 const dispatch = (action: Action): Intent => ({ kind: 'dispatch', action });
 
+/**
+ * Splits a chunk that a terminal delivered in one read (pasted or typed fast, e.g.
+ * `alice\r`) into text and Enter presses, which Ink would report as one unnamed key.
+ */
+export function splitKeys(key: KeyPress): KeyPress[] {
+  if (key.input.length < 2 || !/[\r\n]/.test(key.input) || key.ctrl || key.meta) return [key];
+  const keys: KeyPress[] = [];
+  const parts = key.input.split(/\r\n|\r|\n/);
+  parts.forEach((part, index) => {
+    if (part !== '') keys.push({ input: part });
+    if (index < parts.length - 1) keys.push({ input: '', return: true });
+  });
+  return keys;
+}
+
 /** The intents of one key press on the current screen. */
 export function intentsForKey(state: AppState, key: KeyPress): Intent[] {
   if (key.ctrl && key.input === 'c') return [{ kind: 'quit' }];

@@ -4,7 +4,7 @@ import { formServer, initialState, reduce, type Action } from '../app-state.js';
 import { createStore } from '../store.js';
 import type { CliOptions } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
-import { intentsForKey, keyHelp, type Intent } from '../key-bindings.js';
+import { intentsForKey, keyHelp, splitKeys, type Intent } from '../key-bindings.js';
 import type { CallFailure, ConnectPhone, PhoneApi, PhoneEvents } from '../phone-contract.js';
 import { ConnectForm } from './ConnectForm.js';
 import { MainScreen } from './MainScreen.js';
@@ -160,7 +160,9 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   runRef.current = run;
   const onKey = useCallback(
     (input: string, key: Omit<Parameters<typeof intentsForKey>[1], 'input'>) => {
-      for (const intent of intentsForKey(store.getState(), { input, ...key })) runRef.current(intent);
+      for (const press of splitKeys({ input, ...key })) {
+        for (const intent of intentsForKey(store.getState(), press)) runRef.current(intent);
+      }
     },
     [store],
   );

@@ -63,12 +63,23 @@ describe('headless runner', () => {
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'carol' });
-    phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3, outputLevelDbfs: -Infinity, durationMs: 1000 });
+    const extra = { framesConcealed: 1 };
+    phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3.14159, outputLevelDbfs: -Infinity, durationMs: 1000.4, ...extra });
     phone.emit('log', { level: 'warn', message: 'late packet' });
     phone.emit('ended', { peer: 'carol', reason: 'remote-hangup' });
     expect(names()).toEqual(['registered', 'users', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
     const stats = stdout.events()[5];
-    expect(stats).toMatchObject({ packetsSent: 3, packetsLost: 1, inputLevelDbfs: -3, outputLevelDbfs: null, durationMs: 1000 });
+    expect(stats).toEqual({
+      event: 'stats',
+      time: '2024-05-01T12:00:00.000Z',
+      packetsSent: 3,
+      packetsReceived: 2,
+      packetsLost: 1,
+      packetsDropped: 0,
+      inputLevelDbfs: -3.14,
+      outputLevelDbfs: null,
+      durationMs: 1000,
+    });
     expect(stderr.text).toBe('');
   });
 
