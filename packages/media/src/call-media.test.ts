@@ -1,4 +1,5 @@
 import { encodeClassicPcm } from '@voip/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AudioSink, AudioSource } from './audio-port.js';
 import { createCallMedia } from './call-media.js';
@@ -181,5 +182,26 @@ describe('createCallMedia', () => {
   it('refuses a source or sink in another format', () => {
     const odd = { ...createSilenceSource(), format: { sampleRate: 16000, samplesPerFrame: 512 } };
     expect(() => createCallMedia({ source: odd, sink: recordingSink(), send: () => {} })).toThrow(AudioFormatMismatchError);
+  });
+
+  it('keeps order, accounts for every datagram and bounds the backlog under any arrival pattern', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ wait: fc.nat(300), repeat: fc.boolean(), badSize: fc.boolean() }), { maxLength: 80 }), (steps) => {
+        const { clock, sink, media } = setup();
+        let value = 0;
+        for (const step of steps) {
+          clock.advance(step.wait);
+          if (step.badSize) media.receive(new Uint8Array(100));
+          media.receive(datagram(step.repeat && value > 0 ? value : ++value));
+          expect(media.stats().playoutBacklogFrames).toBeLessThanOrEqual(8);
+        }
+        const s = media.stats();
+        expect(s.packetsReceived).toBe(steps.length + steps.filter((x) => x.badSize).length);
+        expect(sink.frames.length).toBe(s.packetsReceived - s.packetsDropped + s.framesConcealed);
+        const played = sink.frames.map((f) => f[0]!).filter((v) => v !== 0);
+        for (let i = 1; i < played.length; i++) expect(played[i]!).toBeGreaterThanOrEqual(played[i - 1]!);
+        expect(s.framesConcealed).toBeLessThanOrEqual(s.packetsLost);
+      }),
+    );
   });
 });

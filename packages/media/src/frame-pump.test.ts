@@ -140,4 +140,16 @@ describe('createFramePump', () => {
     expect(clock.pending()).toBe(0);
     expect(() => pump.start()).toThrow();
   });
+
+  it('paces other frame durations from the index too', () => {
+    const clock = createManualClock(5);
+    const times: number[] = [];
+    const pump = createFramePump({ source: countingSource(), clock, frameDurationMs: 20, onFrame: () => times.push(clock.now()) });
+    pump.start();
+    clock.advance(100);
+    expect(times).toEqual([5, 25, 45, 65, 85, 105]);
+    pump.stop();
+    expect(() => createFramePump({ source: countingSource(), clock, frameDurationMs: 0, onFrame: () => {} })).toThrow(RangeError);
+  });
 });
+
