@@ -126,6 +126,14 @@ describe('device source and sink (fake backend)', () => {
     await source.close();
   });
 
+  it('surfaces the end of capture on the next read', async () => {
+    const { backend, streams } = fakeBackend();
+    const source = await openDeviceSource({ by: 'default' }, { backend });
+    streams[0]!.emit('end');
+    expect(() => source.readFrame()).toThrow(/stopped capturing/);
+    await source.close();
+  });
+
   it('sink primes with silence, writes s16le, drops frames the device does not take', async () => {
     const { backend, streams } = fakeBackend();
     const sink = await openDeviceSink({ by: 'index', index: 1 }, { backend, prefillFrames: 1, maxBufferedFrames: 3 });

@@ -111,6 +111,9 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
   stream.on('error', (error: unknown) => {
     failure ??= error;
   });
+  stream.on('end', () => {
+    if (open) failure ??= new Error('the device stopped capturing');
+  });
   stream.on('data', (chunk: Uint8Array) => {
     if (!open) return;
     chunks.push(chunk);
