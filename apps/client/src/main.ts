@@ -3,9 +3,12 @@
  * `voip-client`: wires the command line to the terminal UI or the headless runner.
  */
 import { createInterface } from 'node:readline';
+import { listAudioDevices } from '@voip/media';
+import { checkAudioDevices } from './audio-check.js';
 import { USAGE, parseCli, type CliOptions } from './cli-args.js';
 import { EXIT, describeBug } from './exit-codes.js';
 import { startHeadless } from './headless-runner.js';
+import { formatEventLine } from './json-events.js';
 import { connectPhone, describeCallError } from './phone-adapter.js';
 
 /** Runs the client with the arguments after the script name; resolves to the exit code. */
@@ -19,9 +22,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`voip-client: ${parsed.message}\n\n${USAGE}`);
     return EXIT.critical;
   }
-  if (!parsed.options.tui) return runHeadless(parsed.options);
+  const options = parsed.options;
+  const audio = await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices);
+  if (!audio.ok) {
+    if (!options.tui) process.stdout.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
+    process.stderr.write(`voip-client: ${audio.detail}\n`);
+    return EXIT.critical;
+  }
+  if (!options.tui) return runHeadless(options);
   const { runTui } = await import('./tui.js');
-  return runTui(parsed.options, { connect: connectPhone, callFailure: describeCallError });
+  return runTui(options, { connect: connectPhone, callFailure: describeCallError });
 }
 
 async function runHeadless(options: CliOptions): Promise<number> {
