@@ -126,6 +126,12 @@ describe('main screen', () => {
     expect(state.log.at(-1)).toEqual({ level: 'info', message: 'bob hung up' });
   });
 
+  test('an incoming call closes a half-typed call prompt', () => {
+    const state = run(main(), { type: 'prompt-open' }, { type: 'prompt-edit', value: 'da' }, { type: 'incoming', caller: 'bob', ip: '127.0.0.1', port: 5002 });
+    expect(state.prompt).toBeUndefined();
+    expect(state.call.incoming?.caller).toBe('bob');
+  });
+
   test('a phone state change off ringing clears the incoming prompt', () => {
     const state = run(main(), { type: 'incoming', caller: 'bob', ip: '127.0.0.1', port: 5002 }, { type: 'phone-state', state: 'idle' });
     expect(state.call.incoming).toBeUndefined();

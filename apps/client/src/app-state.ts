@@ -207,8 +207,10 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, call };
     }
     case 'incoming':
+      // The answer keys must reach the prompt: a half-typed "call who?" gives way.
       return {
         ...state,
+        prompt: undefined,
         call: { ...state.call, state: 'ringing', peer: action.caller, incoming: { caller: action.caller, ip: action.ip, port: action.port }, stats: undefined },
         log: appendLog(state.log, { level: 'info', message: `${action.caller} is calling from ${action.ip}:${action.port}` }),
       };

@@ -155,6 +155,33 @@ describe('App keys', () => {
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
 
+  test('SIGINT/SIGTERM (quitRequested) hangs up, closes and exits 0', async () => {
+    const phone = new FakePhone();
+    const connect = fakeConnect(phone);
+    const exits: AppExit[] = [];
+    const tree = (quitRequested: boolean) => (
+      <App options={options(direct)} connect={connect} callFailure={fakeCallFailure} quitRequested={quitRequested} onExit={(exit) => exits.push(exit)} />
+    );
+    const { lastFrame, rerender } = render(tree(false));
+    await until(lastFrame, (t) => t.includes('Users online'));
+    rerender(tree(true));
+    await until(() => String(exits.length), (t) => t === '1');
+    expect(exits).toEqual([{ code: 0 }]);
+    expect(phone.actions).toEqual(['hangup', 'close']);
+  });
+
+  test('an incoming call while typing a name: the prompt gives way, y accepts', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    await type(stdin, 'c', 'da');
+    await until(lastFrame, (t) => t.includes('Call who? da'));
+    phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
+    await until(lastFrame, (t) => t.includes('bob is calling') && !t.includes('Call who?'));
+    await type(stdin, 'y');
+    expect(phone.actions).toEqual(['accept']);
+  });
+
   test('Ctrl-C on the form exits 0', async () => {
     const { stdin, lastFrame, exits } = mount([], new FakePhone());
     await until(lastFrame, (t) => t.includes('Server IP or host'));
