@@ -37,7 +37,7 @@ export const DEFAULT_CLI_OPTIONS: ServerCliOptions = Object.freeze({
   storage: Object.freeze({ kind: 'sqlite', path: DEFAULT_DATABASE_FILE }),
   tui: true,
   log: 'text',
-  rateLimit: 50,
+  rateLimit: 20,
   maxConnsPerIp: 64,
   idleTimeoutSeconds: 30,
 } as const);

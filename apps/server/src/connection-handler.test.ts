@@ -8,7 +8,7 @@ import { ServerEvents } from './events.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-function setup(options: { rateLimit?: number; idleTimeoutMs?: number; failing?: boolean } = {}) {
+function setup(options: { rateLimit?: number; idleTimeoutMs?: number; maxRequestsWithoutName?: number } = {}) {
   const registry = failingRegistry(createMemoryRegistry());
   const events = new ServerEvents();
   const service = new DirectoryService(registry, events);
@@ -24,6 +24,7 @@ function setup(options: { rateLimit?: number; idleTimeoutMs?: number; failing?: 
       output: (effect) => effects.push(effect),
       rateLimit: options.rateLimit ?? 0,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
+      ...(options.maxRequestsWithoutName === undefined ? {} : { maxRequestsWithoutName: options.maxRequestsWithoutName }),
     });
     const sent = () => effects.filter((e) => e.type === 'send').map((e) => (e as { message: unknown }).message);
     async function request(text: string) {
@@ -217,5 +218,27 @@ describe('ConnectionHandler', () => {
     clock.advance(10_000);
     expect(busy.effects.at(-1)).toEqual({ type: 'close', reason: 'idle-timeout' });
     expect(named.effects.some((e) => e.type === 'close')).toBe(false);
+  });
+
+  it('drops a connection that keeps sending requests without a name', async () => {
+    const { connect } = setup({ maxRequestsWithoutName: 5 });
+    const c = connect();
+    const replies = await c.request('{"command":"LIST"}'.repeat(8));
+    expect(replies).toHaveLength(6);
+    expect(replies.at(-1)).toEqual({ ack: 'Error', reason: 'too many requests without a name' });
+    expect(c.effects.at(-1)).toEqual({ type: 'close', reason: 'abuse' });
+    const named = connect();
+    const ok = await named.request('{"command":"REG","name":"n"}' + '{"command":"LIST"}'.repeat(10));
+    expect(ok).toHaveLength(11);
+    expect(named.effects.some((e) => e.type === 'close')).toBe(false);
+  });
+
+  it('logs only the first refusals of a connection', async () => {
+    const { connect } = setup();
+    const c = connect();
+    await c.request('{"command":"X"}'.repeat(10));
+    const refused = c.effects.filter((e) => e.type === 'refused');
+    expect(refused).toHaveLength(4);
+    expect(refused[3]).toMatchObject({ reason: expect.stringContaining('not logged') });
   });
 });

@@ -45,7 +45,18 @@ export interface ConnectionHandlerOptions {
   readonly idleTimeoutMs: number;
   /** Unprocessed bytes held before reading pauses; default 64 KiB. */
   readonly maxInboxBytes?: number;
+  /**
+   * Requests a connection may send while it holds no name; the next one closes it
+   * (sustained abuse: real clients register first). 0 = no limit. Default 20.
+   */
+  readonly maxRequestsWithoutName?: number;
 }
+
+/** Refusals logged per connection; later ones are answered but not logged. */
+const LOGGED_REFUSALS = 3;
+
+/** Reason sent before closing a connection that kept sending requests without a name. */
+export const TOO_MANY_WITHOUT_NAME = 'too many requests without a name';
 
 /** Largest slice of input deframed at once, so one read cannot queue thousands of requests. */
 const SLICE_BYTES = 4096;
@@ -60,7 +71,11 @@ export class ConnectionHandler {
   private readonly deframer = createJsonDeframer();
   private readonly inbox: Uint8Array[] = [];
   private inboxBytes = 0;
-  private readonly frames: DeframeResult[] = [];
+  // Frames cut from the last slice, read from `frameIndex` on (no O(n) shift per request).
+  private frames: DeframeResult[] = [];
+  private frameIndex = 0;
+  private requestsWithoutName = 0;
+  private refusals = 0;
   private readonly bucket: TokenBucket | undefined;
   private readonly maxInboxBytes: number;
   private heldName: string | undefined;
@@ -168,7 +183,7 @@ export class ConnectionHandler {
         if (frame === undefined) break;
         if (!frame.ok) {
           this.send({ ack: ACK.error, reason: deframeErrorReason(frame.code) });
-          this.options.output({ type: 'refused', reason: frame.detail });
+          this.logRefusal(frame.detail);
           this.close('bad-input', frame.code);
           break;
         }
@@ -201,7 +216,7 @@ export class ConnectionHandler {
   }
 
   private nextFrame(): DeframeResult | undefined {
-    while (this.frames.length === 0 && this.inbox.length > 0) {
+    while (this.frameIndex >= this.frames.length && this.inbox.length > 0) {
       const head = this.inbox[0]!;
       let slice: Uint8Array;
       if (head.length <= SLICE_BYTES) {
@@ -212,17 +227,25 @@ export class ConnectionHandler {
         this.inbox[0] = head.subarray(SLICE_BYTES);
       }
       this.inboxBytes -= slice.length;
-      this.frames.push(...this.deframer.push(slice));
+      this.frames = this.deframer.push(slice);
+      this.frameIndex = 0;
     }
     if (this.paused && this.inboxBytes <= this.maxInboxBytes / 2) {
       this.paused = false;
       this.options.output({ type: 'resume-reading' });
     }
-    return this.frames.shift();
+    return this.frameIndex < this.frames.length ? this.frames[this.frameIndex++] : undefined;
   }
 
   private async handle(message: Record<string, unknown>): Promise<void> {
     this.armIdleTimer();
+    const limit = this.options.maxRequestsWithoutName ?? 20;
+    if (this.heldName === undefined && limit > 0 && ++this.requestsWithoutName > limit) {
+      this.send({ ack: ACK.error, reason: TOO_MANY_WITHOUT_NAME });
+      this.logRefusal(TOO_MANY_WITHOUT_NAME);
+      this.close('abuse');
+      return;
+    }
     const decoded = decodeDirectoryRequest(message);
     if (!decoded.ok) {
       if (decoded.code === 'bad-field' && requestCommand(message) === 'REG') {
@@ -253,7 +276,13 @@ export class ConnectionHandler {
 
   private refuse(reply: DirectoryReply & { readonly reason: string }): void {
     this.send(reply);
-    this.options.output({ type: 'refused', reason: reply.reason });
+    this.logRefusal(reply.reason);
+  }
+
+  private logRefusal(reason: string): void {
+    this.refusals++;
+    if (this.refusals <= LOGGED_REFUSALS) this.options.output({ type: 'refused', reason });
+    else if (this.refusals === LOGGED_REFUSALS + 1) this.options.output({ type: 'refused', reason: `${reason} (further refusals on this connection are not logged)` });
   }
 
   private async register(request: Extract<DirectoryRequest, { command: 'REG' }>): Promise<void> {

@@ -38,6 +38,10 @@ export class DirectoryService {
   private broadcastRunning = false;
   private broadcastOwed = false;
   private broadcastDone: Promise<void> = Promise.resolve();
+  // The sorted user list, kept until the next change: LIST, WATCH and pushes share it,
+  // so a crowd of clients asking for it costs one registry read (and one encoding).
+  private cachedUsers: readonly DirectoryUser[] | undefined;
+  private version = 0;
 
   constructor(
     /** Where the entries live. */
@@ -73,11 +77,18 @@ export class DirectoryService {
     }
   }
 
-  /** Every user online, sorted by name. */
-  async list(): Promise<ServiceResult<DirectoryUser[]>> {
+  /**
+   * Every user online, sorted by name. The same frozen array is returned until the
+   * directory changes, so callers may cache what they derive from it by identity.
+   */
+  async list(): Promise<ServiceResult<readonly DirectoryUser[]>> {
+    if (this.cachedUsers) return { ok: true, value: this.cachedUsers };
+    const version = this.version;
     try {
       const entries = await this.registry.list();
-      return { ok: true, value: entries.map(toDirectoryUser) };
+      const users = Object.freeze(entries.map((entry) => Object.freeze(toDirectoryUser(entry))));
+      if (version === this.version) this.cachedUsers = users;
+      return { ok: true, value: users };
     } catch (error) {
       this.storageError('list', error);
       return { ok: false, code: 'storage-failed', detail: 'the server could not read the directory' };
@@ -122,6 +133,8 @@ export class DirectoryService {
   }
 
   private presenceChanged(): void {
+    this.version++;
+    this.cachedUsers = undefined;
     this.broadcastOwed = true;
     if (this.broadcastRunning) return;
     this.broadcastRunning = true;

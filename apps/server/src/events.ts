@@ -5,6 +5,7 @@ export type CloseReason =
   | 'reset'
   | 'bad-input'
   | 'idle-timeout'
+  | 'abuse'
   | 'slow-consumer'
   | 'too-many-connections'
   | 'server-closing'

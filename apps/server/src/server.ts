@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage, type DirectoryReply, type DirectoryUser } from '@voip/protocol';
 import { createMemoryRegistry, type Registry } from '@voip/registry';
 import { systemClock, type Clock } from './clock.js';
 import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
@@ -9,7 +9,7 @@ import { ServerEvents, type CloseReason } from './events.js';
 /** Defaults of the limits; generous for real clients, lifted by benchmarks. */
 export const DEFAULT_LIMITS = Object.freeze({
   /** Requests per second per connection (bursts of twice that pass at once). */
-  rateLimit: 50,
+  rateLimit: 20,
   /** Open connections per source IP. */
   maxConnsPerIp: 64,
   /** A connection without a name is closed after this long without a request. */
@@ -20,6 +20,8 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxWriteBufferBytes: 64 * 1024,
   /** Unprocessed input above which reading from a connection pauses. */
   maxReadBufferBytes: 64 * 1024,
+  /** Requests a connection may send without a name before it is dropped. */
+  maxRequestsWithoutName: 20,
 });
 
 /** Options of {@link startDirectoryServer}. */
@@ -42,6 +44,8 @@ export interface DirectoryServerOptions {
   readonly maxWriteBufferBytes?: number;
   /** Unprocessed input above which reading from a connection pauses. */
   readonly maxReadBufferBytes?: number;
+  /** Requests a connection may send while it holds no name; the next closes it. 0 = off. */
+  readonly maxRequestsWithoutName?: number;
   /** Events are emitted here; pass one to see the `listening` event too. */
   readonly events?: ServerEvents;
   /** Describes the storage in the `listening` event, e.g. `memory` or `sqlite:/path`. */
@@ -107,6 +111,23 @@ function plainIp(address: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+// Encodings of user lists, by the identity of the (frozen, shared) list: one encoding
+// serves every LIST reply and presence push until the directory changes.
+const listReplies = new WeakMap<readonly DirectoryUser[], Buffer>();
+const presencePushes = new WeakMap<readonly DirectoryUser[], Buffer>();
+
+/** A reply as the bytes to write; user lists are encoded once per version. */
+function encodeReply(message: DirectoryReply): Buffer | string {
+  if (!('users' in message)) return encodeDirectoryMessage(message);
+  const cache = 'event' in message ? presencePushes : listReplies;
+  let bytes = cache.get(message.users);
+  if (!bytes) {
+    bytes = Buffer.from(encodeDirectoryMessage(message), 'utf8');
+    if (Object.isFrozen(message.users)) cache.set(message.users, bytes);
+  }
+  return bytes;
+}
+
 interface Connection {
   readonly socket: Socket;
   readonly handler: ConnectionHandler;
@@ -134,6 +155,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_LIMITS.keepAliveMs;
   const maxWrite = options.maxWriteBufferBytes ?? DEFAULT_LIMITS.maxWriteBufferBytes;
   const maxRead = options.maxReadBufferBytes ?? DEFAULT_LIMITS.maxReadBufferBytes;
+  const maxRequestsWithoutName = options.maxRequestsWithoutName ?? DEFAULT_LIMITS.maxRequestsWithoutName;
   const service = new DirectoryService(registry, events);
   const connections = new Map<string, Connection>();
   const perIp = new Map<string, number>();
@@ -164,7 +186,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
       switch (effect.type) {
         case 'send':
           if (socket.destroyed || !socket.writable) return;
-          socket.write(encodeDirectoryMessage(effect.message));
+          socket.write(encodeReply(effect.message));
           if (writable && socket.writableLength > maxWrite) {
             writable = false;
             handler.setWritable(false);
@@ -189,7 +211,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
           return;
       }
     };
-    const handler = new ConnectionHandler({ id, ip, service, clock, output, rateLimit, idleTimeoutMs, maxInboxBytes: maxRead });
+    const handler = new ConnectionHandler({ id, ip, service, clock, output, rateLimit, idleTimeoutMs, maxInboxBytes: maxRead, maxRequestsWithoutName });
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
     const connection: Connection = { socket, handler, ip, reason: undefined, detail: undefined, closed };

@@ -219,14 +219,14 @@ describe('directory server limits', () => {
     const clock = new VirtualClock();
     server = await startDirectoryServer({ port: 0, rateLimit: 10, clock });
     const c = await client();
-    c.send('{"command":"N"}'.repeat(25));
+    c.send(`{"command":"REG","name":"r"}${'{"command":"LIST"}'.repeat(24)}`);
     const first = await Promise.all(Array.from({ length: 20 }, () => c.next()));
     expect(first).toHaveLength(20);
     await new Promise((r) => setTimeout(r, 150));
     expect(c.queued).toBe(0);
     clock.advance(500);
     const rest = await Promise.all(Array.from({ length: 5 }, () => c.next()));
-    expect(rest.every((r) => r['reason'] === 'unknown command')).toBe(true);
+    expect(rest).toEqual(Array(5).fill({ users: [{ name: 'r', ip: '127.0.0.1', port: 5001 }] }));
     expect(c.isClosed).toBe(false);
   });
 
@@ -254,6 +254,26 @@ describe('directory server limits', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(named.isClosed).toBe(false);
     expect(await named.request({ command: 'LIST' })).toMatchObject({ users: [{ name: 'named' }] });
+  });
+
+  it('drops a connection that floods requests without a name, and nobody else', async () => {
+    server = await startDirectoryServer({ port: 0, rateLimit: 0 });
+    const bob = await client();
+    expect(await bob.request({ command: 'REG', name: 'bob' })).toEqual({ ack: 'Registered successfully' });
+    const flood = await client();
+    flood.send('{"command":"GET","name":"bob"}'.repeat(500));
+    await flood.closed;
+    const replies: Record<string, unknown>[] = [];
+    for (;;) {
+      try {
+        replies.push(await flood.next(100));
+      } catch {
+        break;
+      }
+    }
+    expect(replies).toHaveLength(21);
+    expect(replies.at(-1)).toEqual({ ack: 'Error', reason: 'too many requests without a name' });
+    expect(await bob.request({ command: 'GET', name: 'bob' })).toEqual({ ip: '127.0.0.1', port: 5001 });
   });
 
   it('answers Error when the port is in use', async () => {
