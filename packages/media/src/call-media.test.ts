@@ -86,6 +86,7 @@ describe('createCallMedia', () => {
     media.receive(datagram(4));
     clock.advance(64 * 4); // frames 5, 6, 7 lost
     media.receive(datagram(8));
+    clock.advance(64 * 4); // let the playout queue drain
     expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 0, 4, 0, 0, 0, 8]);
     expect(media.stats()).toMatchObject({ packetsLost: 4, framesConcealed: 4, packetsDropped: 0 });
     await media.stop();
@@ -96,6 +97,7 @@ describe('createCallMedia', () => {
     deliver([1]);
     clock.advance(64 * 100);
     media.receive(datagram(2));
+    clock.advance(64 * 10);
     const s = media.stats();
     expect(s.packetsLost).toBe(99);
     expect(s.framesConcealed).toBe(7);
@@ -125,22 +127,35 @@ describe('createCallMedia', () => {
     await media.stop();
   });
 
-  it('writes a burst through but bounds the playout backlog', async () => {
+  it('writes a burst through, queues the rest, and drops the oldest beyond the bound', async () => {
     const { clock, sink, media } = setup();
     clock.advance(100);
     for (let i = 1; i <= 20; i++) media.receive(datagram(i)); // 20 frames at once
-    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Two go straight to the sink; of the rest, only the newest six fit under the 8-frame bound.
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2]);
     expect(media.stats()).toMatchObject({ droppedOverflow: 12, packetsDropped: 12, playoutBacklogFrames: 8 });
-    // The backlog drains in real time: one period later one more frame fits.
-    clock.advance(64);
-    media.receive(datagram(21));
-    media.receive(datagram(22));
-    clock.advance(64);
-    media.receive(datagram(23));
-    expect(sink.frames.map((f) => f[0]).slice(8)).toEqual([21, 23]);
-    expect(media.stats().packetsLost).toBe(0);
-    expect(media.stats().droppedOverflow).toBe(13);
+    // The peer goes on sending one frame per period; the queue drains one per period.
+    for (let i = 21; i <= 26; i++) {
+      clock.advance(64);
+      media.receive(datagram(i));
+      expect(sink.frames.at(-1)![0]).toBe(i - 6); // 15, 16, ... as they come up
+      expect(media.stats().playoutBacklogFrames).toBeLessThanOrEqual(8);
+    }
+    clock.advance(64 * 8);
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
+    expect(media.stats()).toMatchObject({ packetsLost: 0, droppedOverflow: 12, playoutBacklogFrames: 0 });
     await media.stop();
+  });
+
+  it('stop() writes what is still queued before closing the sink', async () => {
+    const { clock, sink, media } = setup();
+    clock.advance(100);
+    for (let i = 1; i <= 5; i++) media.receive(datagram(i));
+    expect(sink.frames).toHaveLength(2);
+    await media.stop();
+    expect(sink.frames.map((f) => f[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(sink.closed).toBe(true);
+    expect(clock.pending()).toBe(0);
   });
 
   it('stop() stops the pump and closes source and sink; later datagrams are ignored', async () => {
@@ -195,6 +210,7 @@ describe('createCallMedia', () => {
           media.receive(datagram(step.repeat && value > 0 ? value : ++value));
           expect(media.stats().playoutBacklogFrames).toBeLessThanOrEqual(8);
         }
+        clock.advance(64 * 20); // drain the playout queue
         const s = media.stats();
         expect(s.packetsReceived).toBe(steps.length + steps.filter((x) => x.badSize).length);
         expect(sink.frames.length).toBe(s.packetsReceived - s.packetsDropped + s.framesConcealed);

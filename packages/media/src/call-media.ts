@@ -1,6 +1,6 @@
 import { CLASSIC_AUDIO, decodeClassicPcm, encodeClassicPcm } from '@voip/protocol';
 import type { AudioSink, AudioSource } from './audio-port.js';
-import type { Clock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import { AudioFormatMismatchError } from './errors.js';
 import { createFramePump, type FramePump } from './frame-pump.js';
 import { levelDbfs } from './level.js';
@@ -14,7 +14,7 @@ export interface MediaStats {
   readonly packetsReceived: number;
   /** Frames estimated lost from arrival gaps (classic media has no sequence numbers). */
   readonly packetsLost: number;
-  /** Silence frames written to the sink in place of lost ones (at most `maxBacklogFrames - 1` per gap). */
+  /** Silence frames played in place of lost ones (only as many as fit under the latency bound). */
   readonly framesConcealed: number;
   /** Datagrams received and not played: `droppedBadSize + droppedDuplicate + droppedOverflow`. */
   readonly packetsDropped: number;
@@ -22,7 +22,7 @@ export interface MediaStats {
   readonly droppedBadSize: number;
   /** Exact repeats of the previous datagram within half a period. */
   readonly droppedDuplicate: number;
-  /** Frames dropped because the playout backlog was full (a burst). */
+  /** Frames dropped, oldest first, because the playout backlog was full (a burst). */
   readonly droppedOverflow: number;
   /** Frames the pump skipped after a stall. */
   readonly framesSkipped: number;
@@ -34,7 +34,7 @@ export interface MediaStats {
   readonly pumpLatenessP99Ms: number;
   /** Worst lateness of the send pump, ms. */
   readonly pumpLatenessMaxMs: number;
-  /** Modeled audio waiting in the sink, in frames. */
+  /** Audio waiting to be played (modeled sink backlog plus playout queue), in frames. */
   readonly playoutBacklogFrames: number;
   /** True once the source ended (or failed); silence is sent since. */
   readonly sourceEnded: boolean;
@@ -54,7 +54,7 @@ export interface CallMediaOptions {
   send(datagram: Uint8Array): void;
   /** Defaults to {@link realClock}. */
   readonly clock?: Clock;
-  /** Bound of the playout backlog, in frames (default 8, 512 ms). */
+  /** Bound of the playout latency (sink backlog plus queue), in frames: default 8 (512 ms), at least 2. */
   readonly maxBacklogFrames?: number;
   /** A frame arriving this many periods or more after the previous one means frames were lost (default 1.75). */
   readonly lossGapPeriods?: number;
@@ -74,6 +74,9 @@ export interface CallMedia {
   stats(): MediaStats;
 }
 
+/** Frames the sink is fed ahead of playback; beyond, frames wait in the playout queue. */
+const WRITE_AHEAD_FRAMES = 2;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -83,12 +86,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /**
  * The whole audio side of a classic call: a pump reads the source every 64 ms, encodes
  * s16le 1024-byte datagrams and sends them; received datagrams are checked, decoded
- * and written to the sink at once. Classic media has no sequence numbers, so the
- * receiver works from arrival times: a gap of `lossGapPeriods` or more is filled with
- * silence for the missing periods, an exact duplicate within half a period is dropped,
- * and the sink's backlog (modeled as draining in real time) is bounded: a frame that
- * would take it past `maxBacklogFrames` is dropped, since frames already handed to
- * the sink cannot be recalled.
+ * and played. Classic media has no sequence numbers, so the receiver works from
+ * arrival times: a gap of `lossGapPeriods` or more is filled with silence for the
+ * missing periods, and an exact duplicate within half a period is dropped.
+ *
+ * Playout: the sink is modeled as playing in real time. A frame is written through at
+ * once while the sink holds at most two frames (so a paced stream, even a jittery
+ * one, goes straight through); frames of a burst wait in a playout queue that a timer
+ * drains as the sink plays. Sink backlog plus queue is bounded by `maxBacklogFrames`:
+ * beyond it the oldest queued frames are dropped, so latency cannot grow without
+ * bound. `stop()` writes what is still queued before closing the sink.
  */
 export function createCallMedia(options: CallMediaOptions): CallMedia {
   const { source, sink, send } = options;
@@ -102,7 +109,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   }
   const period = CLASSIC_AUDIO.frameDurationMs;
   const maxBacklog = options.maxBacklogFrames ?? 8;
-  if (!(Number.isInteger(maxBacklog) && maxBacklog >= 1)) throw new RangeError(`maxBacklogFrames must be a positive integer, got ${maxBacklog}`);
+  if (!(Number.isInteger(maxBacklog) && maxBacklog >= WRITE_AHEAD_FRAMES)) {
+    throw new RangeError(`maxBacklogFrames must be an integer of at least ${WRITE_AHEAD_FRAMES}, got ${maxBacklog}`);
+  }
   const lossGap = (options.lossGapPeriods ?? 1.75) * period;
   if (!(lossGap > period)) throw new RangeError('lossGapPeriods must be above 1');
 
@@ -124,6 +133,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   let lastArrival = 0;
   // Time at which the sink will have played everything written so far.
   let playoutEnd = -Infinity;
+  // Frames waiting for the sink to make room (a burst), oldest first.
+  const queue: Int16Array[] = [];
+  let drainTimer: TimerHandle | undefined;
 
   const pump: FramePump = createFramePump({
     source,
@@ -143,17 +155,38 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     },
   });
 
-  function write(frame: Int16Array, now: number): boolean {
-    const start = Math.max(now, playoutEnd);
-    if (start + period - now > maxBacklog * period) return false;
+  /** Hands one frame to the sink, which is modeled as playing it after what it already holds. */
+  function write(frame: Int16Array, now: number): void {
     try {
       sink.writeFrame(frame);
     } catch (error) {
       sinkErrors++;
       report(error);
     }
-    playoutEnd = start + period;
-    return true;
+    playoutEnd = Math.max(now, playoutEnd) + period;
+  }
+
+  /** Audio the sink still holds, in frames. */
+  const sinkBacklog = (now: number) => Math.max(0, playoutEnd - now) / period;
+
+  /** Writes queued frames while the sink would then hold at most WRITE_AHEAD_FRAMES; else waits for it to play. */
+  function drain(): void {
+    drainTimer = undefined;
+    const now = clock.now();
+    while (queue.length > 0 && sinkBacklog(now) <= WRITE_AHEAD_FRAMES - 1) write(queue.shift()!, now);
+    if (queue.length > 0 && state !== 'stopped') {
+      drainTimer = clock.setTimeout(drain, playoutEnd - (WRITE_AHEAD_FRAMES - 1) * period - now);
+    }
+  }
+
+  /** Queues a frame for playout, dropping the oldest queued ones beyond the latency bound. */
+  function enqueue(frame: Int16Array, now: number): void {
+    queue.push(frame);
+    while (queue.length > 0 && queue.length + sinkBacklog(now) > maxBacklog) {
+      queue.shift();
+      droppedOverflow++;
+    }
+    if (drainTimer === undefined) drain();
   }
 
   return {
@@ -179,23 +212,28 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         if (gap >= lossGap) {
           const missing = Math.max(1, Math.round(gap / period) - 1);
           packetsLost += missing;
-          const fill = Math.min(missing, maxBacklog - 1);
-          for (let i = 0; i < fill; i++) {
-            if (!write(new Int16Array(CLASSIC_AUDIO.samplesPerFrame), now)) break;
-            framesConcealed++;
-          }
+          // Silence only where it fits under the latency bound, leaving room for this frame.
+          const room = Math.floor(maxBacklog - 1 - queue.length - sinkBacklog(now));
+          const fill = Math.max(0, Math.min(missing, room));
+          for (let i = 0; i < fill; i++) enqueue(new Int16Array(CLASSIC_AUDIO.samplesPerFrame), now);
+          framesConcealed += fill;
         }
       }
       last = datagram.slice();
       lastArrival = now;
       const frame = decodeClassicPcm(datagram);
       outputLevel = levelDbfs(frame);
-      if (!write(frame, now)) droppedOverflow++;
+      enqueue(frame, now);
     },
     async stop(): Promise<void> {
       if (state === 'stopped') return;
       state = 'stopped';
       pump.stop();
+      if (drainTimer !== undefined) clock.clearTimeout(drainTimer);
+      drainTimer = undefined;
+      // Nothing received is lost: queued frames go to the sink before it closes.
+      const now = clock.now();
+      for (const frame of queue.splice(0)) write(frame, now);
       const results = await Promise.allSettled([source.close(), sink.close()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -216,7 +254,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         outputLevelDbfs: outputLevel,
         pumpLatenessP99Ms: lateness.p99Ms,
         pumpLatenessMaxMs: lateness.maxMs,
-        playoutBacklogFrames: Math.max(0, playoutEnd - clock.now()) / period,
+        playoutBacklogFrames: sinkBacklog(clock.now()) + queue.length,
         sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors,
