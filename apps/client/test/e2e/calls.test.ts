@@ -167,6 +167,9 @@ describe('calls between real clients through the real server', () => {
     bob.proc.send('hangup');
     await waitFor(bob.proc, 'ended', { peer: 'alice', reason: 'hangup' }, STEP);
     await waitFor(alice.proc, 'ended', { peer: 'bob', reason: 'remote-hangup' }, STEP);
+    // The hang-up's CLOSE is repeated for about a second (PROTOCOL.md section 2); a call
+    // placed at once is a separate case (next test).
+    await sleep(1500);
 
     // 2. The caller hangs up, on a second call between the same two.
     const [aMark, bMark] = [alice.proc.mark(), bob.proc.mark()];
@@ -210,5 +213,30 @@ describe('calls between real clients through the real server', () => {
     await waitFor(alice.proc, 'incoming', { caller: 'carol' }, STEP + START_TIMEOUT_MS, mark);
     alice.proc.send('accept');
     await waitFor(carol.proc, 'connected', { peer: 'alice' }, STEP);
+  }, TEST_TIMEOUT);
+
+  // Known bug: the CLOSE that the callee repeats after hanging up (for about a second)
+  // also ends the next call the caller places to it within that second: the caller
+  // reports "remote-hangup" about 150 ms after "calling". Remove `.fails` once fixed.
+  it.fails('a call placed right after a hang-up is not ended by the previous call\'s repeated CLOSE (known bug)', async () => {
+    const server = await e2e.server();
+    const bob = await e2e.client({ name: 'bob', server: server.address, autoAnswer: true, audioIn: 'tone' });
+    await waitFor(bob.proc, 'registered', {}, START_TIMEOUT_MS);
+    const alice = await e2e.client({ name: 'alice', server: server.address, audioIn: 'tone:500' });
+    await waitFor(alice.proc, 'registered', {}, START_TIMEOUT_MS);
+
+    alice.proc.send('call bob');
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP);
+    await waitFor(bob.proc, 'connected', { peer: 'alice' }, STEP);
+    bob.proc.send('hangup');
+    await waitFor(alice.proc, 'ended', { peer: 'bob', reason: 'remote-hangup' }, STEP);
+
+    const [aMark, bMark] = [alice.proc.mark(), bob.proc.mark()];
+    alice.proc.send('call bob');
+    await waitFor(bob.proc, 'connected', { peer: 'alice' }, STEP, bMark);
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP, aMark);
+    await sleep(1500);
+    expect(alice.proc.eventsNamed('ended', aMark), `${alice.proc.describe()}\n${bob.proc.describe()}`).toEqual([]);
+    expect(bob.proc.eventsNamed('ended', bMark), `${alice.proc.describe()}\n${bob.proc.describe()}`).toEqual([]);
   }, TEST_TIMEOUT);
 });

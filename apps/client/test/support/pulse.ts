@@ -50,15 +50,19 @@ export async function startPulse(dir: string, sinks: readonly string[]): Promise
   };
 }
 
-/**
- * Raw 8 kHz mono s16le arguments for pacat/parec. Their default buffering is kept: with
- * 20 ms latency, a loaded machine underruns and the recording gets gaps.
- */
+/** Raw 8 kHz mono s16le arguments for pacat/parec. */
 export const RAW_FORMAT_ARGS = ['--raw', '--format=s16le', '--rate=8000', '--channels=1'];
+
+/**
+ * Buffering asked by pacat/parec. Their default (about 2 s) makes a null sink render
+ * in blocks that long, so a low-latency recorder of its monitor (a client's microphone)
+ * gets ~2 s bursts after gaps; 20 ms underruns on a loaded machine. 100 ms does neither.
+ */
+export const PULSE_LATENCY_ARGS = ['--latency-msec=100'];
 
 /** Starts `pacat -d SINK --raw FILE` (plays a raw file into a sink, e.g. a microphone). */
 export function pacat(env: Record<string, string>, sink: string, file: string): ChildProcess {
-  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, file], {
+  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, ...PULSE_LATENCY_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -66,7 +70,7 @@ export function pacat(env: Record<string, string>, sink: string, file: string): 
 
 /** Starts `parec -d SOURCE --raw FILE` (records a source, e.g. `spk_b.monitor`, to a raw file). */
 export function parec(env: Record<string, string>, source: string, file: string): ChildProcess {
-  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, file], {
+  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, ...PULSE_LATENCY_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

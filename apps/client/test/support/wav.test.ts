@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWav, encodeWav, firstNonSilent, matchSignal, noiseSignal, padWithSilence, rampSignal, WavFormatError } from './wav.js';
+import { decodeWav, encodeWav, firstNonSilent, matchSignal, noiseSignal, padWithSilence, rampRuns, rampSignal, WavFormatError } from './wav.js';
 
 describe('WAV fixtures', () => {
   it('round-trips samples through a WAV file', () => {
@@ -49,5 +49,18 @@ describe('WAV fixtures', () => {
     const cut = received.subarray(0, 1024 + 1500);
     expect(matchSignal(cut, sent)).toMatchObject({ available: 1500, mismatches: 500, firstMismatch: 1500 });
     expect(matchSignal(new Int16Array(50), sent).offset).toBe(-1);
+  });
+
+  it('splits a recorded ramp into its contiguous runs', () => {
+    const ramp = rampSignal(100, 100);
+    expect(rampRuns(padWithSilence(ramp, 10, 10))).toEqual([{ at: 10, first: 100, length: 100 }]);
+    // 20 samples lost, then 5 of silence inserted.
+    const broken = new Int16Array([0, 0, ...ramp.subarray(0, 30), ...ramp.subarray(50, 70), 0, 0, 0, 0, 0, ...ramp.subarray(70)]);
+    expect(rampRuns(broken)).toEqual([
+      { at: 2, first: 100, length: 30 },
+      { at: 32, first: 150, length: 20 },
+      { at: 57, first: 170, length: 30 },
+    ]);
+    expect(rampRuns(new Int16Array(20))).toEqual([]);
   });
 });

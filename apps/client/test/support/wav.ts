@@ -178,3 +178,29 @@ export function s16leFromSamples(samples: Int16Array): Buffer {
   for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * 2);
   return out;
 }
+
+/** A stretch of a recording where each sample is the previous one plus `step`. */
+export interface Run {
+  /** Index in the recording. */
+  readonly at: number;
+  readonly first: number;
+  readonly length: number;
+}
+
+/**
+ * The runs of a ramp found in a recording (non-silent stretches where each sample is
+ * the previous plus `step`). Runs
+ * shorter than `minLength` are left out; runs are in recording order. A ramp heard
+ * whole is exactly one run.
+ */
+export function rampRuns(recording: Int16Array, step = 1, minLength = 8): Run[] {
+  const runs: Run[] = [];
+  let at = -1;
+  for (let i = 0; i <= recording.length; i++) {
+    const continues = at >= 0 && i < recording.length && recording[i] === ((recording[i - 1]! + step) << 16) >> 16;
+    if (continues) continue;
+    if (at >= 0 && i - at >= minLength) runs.push({ at, first: recording[at]!, length: i - at });
+    at = i < recording.length && recording[i] !== 0 ? i : -1;
+  }
+  return runs;
+}
