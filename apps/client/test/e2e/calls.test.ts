@@ -233,8 +233,8 @@ describe('calls between real clients through the real server', () => {
 
     const [aMark, bMark] = [alice.proc.mark(), bob.proc.mark()];
     alice.proc.send('call bob');
-    await waitFor(bob.proc, 'connected', { peer: 'alice' }, STEP, bMark);
-    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP, aMark);
+    await waitFor(bob.proc, 'connected', { peer: 'alice' }, 4000, bMark);
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, 4000, aMark);
     await sleep(1500);
     expect(alice.proc.eventsNamed('ended', aMark), `${alice.proc.describe()}\n${bob.proc.describe()}`).toEqual([]);
     expect(bob.proc.eventsNamed('ended', bMark), `${alice.proc.describe()}\n${bob.proc.describe()}`).toEqual([]);
