@@ -2,6 +2,7 @@
  * End-to-end: the real server and real clients (`--no-tui`), as separate processes
  * talking over 127.0.0.1. Audio goes through WAV files.
  */
+import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { elapsedMs, expectBitExact, expectOnlyJsonLines, listsUser, sleep } from '../support/assertions.js';
@@ -10,6 +11,8 @@ import { START_TIMEOUT_MS, useE2e } from '../support/voip.js';
 import { noiseSignal, readWav, writeWav } from '../support/wav.js';
 
 const TEST_TIMEOUT = 45_000;
+/** A sample value the noise fixtures stay clear of (amplitude 12000). */
+const STRANGER_SAMPLE = 0x5a5a;
 const STEP = 10_000;
 
 describe('calls between real clients through the real server', () => {
@@ -69,6 +72,19 @@ describe('calls between real clients through the real server', () => {
     expect(elapsedMs(calling, connected)).toBeGreaterThanOrEqual(0);
     await waitFor(bob.proc, 'connected', { peer: 'alice' }, STEP);
 
+    // A third party on the same host (another port) sends loud frames and a CLOSE to
+    // bob mid-call: dropped, never played, never able to end the call.
+    const stranger = createSocket({ type: 'udp4' });
+    e2e.onCleanup(() => new Promise<void>((resolve) => stranger.close(() => resolve())));
+    await new Promise<void>((resolve) => stranger.bind(0, '127.0.0.1', () => resolve()));
+    const strangerFrame = Buffer.alloc(1024);
+    for (let i = 0; i < 512; i++) strangerFrame.writeInt16LE(STRANGER_SAMPLE, i * 2);
+    for (let i = 0; i < 10; i++) {
+      stranger.send(strangerFrame, bob.udpPort, '127.0.0.1');
+      if (i === 5) stranger.send(Buffer.from('CLOSE'), bob.udpPort, '127.0.0.1');
+      await sleep(64);
+    }
+
     await waitFor(alice.proc, 'ended', { peer: 'bob', reason: 'hangup' }, STEP);
     await waitFor(bob.proc, 'ended', { peer: 'alice', reason: 'remote-hangup' }, STEP);
     expect(await waitForExit(alice.proc, STEP)).toEqual({ code: 0, signal: null });
@@ -79,6 +95,9 @@ describe('calls between real clients through the real server', () => {
     for (const wav of [aliceHeard, bobHeard]) expect(wav).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
     expectBitExact(bobHeard.samples, sentByAlice, 'alice -> bob');
     expectBitExact(aliceHeard.samples, sentByBob, 'bob -> alice');
+    expect(bobHeard.samples.includes(STRANGER_SAMPLE), 'a stranger\'s frame was played').toBe(false);
+    const dropped = Math.max(0, ...bob.proc.eventsNamed('stats').map((e) => Number(e.packetsDropped)));
+    expect(dropped, 'the stranger\'s datagrams are counted as dropped in bob\'s stats').toBeGreaterThanOrEqual(10);
     expectOnlyJsonLines(alice.proc);
     expectOnlyJsonLines(bob.proc);
   }, TEST_TIMEOUT);
