@@ -1,0 +1,69 @@
+import { createMemoryRegistry } from '@voip/registry';
+import { describe, expect, it } from 'vitest';
+import { failingRegistry } from '../test/support/failing-registry.js';
+import { DirectoryService } from './directory-service.js';
+import { ServerEvents, type ServerEvent } from './events.js';
+
+function setup() {
+  const registry = failingRegistry(createMemoryRegistry());
+  const events = new ServerEvents();
+  const log: ServerEvent[] = [];
+  events.on((event) => log.push(event));
+  return { registry, log, service: new DirectoryService(registry, events) };
+}
+
+describe('DirectoryService', () => {
+  it('shares one list until the directory changes', async () => {
+    const { service } = setup();
+    await service.register('c1', '10.0.0.1', 'alice', 5001);
+    const first = await service.list();
+    const second = await service.list();
+    expect(first.ok && second.ok && first.value === second.value).toBe(true);
+    expect(Object.isFrozen(first.ok ? first.value : undefined)).toBe(true);
+    await service.register('c2', '10.0.0.2', 'bob', 5002);
+    const third = await service.list();
+    expect(third.ok ? third.value.map((u) => u.name) : []).toEqual(['alice', 'bob']);
+    await service.release('c1');
+    const fourth = await service.list();
+    expect(fourth.ok ? fourth.value.map((u) => u.name) : []).toEqual(['bob']);
+  });
+
+  it('reports registrations, removals and storage failures as events', async () => {
+    const { service, registry, log } = setup();
+    await service.register('c1', '10.0.0.1', 'alice', 5001);
+    await service.release('c1');
+    await service.release('c1');
+    registry.failing = true;
+    expect(await service.register('c2', '10.0.0.2', 'bob', 5001)).toMatchObject({ ok: false, code: 'storage-failed' });
+    expect(await service.lookup('bob')).toMatchObject({ ok: false, code: 'storage-failed' });
+    await service.release('c2');
+    expect(log.map((e) => e.type)).toEqual(['registered', 'unregistered', 'storage-error', 'storage-error', 'storage-error']);
+  });
+
+  it('sorts registry refusals by code', async () => {
+    const { service } = setup();
+    await service.register('c1', '10.0.0.1', 'alice', 5001);
+    expect(await service.register('c2', '10.0.0.2', 'ALICE', 5001)).toEqual({ ok: false, code: 'name-taken', detail: 'name already taken' });
+    expect(await service.register('c1', '10.0.0.1', 'other', 5001)).toMatchObject({ ok: false, code: 'owner-has-name' });
+  });
+
+  it('ends a burst of changes with every watcher holding the latest list', async () => {
+    const { service } = setup();
+    const seen: string[][] = [];
+    service.watch('w', (users) => seen.push(users.map((u) => u.name)));
+    await Promise.all(['a', 'b', 'c', 'd'].map((name, i) => service.register(`c${i}`, '10.0.0.1', name, 5001)));
+    await service.release('c1');
+    await service.settled();
+    expect(seen.at(-1)).toEqual(['a', 'c', 'd']);
+    // Pushes are serialised: until the removal, no list is shorter than the one before.
+    const beforeRemoval = seen.slice(0, -1);
+    for (let i = 1; i < beforeRemoval.length; i++) expect(beforeRemoval[i]!.length).toBeGreaterThanOrEqual(beforeRemoval[i - 1]!.length);
+    const stop = service.watch('w2', () => {
+      throw new Error('must not be called after stop');
+    });
+    stop();
+    await service.register('c9', '10.0.0.1', 'z', 5001);
+    await service.settled();
+    expect(service.watcherCount).toBe(1);
+  });
+});
