@@ -23,6 +23,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.critical;
   }
   const options = parsed.options;
+  if (options.tui && !process.stdin.isTTY) {
+    process.stderr.write('voip-client: the terminal UI needs a terminal on stdin; for scripts use --no-tui\n');
+    return EXIT.critical;
+  }
   const audio = await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices);
   if (!audio.ok) {
     if (!options.tui) process.stdout.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
