@@ -32,7 +32,7 @@ describe('a classic client and ours', () => {
     await waitFor(bob.proc, 'registered', {}, START_TIMEOUT_MS);
     const classic = await ClassicClient.start({ name: 'classic', serverPort: server.port, udpPort: await freeUdpPort(), signal: classicSent });
     e2e.onCleanup(() => classic.close());
-    return { ours, classicSent, bob, classic };
+    return { ours, classicSent, bob, classic, server };
   }
 
   /** Quits our client, then checks both directions of audio. */
@@ -83,4 +83,56 @@ describe('a classic client and ours', () => {
     await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'rejected' }, STEP);
     expect(s.bob.proc.eventsNamed('connected')).toEqual([]);
   }, TEST_TIMEOUT);
+
+  it('ours repeats START, ACCEPT and CLOSE spread over time, never as one burst', async () => {
+    const s = await setUp();
+    // Ours calls; the classic side lets it ring 800 ms, so START repeats.
+    s.bob.proc.send('call classic');
+    const start = await s.classic.waitForStart(STEP);
+    await sleep(800);
+    const starts = s.classic.arrivals('START bob');
+    expectSpread(starts, 'START');
+    const mark = s.classic.mark();
+    s.bob.proc.send('hangup');
+    await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'cancelled' }, STEP);
+    await sleep(1500);
+    expectSpread(s.classic.arrivals('CLOSE', mark), 'CLOSE (cancel)');
+    expect(start.caller).toBe('bob');
+
+    // The classic side calls ours: ours answers ACCEPT, repeated but spread.
+    const acceptMark = s.classic.mark();
+    expect(await s.classic.call('bob')).toBe('ACCEPT');
+    await sleep(1500);
+    expectSpread(s.classic.arrivals('ACCEPT', acceptMark), 'ACCEPT');
+    const closeMark = s.classic.mark();
+    s.bob.proc.send('hangup');
+    await s.classic.waitForClose(STEP, closeMark);
+    await sleep(1500);
+    expectSpread(s.classic.arrivals('CLOSE', closeMark), 'CLOSE (hang-up)');
+  }, TEST_TIMEOUT);
+
+  it('a busy client answers a classic caller REJECT at once', async () => {
+    const s = await setUp();
+    const server = s.server;
+    const alice = await e2e.client({ name: 'alice', server: server.address, call: 'bob' });
+    await waitFor(s.bob.proc, 'connected', { peer: 'alice' }, STEP + START_TIMEOUT_MS);
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP);
+    const { answer, elapsedMs } = await s.classic.callTimed('bob');
+    expect(answer).toBe('REJECT');
+    expect(elapsedMs).toBeLessThan(1000);
+    await sleep(300);
+    expect(s.bob.proc.eventsNamed('ended')).toEqual([]);
+    expect(alice.proc.eventsNamed('ended')).toEqual([]);
+  }, TEST_TIMEOUT);
 });
+
+/**
+ * Asserts repeats of a signal came more than once and spread over time: no two within
+ * 20 ms (PROTOCOL.md section 2: "never as one burst", the reference reads its socket
+ * from two threads and loses what the wrong one takes).
+ */
+function expectSpread(arrivals: number[], what: string): void {
+  const gaps = arrivals.slice(1).map((t, i) => Math.round(t - arrivals[i]!));
+  expect(arrivals.length, `${what} repeats: gaps ${JSON.stringify(gaps)} ms`).toBeGreaterThanOrEqual(2);
+  expect(Math.min(...gaps), `${what} repeats: gaps ${JSON.stringify(gaps)} ms`).toBeGreaterThanOrEqual(20);
+}

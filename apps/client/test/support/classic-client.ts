@@ -49,8 +49,8 @@ export class ClassicClient {
   readonly audio: Buffer[] = [];
   /** Audio datagrams from anyone but the peer, or outside a call. */
   readonly strayAudio: Buffer[] = [];
-  /** ASCII signals received, in order (repeats included). */
-  readonly signals: Array<{ text: string; from: RemoteInfo }> = [];
+  /** ASCII signals received, in order (repeats included), with `performance.now()` arrival times. */
+  readonly signals: Array<{ text: string; from: RemoteInfo; at: number }> = [];
   /** Audio datagrams sent. */
   audioSent = 0;
   /** The peer of the current call, once START/ACCEPT made one. */
@@ -132,14 +132,28 @@ export class ClassicClient {
     return { address: reply.ip, port: typeof reply.port === 'number' ? reply.port : 5001 };
   }
 
-  /** Calls `name`: GET, one `START <own name>`, then waits for ACCEPT or REJECT. */
+  /**
+   * Calls `name`: GET, one `START <own name>` (the reference sends it once), then
+   * waits for ACCEPT or REJECT.
+   */
   async call(name: string, timeoutMs = 10_000): Promise<'ACCEPT' | 'REJECT'> {
+    return (await this.callTimed(name, timeoutMs)).answer;
+  }
+
+  /** {@link call}, also giving the milliseconds from START to the answer. */
+  async callTimed(name: string, timeoutMs = 10_000): Promise<{ answer: 'ACCEPT' | 'REJECT'; elapsedMs: number }> {
     const target = await this.lookup(name);
     const since = this.signals.length;
+    const sentAt = performance.now();
     this.sendText(`START ${this.options.name}`, target);
     const answer = await this.waitForSignal((t) => t === 'ACCEPT' || t === 'REJECT', timeoutMs, since);
     if (answer.text === 'ACCEPT') this.beginCall(target);
-    return answer.text as 'ACCEPT' | 'REJECT';
+    return { answer: answer.text as 'ACCEPT' | 'REJECT', elapsedMs: answer.at - sentAt };
+  }
+
+  /** Arrival times (ms, `performance.now()`) of each signal `text` received from index `since`. */
+  arrivals(text: string, since = 0): number[] {
+    return this.signals.slice(since).filter((s) => s.text === text).map((s) => s.at);
   }
 
   /** Waits for a `START <caller>` and returns the caller's name and address. */
@@ -240,11 +254,11 @@ export class ClassicClient {
       (fromPeer ? this.audio : this.strayAudio).push(bytes);
       return;
     }
-    this.signals.push({ text: bytes.toString('ascii'), from });
+    this.signals.push({ text: bytes.toString('ascii'), from, at: performance.now() });
     for (const waiter of [...this.signalWaiters]) waiter();
   }
 
-  private waitForSignal(match: (text: string) => boolean, timeoutMs: number, since = 0): Promise<{ text: string; from: RemoteInfo }> {
+  private waitForSignal(match: (text: string) => boolean, timeoutMs: number, since = 0): Promise<{ text: string; from: RemoteInfo; at: number }> {
     return new Promise((resolve, reject) => {
       let scanned = since;
       const check = (): void => {
