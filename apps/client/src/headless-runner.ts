@@ -89,10 +89,15 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
     if (retryTimer !== undefined) scheduler.clearTimeout(retryTimer);
     const current = phone;
     if (!current) return resolveExit(code);
-    detach(current);
+    // Listeners stay until the phone is closed, so the `ended` of a call hung up on
+    // the way out is still written.
     current.close().then(
-      () => resolveExit(code),
+      () => {
+        detach(current);
+        resolveExit(code);
+      },
       (error: unknown) => {
+        detach(current);
         diag(`closing failed: ${error instanceof Error ? error.message : String(error)}`);
         resolveExit(code === EXIT.ok ? EXIT.critical : code);
       },

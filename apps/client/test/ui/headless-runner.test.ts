@@ -191,6 +191,23 @@ describe('headless runner', () => {
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
 
+  test('stop() during a call still writes the ended of the hang-up', async () => {
+    const phone = new FakePhone();
+    const { run, names } = start(phone);
+    await flush();
+    phone.emit('state', { state: 'in-call', peer: 'bob' });
+    phone.emit('connected', { peer: 'bob' });
+    phone.close = () => {
+      phone.actions.push('close');
+      phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+      phone.emit('disconnected', { reason: 'closed by us' });
+      return Promise.resolve();
+    };
+    run.stop();
+    expect(await run.exitCode).toBe(0);
+    expect(names()).toEqual(['registered', 'users', 'connected', 'ended']);
+  });
+
   test('stop() (SIGINT) hangs up, closes and exits 0', async () => {
     const phone = new FakePhone();
     const { run } = start(phone);
