@@ -24,20 +24,6 @@ export type EndReason =
   | 'directory-lost'
   | 'error';
 
-/** Every end reason, for validation and tables. */
-export const END_REASONS: readonly EndReason[] = [
-  'hangup',
-  'remote-hangup',
-  'rejected',
-  'cancelled',
-  'ring-timeout',
-  'peer-silent',
-  'not-found',
-  'self-call',
-  'directory-lost',
-  'error',
-];
-
 /** Figures of the current call. */
 export interface CallStats {
   readonly packetsSent: number;
