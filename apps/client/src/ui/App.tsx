@@ -42,13 +42,18 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   const detachRef = useRef<(() => void) | undefined>(undefined);
   const quittingRef = useRef(false);
   const endedSeqRef = useRef(0);
+  /** Settles once the last released phone is closed, so its UDP port is free again. */
+  const releasedRef = useRef<Promise<void>>(Promise.resolve());
 
-  const releasePhone = useCallback(async (): Promise<void> => {
+  const releasePhone = useCallback((): Promise<void> => {
     const phone = phoneRef.current;
     phoneRef.current = undefined;
     detachRef.current?.();
     detachRef.current = undefined;
-    if (phone) await phone.close();
+    const closing = phone ? phone.close() : Promise.resolve();
+    const previous = releasedRef.current;
+    releasedRef.current = Promise.all([previous, closing.catch(() => undefined)]).then(() => undefined);
+    return Promise.all([previous, closing]).then(() => undefined);
   }, []);
 
   const quit = useCallback(() => {
@@ -75,15 +80,20 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
     let cancelled = false;
     const server = formServer(state.form);
     const exitOnFailure = state.exitOnConnectFailure;
-    connect({
-      server,
-      name: state.form.values.name,
-      udpPort: options.udpPort,
-      audioIn: options.audioIn,
-      audioOut: options.audioOut,
-      ringTimeoutMs: options.ringTimeoutMs,
-      silenceTimeoutMs: options.silenceTimeoutMs,
-    }).then(
+    const name = state.form.values.name;
+    // The previous phone (directory lost) must have freed the UDP port first.
+    const attempt = releasedRef.current.then(() =>
+      connect({
+        server,
+        name,
+        udpPort: options.udpPort,
+        audioIn: options.audioIn,
+        audioOut: options.audioOut,
+        ringTimeoutMs: options.ringTimeoutMs,
+        silenceTimeoutMs: options.silenceTimeoutMs,
+      }),
+    );
+    attempt.then(
       (result) => {
         if (cancelled || quittingRef.current) {
           if (result.ok) void result.value.close();

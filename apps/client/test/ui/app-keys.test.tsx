@@ -145,6 +145,32 @@ describe('App keys', () => {
     expect(phone.closed).toBe(true);
   });
 
+  test('after the directory is lost, Enter reconnects once the old phone has closed', async () => {
+    const first = new FakePhone();
+    const second = new FakePhone();
+    let releaseFirst!: () => void;
+    first.close = () => {
+      first.closed = true;
+      return new Promise<void>((resolve) => (releaseFirst = resolve));
+    };
+    const phones = [first, second];
+    const requests: unknown[] = [];
+    const connect = async (request: unknown) => {
+      requests.push(request);
+      return { ok: true as const, value: phones[requests.length - 1]! };
+    };
+    const app = render(<App options={options(direct)} connect={connect} callFailure={fakeCallFailure} onExit={() => undefined} />);
+    await until(app.lastFrame, (t) => t.includes('Users online'));
+    first.emit('disconnected', { reason: 'connection reset' });
+    await until(app.lastFrame, (t) => t.includes('Press Enter to connect again'));
+    await type(app.stdin, KEY.enter);
+    await until(app.lastFrame, (t) => t.includes('connecting to 127.0.0.1:10000 as alice'));
+    expect(requests).toHaveLength(1);
+    releaseFirst();
+    await until(app.lastFrame, (t) => t.includes('Users online'));
+    expect(requests).toHaveLength(2);
+  });
+
   test('Ctrl-C hangs up, closes the phone and exits 0', async () => {
     const phone = new FakePhone();
     const { stdin, lastFrame, exits } = mount(direct, phone);
