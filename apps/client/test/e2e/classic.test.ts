@@ -127,12 +127,17 @@ describe('a classic client and ours', () => {
 });
 
 /**
- * Asserts repeats of a signal came more than once and spread over time: no two within
- * 20 ms (PROTOCOL.md section 2: "never as one burst", the reference reads its socket
- * from two threads and loses what the wrong one takes).
+ * Asserts repeats of a signal came more than once and spread over time (PROTOCOL.md
+ * section 2: "never as one burst"; the reference reads its socket from two threads and
+ * loses what the wrong one takes). Arrival times are taken when this process handles
+ * each datagram, so a stall here can pair two of them: the median gap is what counts.
  */
 function expectSpread(arrivals: number[], what: string): void {
   const gaps = arrivals.slice(1).map((t, i) => Math.round(t - arrivals[i]!));
-  expect(arrivals.length, `${what} repeats: gaps ${JSON.stringify(gaps)} ms`).toBeGreaterThanOrEqual(2);
-  expect(Math.min(...gaps), `${what} repeats: gaps ${JSON.stringify(gaps)} ms`).toBeGreaterThanOrEqual(20);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const detail = `${what} repeats: ${arrivals.length}, gaps ${JSON.stringify(gaps)} ms`;
+  expect(arrivals.length, detail).toBeGreaterThanOrEqual(2);
+  expect(median, detail).toBeGreaterThanOrEqual(20);
+  expect(arrivals.at(-1)! - arrivals[0]!, detail).toBeGreaterThanOrEqual(50);
 }
