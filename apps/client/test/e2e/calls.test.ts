@@ -234,6 +234,24 @@ describe('calls between real clients through the real server', () => {
     await waitFor(carol.proc, 'connected', { peer: 'alice' }, STEP);
   }, TEST_TIMEOUT);
 
+  it('SIGTERM mid-call: the client hangs up, leaves the directory and exits 0', async () => {
+    const server = await e2e.server();
+    const bob = await e2e.client({ name: 'bob', server: server.address, autoAnswer: true, audioIn: 'tone' });
+    await waitFor(bob.proc, 'registered', {}, START_TIMEOUT_MS);
+    const alice = await e2e.client({ name: 'alice', server: server.address, call: 'bob', audioIn: 'tone:500' });
+    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP + START_TIMEOUT_MS);
+    await waitFor(bob.proc, 'connected', { peer: 'alice' }, STEP);
+
+    const mark = bob.proc.mark();
+    alice.proc.kill('SIGTERM');
+    expect(await waitForExit(alice.proc, STEP)).toEqual({ code: 0, signal: null });
+    await waitFor(bob.proc, 'ended', { peer: 'alice', reason: 'remote-hangup' }, STEP, mark);
+    await waitForEvent(bob.proc, (e) => e.event === 'users' && listsUser(e, 'bob') && !listsUser(e, 'alice'), STEP, {
+      since: mark,
+      what: 'a "users" event without alice',
+    });
+  }, TEST_TIMEOUT);
+
   // Known bug: the CLOSE that the callee repeats after hanging up (for about a second)
   // also ends the next call the caller places to it within that second: the caller
   // reports "remote-hangup" about 150 ms after "calling". Remove `.fails` once fixed.
