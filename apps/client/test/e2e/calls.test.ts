@@ -45,6 +45,7 @@ describe('calls between real clients through the real server', () => {
       what: 'a "users" event without bob after bob quit',
     });
     for (const c of [alice, bob, carol]) expectOnlyJsonLines(c.proc);
+    expectOnlyJsonLines(server.proc); // --log json
   }, TEST_TIMEOUT);
 
   it('calls, accepts, and a WAV sent each way arrives bit-exact in the other side\'s WAV sink', async () => {
@@ -98,6 +99,11 @@ describe('calls between real clients through the real server', () => {
     expect(bobHeard.samples.includes(STRANGER_SAMPLE), 'a stranger\'s frame was played').toBe(false);
     const dropped = Math.max(0, ...bob.proc.eventsNamed('stats').map((e) => Number(e.packetsDropped)));
     expect(dropped, 'the stranger\'s datagrams are counted as dropped in bob\'s stats').toBeGreaterThanOrEqual(10);
+    // About once a second during the call: the figures count the 2 s of audio at least.
+    const lastStats = alice.proc.eventsNamed('stats').at(-1);
+    expect(lastStats, 'alice printed "stats" during the call').toBeDefined();
+    expect(Number(lastStats!.packetsSent)).toBeGreaterThanOrEqual(31);
+    expect(Number(lastStats!.packetsReceived)).toBeGreaterThanOrEqual(31);
     expectOnlyJsonLines(alice.proc);
     expectOnlyJsonLines(bob.proc);
   }, TEST_TIMEOUT);
