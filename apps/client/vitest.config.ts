@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     testTimeout: 20_000,
+    // Frames are compared as plain text: no colours, even where a CI variable would enable them.
+    env: { FORCE_COLOR: '0' },
   },
 });
