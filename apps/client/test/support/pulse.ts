@@ -54,15 +54,20 @@ export async function startPulse(dir: string, sinks: readonly string[]): Promise
 export const RAW_FORMAT_ARGS = ['--raw', '--format=s16le', '--rate=8000', '--channels=1'];
 
 /**
- * Buffering asked by pacat/parec. Their default (about 2 s) makes a null sink render
- * in blocks that long, so a low-latency recorder of its monitor (a client's microphone)
- * gets ~2 s bursts after gaps; 20 ms underruns on a loaded machine. 100 ms does neither.
+ * Buffering asked by pacat (a sink input) and parec (a monitor's reader). A null sink
+ * renders in blocks as long as the largest buffering asked of it: pacat/parec's
+ * default (about 2 s) makes a low-latency client's microphone get 2 s bursts after
+ * gaps (audio dropped) and its speaker refuse frames; 20 ms underruns or overruns on a
+ * loaded machine. The recorder gets a little more room than the player: an overrun
+ * there loses samples that the client did deliver.
  */
-export const PULSE_LATENCY_ARGS = ['--latency-msec=100'];
+export const PACAT_LATENCY_ARGS = ['--latency-msec=100'];
+/** See {@link PACAT_LATENCY_ARGS}. */
+export const PAREC_LATENCY_ARGS = ['--latency-msec=250'];
 
 /** Starts `pacat -d SINK --raw FILE` (plays a raw file into a sink, e.g. a microphone). */
 export function pacat(env: Record<string, string>, sink: string, file: string): ChildProcess {
-  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, ...PULSE_LATENCY_ARGS, file], {
+  return spawn('pacat', ['-d', sink, ...RAW_FORMAT_ARGS, ...PACAT_LATENCY_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -70,7 +75,7 @@ export function pacat(env: Record<string, string>, sink: string, file: string): 
 
 /** Starts `parec -d SOURCE --raw FILE` (records a source, e.g. `spk_b.monitor`, to a raw file). */
 export function parec(env: Record<string, string>, source: string, file: string): ChildProcess {
-  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, ...PULSE_LATENCY_ARGS, file], {
+  return spawn('parec', ['-d', source, ...RAW_FORMAT_ARGS, ...PAREC_LATENCY_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
