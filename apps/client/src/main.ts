@@ -10,6 +10,7 @@ import { EXIT, describeBug } from './exit-codes.js';
 import { startHeadless } from './headless-runner.js';
 import { formatEventLine } from './json-events.js';
 import { connectPhone, describeCallError } from './phone-adapter.js';
+import { fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio } from './output-isolation.js';
 
 /** Runs the client with the arguments after the script name; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -27,19 +28,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('voip-client: the terminal UI needs a terminal on stdin; for scripts use --no-tui\n');
     return EXIT.critical;
   }
+  const outputFd = isolatedOutputFd();
+  if (outputFd === undefined && usesDeviceAudio(options)) return runIsolated(process.argv[1]!, argv, options.tui);
+  const out = outputFd === undefined ? process.stdout : fdTextOut(outputFd);
   const audio = await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices);
   if (!audio.ok) {
-    if (!options.tui) process.stdout.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
+    if (!options.tui) out.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
     process.stderr.write(`voip-client: ${audio.detail}\n`);
     return EXIT.critical;
   }
-  if (!options.tui) return runHeadless(options);
+  if (!options.tui) return runHeadless(options, out);
   const { runTui } = await import('./tui.js');
-  return runTui(options, { connect: connectPhone, callFailure: describeCallError });
+  const terminal = outputFd === undefined ? undefined : fdTerminal(outputFd);
+  return runTui(options, { connect: connectPhone, callFailure: describeCallError, ...(terminal ? { stdout: terminal } : {}) });
 }
 
-async function runHeadless(options: CliOptions): Promise<number> {
-  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout: process.stdout, stderr: process.stderr });
+async function runHeadless(options: CliOptions, stdout: { write(text: string): boolean }): Promise<number> {
+  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout, stderr: process.stderr });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => run.command(line));
   let signalled = false;

@@ -10,6 +10,8 @@ import { App, type AppExit } from './ui/App.js';
 export interface TuiDeps {
   readonly connect: ConnectPhone;
   readonly callFailure: (error: unknown) => CallFailure;
+  /** Where Ink draws; default process.stdout. */
+  readonly stdout?: NodeJS.WriteStream;
 }
 
 /** Runs the TUI until the user quits or a fatal error; prints the error after Ink has left the screen. */
@@ -24,7 +26,7 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
   const tree = (quitRequested: boolean) => (
     <App options={options} connect={deps.connect} callFailure={deps.callFailure} quitRequested={quitRequested} onExit={onExit} />
   );
-  const app = render(tree(false), { exitOnCtrlC: false });
+  const app = render(tree(false), { exitOnCtrlC: false, ...(deps.stdout ? { stdout: deps.stdout } : {}) });
   // SIGINT/SIGTERM: hang up, unregister, exit 0, as the q key does.
   const onSignal = (): void => app.rerender(tree(true));
   process.on('SIGINT', onSignal);

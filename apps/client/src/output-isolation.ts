@@ -1,0 +1,83 @@
+/**
+ * Keeps the client's output clean when it drives real audio devices.
+ *
+ * naudiodon (PortAudio) prints with printf on the process's standard output ("Output
+ * device name is ...") and ALSA writes diagnostics on standard error, from native code
+ * that no JavaScript can filter. With device audio the client therefore runs itself as
+ * a child process: the child's fd 1 goes to the parent's stderr (or nowhere, under the
+ * terminal UI) and the child writes its real output, JSON events or the terminal UI,
+ * to fd 3, which is the parent's stdout.
+ */
+import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { isatty, WriteStream } from 'node:tty';
+
+/** Set in the child: the file descriptor of the real standard output. */
+export const OUTPUT_FD_ENV = 'VOIP_CLIENT_OUTPUT_FD';
+
+/** Whether either direction uses a naudiodon device. */
+export function usesDeviceAudio(options: { readonly audioIn: string; readonly audioOut: string }): boolean {
+  return [options.audioIn, options.audioOut].some((spec) => spec === 'device' || spec.startsWith('device:'));
+}
+
+/** In the child, the fd of the real standard output; undefined in a plain process. */
+export function isolatedOutputFd(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env[OUTPUT_FD_ENV];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** A synchronous text writer on a file descriptor, for JSON event lines. */
+export function fdTextOut(fd: number): { write(text: string): boolean } {
+  return {
+    write(text: string): boolean {
+      writeSync(fd, text);
+      return true;
+    },
+  };
+}
+
+/** A terminal stream on a file descriptor for Ink, or undefined when it is not a terminal. */
+export function fdTerminal(fd: number): WriteStream | undefined {
+  return isatty(fd) ? new WriteStream(fd) : undefined;
+}
+
+const MAX_KEPT_STDERR = 64 * 1024;
+
+/**
+ * Runs this same script again as a child with its output isolated, forwards
+ * signals, and resolves to the child's exit code. Under the terminal UI the child's
+ * stderr is held back while the UI owns the screen and printed once it exits.
+ */
+export function runIsolated(script: string, argv: readonly string[], tui: boolean): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+    stdio: ['inherit', tui ? 'ignore' : 2, tui ? 'pipe' : 2, 1],
+    env: { ...process.env, [OUTPUT_FD_ENV]: '3' },
+  });
+  let heldStderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    heldStderr = (heldStderr + chunk.toString('utf8')).slice(-MAX_KEPT_STDERR);
+  });
+  // A terminal delivers Ctrl-C to the whole foreground group, child included: only
+  // forward SIGINT when it cannot have come from a terminal. SIGTERM always.
+  const forwardInt = (): void => {
+    if (!process.stdin.isTTY) child.kill('SIGINT');
+  };
+  const forwardTerm = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.on('SIGINT', forwardInt);
+  process.on('SIGTERM', forwardTerm);
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      process.stderr.write(`voip-client: cannot start the audio process: ${error.message}\n`);
+      resolve(2);
+    });
+    child.once('close', (code, signal) => {
+      process.off('SIGINT', forwardInt);
+      process.off('SIGTERM', forwardTerm);
+      if (heldStderr) process.stderr.write(heldStderr);
+      if (signal) process.stderr.write(`voip-client: the audio process was killed by ${signal}\n`);
+      resolve(code ?? 3);
+    });
+  });
+}
