@@ -81,10 +81,10 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
     expect(firstNonSilent(heard), where).toBe(runs[0]!.at);
   });
 
-  // Known bug: naudiodon prints with printf on the process's stdout ("Output device
-  // name is default", "Finishing input - 1024 bytes not available..."), which breaks
-  // the one-JSON-object-a-line contract of `--no-tui`. Remove `.fails` once fixed.
-  it.fails('with device audio, stdout still carries only JSON lines (known bug: naudiodon prints on stdout)', async () => {
+  // naudiodon prints with printf on the process's stdout ("Output device name is
+  // default", "Finishing input - 1024 bytes not available..."); the client must keep
+  // that chatter out of the one-JSON-object-a-line stdout of `--no-tui`.
+  it('with device audio, stdout still carries only JSON lines (no native audio chatter)', async () => {
     const dir = await e2e.tempDir('voip-pulse-');
     const pulse = await startPulse(join(dir, 'pulse'), ['mic_a', 'spk_a']);
     e2e.onCleanup(() => pulse.stop());

@@ -92,9 +92,20 @@ export class ManagedProcess {
     this.child.stdin!.write(`${command}\n`);
   }
 
-  /** Sends a signal if the process still runs. */
+  /** Sends a signal to the process itself (not to what it started) if it still runs. */
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
     if (this.status === null && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+
+  /** Sends a signal to the process's whole group (it is started as a group leader). */
+  killGroup(signal: NodeJS.Signals = 'SIGKILL'): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // ESRCH: the group is gone already.
+    }
   }
 
   /** Events with the given name (from index `since`). */
@@ -244,6 +255,8 @@ export class ProcessGroup {
       cwd: options.cwd,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so that cleanup also reaches any process it starts.
+      detached: true,
     });
     // A child that already exited makes writes fail with EPIPE; tests see that through its exit status.
     child.stdin!.on('error', () => {});
@@ -257,10 +270,14 @@ export class ProcessGroup {
     return this.procs;
   }
 
-  /** SIGKILLs every process still running and waits until each has exited. */
+  /**
+   * SIGKILLs the process group of every process started (the process and whatever it
+   * started, e.g. the client's isolated audio process) and waits until each has exited
+   * and closed its output.
+   */
   async killAll(): Promise<void> {
-    const running = this.procs.splice(0);
-    for (const p of running) p.kill('SIGKILL');
-    await Promise.all(running.map((p) => p.exited));
+    const started = this.procs.splice(0);
+    for (const p of started) p.killGroup('SIGKILL');
+    await Promise.all(started.map((p) => p.exited));
   }
 }

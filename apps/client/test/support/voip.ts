@@ -159,6 +159,6 @@ export function useE2e(): E2e {
   const e2e = new E2e();
   afterEach(async () => {
     await e2e.dispose();
-  });
+  }, 30_000);
   return e2e;
 }
