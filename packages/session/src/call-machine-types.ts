@@ -23,8 +23,11 @@ export interface CallMachineConfig {
   /** How many times ACCEPT and CLOSE are sent in all (about a second of repeats); default 7. */
   readonly repeatCount: number;
   /**
-   * How long after a call ends a START from that peer is taken for a late repeat of
-   * the old call rather than a new call; default 1 000.
+   * How long after a call ends datagrams from that peer are taken for late repeats of
+   * the old call: a START is dropped (or answered REJECT again if we rejected it)
+   * rather than rung, and a CLOSE during a new call with that peer is ignored rather
+   * than ending it. Default `repeatCount x repeatIntervalMs + 500` (1 550): the whole
+   * span of the peer's CLOSE repeats, plus a margin for network delay.
    */
   readonly lingerMs: number;
 }
@@ -54,7 +57,10 @@ export interface Repeat {
   readonly remaining: number;
 }
 
-/** A recently ended call, so that its late datagrams do not start a new one. */
+/**
+ * A recently ended call, so that its late datagrams neither start a new call (a
+ * repeated START) nor end one (a repeated CLOSE). Cleared by the `linger` timer.
+ */
 export interface Lingering {
   readonly from: readonly PeerAddress[];
   /** True when we rejected it: a repeated START then means our REJECT was lost. */

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
+import { DEFAULT_CALL_TIMING, callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
 import type { Effect, MachineEvent, PeerAddress } from './call-machine-types.js';
 
-const config = callMachineConfig('alice', { ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000, repeatIntervalMs: 150, repeatCount: 7, lingerMs: 1_000 });
+const config = callMachineConfig('alice', { ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000, repeatIntervalMs: 150, repeatCount: 7 });
 const BOB: PeerAddress = { address: '10.0.0.2', port: 5002 };
 const BOB_SOCKET: PeerAddress = { address: '10.0.0.2', port: 40000 };
 const CAROL: PeerAddress = { address: '10.0.0.3', port: 5003 };
@@ -243,7 +243,7 @@ describe('peer signals', () => {
   test.each([
     ['calling', sig(BOB, 'ACCEPT'), 'in-call', undefined],
     ['calling', sig(BOB, 'REJECT'), 'idle', 'rejected'],
-    ['calling', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
+    ['calling', sig(BOB, 'CLOSE'), 'calling', undefined],
     ['ringing', sig(BOB, 'CLOSE'), 'idle', 'cancelled'],
     ['in-call (caller)', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
     ['in-call (callee)', sig(BOB, 'CLOSE'), 'idle', 'remote-hangup'],
@@ -302,6 +302,93 @@ describe('peer signals', () => {
 
   test('a malformed datagram is dropped', () => {
     expect(run(inCallCaller, { type: 'invalid-datagram', from: BOB, detail: 'bad' }).effects).toEqual([{ type: 'drop', reason: 'bad' }]);
+  });
+});
+
+describe('stale CLOSE repeats of a previous call (classic CLOSE has no call id)', () => {
+  // A call with bob ended by his CLOSE: his repeats of it go on for about a second.
+  const afterBob = run(inCallCallee, sig(BOB, 'CLOSE')).machine;
+  const recalling = run(afterBob, { type: 'user-call', name: 'bob' }, found(1)).machine;
+  const reconnectedCaller = run(recalling, sig(BOB, 'ACCEPT')).machine;
+  // A new START from another socket of bob's is not a repeat of the old one: it rings.
+  const reringing = run(afterBob, start(BOB_SOCKET), verified(BOB_SOCKET, 'bob', BOB.address, BOB.port)).machine;
+  const reconnectedCallee = run(reringing, { type: 'user-accept' }).machine;
+  // A call with carol ended; then a call with bob.
+  const afterCarol = run(idle, start(CAROL, 'carol'), verified(CAROL, 'carol', CAROL.address, CAROL.port), sig(CAROL, 'CLOSE')).machine;
+  const inCallAfterCarol = run(afterCarol, { type: 'user-call', name: 'bob' }, found(1), sig(BOB, 'ACCEPT')).machine;
+  const lingerOver = { type: 'timer', id: 'linger' } as const;
+
+  const fixtures: Record<string, CallMachine> = {
+    'calling, no earlier call': calling,
+    'calling bob right after a call with him ended': recalling,
+    'ringing for bob within the window': reringing,
+    'in-call with bob (caller) within the window': reconnectedCaller,
+    'in-call with bob (callee) within the window': reconnectedCallee,
+    'in-call with bob (caller) after the window': run(reconnectedCaller, lingerOver).machine,
+    'ringing for bob after the window': run(reringing, lingerOver).machine,
+    'in-call with bob, the window being for carol': inCallAfterCarol,
+  };
+
+  test('the fixtures are in the phase their label says, lingering where it says so', () => {
+    expect(Object.values(fixtures).map((m) => [m.state.phase.kind, m.state.lingering?.from])).toEqual([
+      ['calling', undefined],
+      ['calling', [BOB]],
+      ['ringing', [BOB]],
+      ['in-call', [BOB]],
+      ['in-call', [BOB]],
+      ['in-call', undefined],
+      ['ringing', undefined],
+      ['in-call', [CAROL]],
+    ]);
+  });
+
+  test.each([
+    ['calling, no earlier call', BOB],
+    ['calling bob right after a call with him ended', BOB],
+    ['ringing for bob within the window', BOB],
+    ['in-call with bob (caller) within the window', BOB],
+    ['in-call with bob (callee) within the window', BOB],
+  ] as const)('%s: a CLOSE from %j is dropped as stale, the call goes on', (label, from) => {
+    const before = fixtures[label]!;
+    const { machine, effects } = run(before, sig(from, 'CLOSE'));
+    expect(machine.state).toEqual(before.state);
+    expect(effects).toEqual([{ type: 'drop', reason: expect.stringMatching(/^stale CLOSE/) }]);
+  });
+
+  test.each([
+    ['in-call with bob (caller) after the window', BOB, 'remote-hangup'],
+    ['ringing for bob after the window', BOB, 'cancelled'],
+    ['ringing for bob within the window', BOB_SOCKET, 'cancelled'],
+    ['in-call with bob, the window being for carol', BOB, 'remote-hangup'],
+  ] as const)('%s: a CLOSE from %j ends the call (%s)', (label, from, reason) => {
+    const { machine, effects } = run(fixtures[label]!, sig(from, 'CLOSE'));
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(ended(effects)).toBe(reason);
+  });
+
+  test('every repeat of the old CLOSE is ignored while calling; the ACCEPT then connects', () => {
+    let machine = recalling;
+    for (let i = 0; i < 7; i++) {
+      const step = run(machine, sig(BOB, 'CLOSE'));
+      expect(ended(step.effects)).toBeUndefined();
+      machine = step.machine;
+    }
+    const { machine: connected, effects } = run(machine, sig(BOB, 'ACCEPT'));
+    expect(connected.state.phase.kind).toBe('in-call');
+    expect(effects).toContainEqual({ type: 'emit', notice: { name: 'connected', peer: 'bob' } });
+  });
+
+  test('a stale CLOSE while calling keeps the START repeats and the ring timer going', () => {
+    const { machine } = run(recalling, sig(BOB, 'CLOSE'));
+    const { effects } = run(machine, { type: 'timer', id: 'start-repeat' });
+    expect(sends(effects)).toEqual(['START alice>10.0.0.2:5002']);
+    expect(ended(run(machine, { type: 'timer', id: 'ring' }).effects)).toBe('ring-timeout');
+  });
+
+  test('the window starts when a call ends: ending the new call restarts it', () => {
+    const { machine, effects } = run(reconnectedCaller, { type: 'user-hangup' });
+    expect(effects).toContainEqual({ type: 'startTimer', id: 'linger', ms: 1550 });
+    expect(machine.state.lingering?.from).toEqual([BOB]);
   });
 });
 
@@ -369,6 +456,19 @@ describe('timers', () => {
 });
 
 describe('config', () => {
+  test.each([
+    [{}, 7 * 150 + 500],
+    [{ repeatCount: 5, repeatIntervalMs: 100 }, 5 * 100 + 500],
+    [{ repeatCount: 5, lingerMs: 3000 }, 3000],
+    [{ lingerMs: undefined }, 7 * 150 + 500],
+  ])('%j: the linger window is %i ms (the CLOSE repeat span plus 500 ms unless given)', (overrides, lingerMs) => {
+    expect(callMachineConfig('alice', overrides).lingerMs).toBe(lingerMs);
+  });
+
+  test('the default timing says the same as the derived config', () => {
+    expect(callMachineConfig('alice')).toEqual({ ...DEFAULT_CALL_TIMING, selfName: 'alice' });
+  });
+
   test.each([{ ringTimeoutMs: 0 }, { repeatCount: 0 }, { silenceTimeoutMs: Number.NaN }])('rejects %j', (bad) => {
     expect(() => callMachineConfig('alice', bad)).toThrow(RangeError);
   });

@@ -2,13 +2,20 @@ import { nameKey } from '@voip/protocol';
 import type { CallMachineConfig, CallPhase, Effect, Lingering, MachineEvent, MachineState, Peer, PeerAddress, Repeat, Transition } from './call-machine-types.js';
 import type { EndReason } from './phone-types.js';
 
-/** Default tunables of the call machine (PROTOCOL.md section 2, classic form). */
+/** What the linger window adds to the span of the CLOSE repeats, for network delay. */
+const LINGER_MARGIN_MS = 500;
+
+/**
+ * Default tunables of the call machine (PROTOCOL.md section 2, classic form).
+ * `lingerMs` is `repeatCount x repeatIntervalMs + 500`; {@link callMachineConfig}
+ * recomputes it from the repeat settings unless it is given.
+ */
 export const DEFAULT_CALL_TIMING = Object.freeze({
   ringTimeoutMs: 30_000,
   silenceTimeoutMs: 5_000,
   repeatIntervalMs: 150,
   repeatCount: 7,
-  lingerMs: 1_000,
+  lingerMs: 7 * 150 + LINGER_MARGIN_MS,
 });
 
 /** The machine's full state together with the config it runs under. */
@@ -17,9 +24,15 @@ export interface CallMachine {
   readonly state: MachineState;
 }
 
-/** Builds a complete config from a name and optional overrides of {@link DEFAULT_CALL_TIMING}. */
+/**
+ * Builds a complete config from a name and optional overrides of {@link DEFAULT_CALL_TIMING}.
+ * Unless `lingerMs` is given, it covers the whole span of the CLOSE repeats under the
+ * resulting `repeatCount` and `repeatIntervalMs`, plus 500 ms.
+ */
 export function callMachineConfig(selfName: string, overrides: Partial<Omit<CallMachineConfig, 'selfName'>> = {}): CallMachineConfig {
-  const config = { ...DEFAULT_CALL_TIMING, ...stripUndefined(overrides), selfName };
+  const given = stripUndefined(overrides);
+  const merged = { ...DEFAULT_CALL_TIMING, ...given, selfName };
+  const config = given.lingerMs === undefined ? { ...merged, lingerMs: merged.repeatCount * merged.repeatIntervalMs + LINGER_MARGIN_MS } : merged;
   for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs'] as const) {
     if (!Number.isFinite(config[key]) || config[key] <= 0) throw new RangeError(`${key} must be a positive number of milliseconds`);
   }
@@ -47,6 +60,11 @@ function addressesOf(peer: Peer): PeerAddress[] {
 
 function isFrom(peer: Peer, from: PeerAddress): boolean {
   return addressesOf(peer).some((a) => sameAddress(a, from));
+}
+
+/** True while `from` is an address of a peer whose call ended less than `lingerMs` ago. */
+function isLingering(state: MachineState, from: PeerAddress): boolean {
+  return state.lingering?.from.some((a) => sameAddress(a, from)) ?? false;
 }
 
 function sendAll(to: readonly PeerAddress[], signal: 'ACCEPT' | 'REJECT' | 'CLOSE'): Effect[] {
@@ -160,7 +178,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
     return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `busy: refused a call from ${caller}`)] };
   }
   const lingering = state.lingering;
-  if (lingering && lingering.from.some((a) => sameAddress(a, from))) {
+  if (lingering && isLingering(state, from)) {
     if (lingering.rejected) return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }] };
     return { state, effects: [{ type: 'drop', reason: 'late START of a call that ended' }] };
   }
@@ -224,6 +242,17 @@ function onSignal(config: CallMachineConfig, state: MachineState, event: Extract
       if (phase.kind === 'calling') return endCall(config, state, 'rejected');
       return { state, effects: [{ type: 'drop', reason: 'REJECT outside a call attempt' }] };
     case 'CLOSE':
+      // Classic CLOSE carries no call id, so a repeat of the previous call's CLOSE looks
+      // like a hang-up of this one (PROTOCOL.md section 2: CLOSE is repeated ~1 s).
+      if (phase.kind === 'calling') {
+        // Only a caller sends CLOSE before a call connects; the callee answers ACCEPT or REJECT.
+        return { state, effects: [{ type: 'drop', reason: 'stale CLOSE while calling: a callee answers ACCEPT or REJECT' }] };
+      }
+      if (isLingering(state, from)) {
+        // Trade-off: a real hang-up within the window is missed until its later repeats
+        // arrive after the window, or else the peer-silence timeout ends the call.
+        return { state, effects: [{ type: 'drop', reason: 'stale CLOSE: a repeat from the previous call with this peer' }] };
+      }
       if (phase.kind === 'ringing') return endCall(config, state, 'cancelled', { linger: 'ended' });
       return endCall(config, state, 'remote-hangup', { linger: 'ended' });
   }
