@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { AudioFormatMismatchError } from './errors.js';
 import { createFramePump, type FramePump } from './frame-pump.js';
 import { levelDbfs } from './level.js';
+import { confirmLoss, initialLossSchedule, scheduleArrival, type LossSchedule } from './loss-schedule.js';
 import { realClock } from './real-clock.js';
 
 /** Counters and meters of one call's audio, for a status line or a meter. */
@@ -12,7 +13,7 @@ export interface MediaStats {
   readonly packetsSent: number;
   /** Datagrams passed to `receive`, whatever became of them. */
   readonly packetsReceived: number;
-  /** Frames estimated lost from arrival gaps (classic media has no sequence numbers). */
+  /** Frames estimated lost from arrival times against the stream's schedule (classic media has no sequence numbers). */
   readonly packetsLost: number;
   /** Silence frames played in place of lost ones (only as many as fit under the latency bound). */
   readonly framesConcealed: number;
@@ -34,7 +35,7 @@ export interface MediaStats {
   readonly pumpLatenessP99Ms: number;
   /** Worst lateness of the send pump, ms. */
   readonly pumpLatenessMaxMs: number;
-  /** Audio waiting to be played (modeled sink backlog plus playout queue), in frames. */
+  /** Audio waiting to be played (modeled sink backlog, playout queue and frames held for loss confirmation), in frames. */
   readonly playoutBacklogFrames: number;
   /** True once the source ended (or failed); silence is sent since. */
   readonly sourceEnded: boolean;
@@ -56,8 +57,12 @@ export interface CallMediaOptions {
   readonly clock?: Clock;
   /** Bound of the playout latency (sink backlog plus queue), in frames: default 8 (512 ms), at least 2. */
   readonly maxBacklogFrames?: number;
-  /** A frame arriving this many periods or more after the previous one means frames were lost (default 1.75). */
-  readonly lossGapPeriods?: number;
+  /**
+   * How long a frame that arrives behind schedule waits for frames queued behind it
+   * (a receiver-side stall) before the missing frames are counted lost, in periods:
+   * default 0.5, from 0 (decide at once) to 1. See {@link createCallMedia}.
+   */
+  readonly lossConfirmPeriods?: number;
   /** Told of send, sink and source failures (they are counted either way). */
   onError?(error: unknown): void;
 }
@@ -87,15 +92,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * The whole audio side of a classic call: a pump reads the source every 64 ms, encodes
  * s16le 1024-byte datagrams and sends them; received datagrams are checked, decoded
  * and played. Classic media has no sequence numbers, so the receiver works from
- * arrival times: a gap of `lossGapPeriods` or more is filled with silence for the
- * missing periods, and an exact duplicate within half a period is dropped.
+ * arrival times: an exact duplicate within half a period is dropped, and losses are
+ * told from the stream's schedule, not from the gap between two arrivals.
+ *
+ * Loss: the stream is anchored at `t0`, the earliest `arrival - index * period` seen
+ * (`index` counts frames received plus frames counted lost). A frame arriving at `t`
+ * finds `floor((t - t0) / period) + 1` frames due; a shortfall means frames are
+ * missing. So a sender late by less than a period never causes concealment, a frame
+ * lost is concealed when the next one arrives on time, and frames skipped by a stalled
+ * sender are concealed one for one. A frame behind schedule is held up to
+ * `lossConfirmPeriods` (default half a period): frames queued behind a receiver-side
+ * stall arrive back to back within that time and cancel the shortfall (nothing is
+ * concealed); otherwise silence for the missing frames is played before it (only as
+ * much as fits under the latency bound). The price: after a real loss the next frame
+ * reaches the sink up to half a period later, and a stall whose frames trickle in more
+ * than half a period apart is concealed. See `loss-schedule.ts`.
  *
  * Playout: the sink is modeled as playing in real time. A frame is written through at
  * once while the sink holds at most two frames (so a paced stream, even a jittery
  * one, goes straight through); frames of a burst wait in a playout queue that a timer
- * drains as the sink plays. Sink backlog plus queue is bounded by `maxBacklogFrames`:
- * beyond it the oldest queued frames are dropped, so latency cannot grow without
- * bound. `stop()` writes what is still queued before closing the sink.
+ * drains as the sink plays. Sink backlog plus queue (held frames included) is bounded
+ * by `maxBacklogFrames`: beyond it the oldest waiting frames are dropped, so latency
+ * cannot grow without bound. `stop()` settles a hold and writes what is still queued
+ * before closing the sink.
  */
 export function createCallMedia(options: CallMediaOptions): CallMedia {
   const { source, sink, send } = options;
@@ -112,8 +131,11 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   if (!(Number.isInteger(maxBacklog) && maxBacklog >= WRITE_AHEAD_FRAMES)) {
     throw new RangeError(`maxBacklogFrames must be an integer of at least ${WRITE_AHEAD_FRAMES}, got ${maxBacklog}`);
   }
-  const lossGap = (options.lossGapPeriods ?? 1.75) * period;
-  if (!(lossGap > period)) throw new RangeError('lossGapPeriods must be above 1');
+  const confirmPeriods = options.lossConfirmPeriods ?? 0.5;
+  if (!(confirmPeriods >= 0 && confirmPeriods <= 1)) {
+    throw new RangeError(`lossConfirmPeriods must be a number from 0 to 1, got ${confirmPeriods}`);
+  }
+  const lossOptions = { periodMs: period, confirmMs: confirmPeriods * period };
 
   const report = (error: unknown) => options.onError?.(error);
 
@@ -131,6 +153,10 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   let outputLevel = -Infinity;
   let last: Uint8Array | undefined;
   let lastArrival = 0;
+  let schedule: LossSchedule = initialLossSchedule;
+  // Frames behind schedule, waiting for the shortfall to be confirmed or caught up, oldest first.
+  const held: Int16Array[] = [];
+  let holdTimer: TimerHandle | undefined;
   // Time at which the sink will have played everything written so far.
   let playoutEnd = -Infinity;
   // Frames waiting for the sink to make room (a burst), oldest first.
@@ -179,14 +205,41 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     }
   }
 
+  /** Drops the oldest waiting frames (queued, then held) while the latency bound is exceeded. */
+  function bound(now: number): void {
+    while (queue.length + held.length > 0 && queue.length + held.length + sinkBacklog(now) > maxBacklog) {
+      (queue.length > 0 ? queue : held).shift();
+      droppedOverflow++;
+    }
+  }
+
   /** Queues a frame for playout, dropping the oldest queued ones beyond the latency bound. */
   function enqueue(frame: Int16Array, now: number): void {
     queue.push(frame);
-    while (queue.length > 0 && queue.length + sinkBacklog(now) > maxBacklog) {
-      queue.shift();
-      droppedOverflow++;
-    }
+    bound(now);
     if (drainTimer === undefined) drain();
+  }
+
+  /** Counts `lost` frames, queues silence for as many as fit, then the held frames. */
+  function release(lost: number, now: number): void {
+    if (holdTimer !== undefined) clock.clearTimeout(holdTimer);
+    holdTimer = undefined;
+    if (lost > 0) {
+      packetsLost += lost;
+      // Silence only where it fits under the latency bound, leaving room for the held frames.
+      const room = Math.floor(maxBacklog - held.length - queue.length - sinkBacklog(now));
+      const fill = Math.max(0, Math.min(lost, room));
+      for (let i = 0; i < fill; i++) enqueue(new Int16Array(CLASSIC_AUDIO.samplesPerFrame), now);
+      framesConcealed += fill;
+    }
+    for (const frame of held.splice(0)) enqueue(frame, now);
+  }
+
+  /** The hold timed out (or the call ends): what is still missing is lost. */
+  function confirmHold(now: number): void {
+    const step = confirmLoss(schedule);
+    schedule = step.schedule;
+    release(step.lost, now);
   }
 
   return {
@@ -207,23 +260,24 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         droppedDuplicate++;
         return;
       }
-      if (last !== undefined) {
-        const gap = now - lastArrival;
-        if (gap >= lossGap) {
-          const missing = Math.max(1, Math.round(gap / period) - 1);
-          packetsLost += missing;
-          // Silence only where it fits under the latency bound, leaving room for this frame.
-          const room = Math.floor(maxBacklog - 1 - queue.length - sinkBacklog(now));
-          const fill = Math.max(0, Math.min(missing, room));
-          for (let i = 0; i < fill; i++) enqueue(new Int16Array(CLASSIC_AUDIO.samplesPerFrame), now);
-          framesConcealed += fill;
-        }
-      }
       last = datagram.slice();
       lastArrival = now;
       const frame = decodeClassicPcm(datagram);
       outputLevel = levelDbfs(frame);
-      enqueue(frame, now);
+      // A hold whose timer has not run yet (a late timer) is settled before this frame.
+      if (schedule.hold !== undefined && now >= schedule.hold.until) confirmHold(now);
+      const step = scheduleArrival(schedule, now, lossOptions);
+      schedule = step.schedule;
+      held.push(frame);
+      if (step.action === 'release') {
+        release(step.lost, now);
+      } else {
+        bound(now);
+        holdTimer ??= clock.setTimeout(() => {
+          holdTimer = undefined;
+          if (state !== 'stopped') confirmHold(clock.now());
+        }, step.until - now);
+      }
     },
     async stop(): Promise<void> {
       if (state === 'stopped') return;
@@ -231,8 +285,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       pump.stop();
       if (drainTimer !== undefined) clock.clearTimeout(drainTimer);
       drainTimer = undefined;
-      // Nothing received is lost: queued frames go to the sink before it closes.
+      // Nothing received is lost: held and queued frames go to the sink before it closes.
       const now = clock.now();
+      if (schedule.hold !== undefined) confirmHold(now);
       for (const frame of queue.splice(0)) write(frame, now);
       const results = await Promise.allSettled([source.close(), sink.close()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -254,7 +309,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         outputLevelDbfs: outputLevel,
         pumpLatenessP99Ms: lateness.p99Ms,
         pumpLatenessMaxMs: lateness.maxMs,
-        playoutBacklogFrames: sinkBacklog(clock.now()) + queue.length,
+        playoutBacklogFrames: sinkBacklog(clock.now()) + queue.length + held.length,
         sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors,
