@@ -258,10 +258,9 @@ describe('calls between real clients through the real server', () => {
     });
   }, TEST_TIMEOUT);
 
-  // Known bug: the CLOSE that the callee repeats after hanging up (for about a second)
-  // also ends the next call the caller places to it within that second: the caller
-  // reports "remote-hangup" about 150 ms after "calling". Remove `.fails` once fixed.
-  it.fails('a call placed right after a hang-up is not ended by the previous call\'s repeated CLOSE (known bug)', async () => {
+  // The CLOSE that the callee repeats after hanging up (for about a second) must not
+  // end the next call the caller places to it within that second.
+  it('a call placed right after a hang-up is not ended by the previous call\'s repeated CLOSE', async () => {
     const server = await e2e.server();
     const bob = await e2e.client({ name: 'bob', server: server.address, autoAnswer: true, audioIn: 'tone' });
     await waitFor(bob.proc, 'registered', {}, START_TIMEOUT_MS);
