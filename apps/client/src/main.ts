@@ -10,7 +10,7 @@ import { EXIT, describeBug } from './exit-codes.js';
 import { startHeadless } from './headless-runner.js';
 import { formatEventLine } from './json-events.js';
 import { connectPhone, describeCallError } from './phone-adapter.js';
-import { fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio } from './output-isolation.js';
+import { fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio, watchParent } from './output-isolation.js';
 
 /** Runs the client with the arguments after the script name; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const outputFd = isolatedOutputFd();
   if (outputFd === undefined && usesDeviceAudio(options)) return runIsolated(process.argv[1]!, argv, options.tui);
+  if (outputFd !== undefined) watchParent();
   const out = outputFd === undefined ? process.stdout : fdTextOut(outputFd);
   const audio = await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices);
   if (!audio.ok) {

@@ -44,13 +44,25 @@ export function fdTerminal(fd: number): WriteStream | undefined {
 const MAX_KEPT_STDERR = 64 * 1024;
 
 /**
+ * In the child: when the parent dies, even by SIGKILL, the operating system closes
+ * the IPC channel; the child then ends as on SIGTERM (hang up, unregister, exit), so
+ * no call or audio device outlives the client the user started.
+ */
+export function watchParent(): void {
+  if (!process.connected) return;
+  process.channel?.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
+/**
  * Runs this same script again as a child with its output isolated, forwards
  * signals, and resolves to the child's exit code. Under the terminal UI the child's
  * stderr is held back while the UI owns the screen and printed once it exits.
  */
 export function runIsolated(script: string, argv: readonly string[], tui: boolean): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
-    stdio: ['inherit', tui ? 'ignore' : 2, tui ? 'pipe' : 2, 1],
+    // fd 4 is an IPC channel used only to notice the parent's death (see watchParent).
+    stdio: ['inherit', tui ? 'ignore' : 2, tui ? 'pipe' : 2, 1, 'ipc'],
     env: { ...process.env, [OUTPUT_FD_ENV]: '3' },
   });
   let heldStderr = '';
