@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOnlyJsonLines, sleep } from '../support/assertions.js';
-import { waitFor, waitForExit } from '../support/processes.js';
+import { waitFor, waitForEvent, waitForExit } from '../support/processes.js';
 import { childExit, missingPulsePrograms, pacat, parec, startPulse } from '../support/pulse.js';
 import { START_TIMEOUT_MS, useE2e } from '../support/voip.js';
 import { firstNonSilent, padWithSilence, rampRuns, rampSignal, s16leFromSamples, samplesFromS16le } from '../support/wav.js';
@@ -101,11 +101,10 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
     expectOnlyJsonLines(alice.proc);
   }, 40_000);
 
-  // Known bug: with device audio the client re-runs itself as an isolated child
-  // process; SIGKILL on the process we started leaves that child running (parent pid 1),
-  // still registered and still sending audio, so the peer never sees "peer-silent".
-  // Remove `.fails` once the child ends with its parent.
-  it.fails('a device-audio client killed with SIGKILL mid-call: the peer ends with "peer-silent" (known bug)', async () => {
+  // With device audio the client runs itself as an isolated child process (native
+  // audio output never reaches stdout). SIGKILL on the process we started must not leave
+  // that child behind: it notices its parent's death, hangs up and unregisters.
+  it('a device-audio client killed with SIGKILL mid-call: its audio process hangs up and leaves the directory', async () => {
     const dir = await e2e.tempDir('voip-pulse-');
     const pulse = await startPulse(join(dir, 'pulse'), ['mic_a', 'spk_a']);
     e2e.onCleanup(() => pulse.stop());
@@ -115,7 +114,15 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
     const alice = await e2e.client({ name: 'alice', server: server.address, audioIn: 'device', audioOut: 'device', call: 'bob', env: pulse.route('spk_a', 'mic_a') });
     await waitFor(bob.proc, 'connected', { peer: 'alice' }, 10_000 + START_TIMEOUT_MS);
     await sleep(1000);
+    const before = bob.proc.events.length;
     alice.proc.kill('SIGKILL'); // the process itself, not its group: what a crash or `kill -9` does
-    await waitFor(bob.proc, 'ended', { peer: 'alice', reason: 'peer-silent' }, 8000);
+    const ended = await waitForEvent(bob.proc, (e) => e.event === 'ended' && e['peer'] === 'alice', 8000, { since: before, what: 'the call with alice to end' });
+    expect(['remote-hangup', 'peer-silent']).toContain(ended['reason']);
+    await waitForEvent(
+      bob.proc,
+      (e) => e.event === 'users' && Array.isArray(e['users']) && !(e['users'] as { name: string }[]).some((u) => u.name === 'alice'),
+      8000,
+      { since: before, what: 'alice to leave the directory' },
+    );
   }, 40_000);
 });
