@@ -45,6 +45,7 @@ function measuringSink(direction) {
       if (frame[0] !== MARK) return;
       const index = frame[1] + frame[2] * 0x8000;
       direction.received++;
+      direction.got[index] = 1;
       const readAt = direction.readAt[index];
       if (readAt !== undefined && direction.measuring) direction.latencies.push(performance.now() - readAt);
     },
@@ -77,8 +78,8 @@ function latenessRecordingClock(record) {
 
 async function openCall(directions, clock) {
   const [a, b] = await Promise.all([bindSocket(), bindSocket()]);
-  const ab = { readAt: [], latencies: [], received: 0, measuring: false };
-  const ba = { readAt: [], latencies: [], received: 0, measuring: false };
+  const ab = { readAt: [], got: [], latencies: [], received: 0, measuring: false };
+  const ba = { readAt: [], got: [], latencies: [], received: 0, measuring: false };
   directions.push(ab, ba);
   const portA = a.address().port;
   const portB = b.address().port;
@@ -110,6 +111,7 @@ async function runOnce(calls, warmMs, measureMs) {
   for (const d of directions) d.measuring = false;
   measuringLateness = false;
   const rssMb = Math.round(process.memoryUsage().rss / 104857.6) / 10;
+  const stopAt = performance.now();
   await Promise.all(opened.flatMap((c) => c.media.map((m) => m.stop())));
   await new Promise((r) => setTimeout(r, 300)); // let datagrams in flight land
   let lost = 0;
@@ -130,9 +132,12 @@ async function runOnce(calls, warmMs, measureMs) {
     }
     call.sockets.forEach((s) => s.close());
   }
-  // Frames sent but never written at the peer's sink, counted directly too.
+  // Frames sent but never written at the peer's sink, counted directly; frames taken
+  // in the last 200 ms before the calls stopped may still have been in flight.
   let undelivered = 0;
-  for (const d of directions) undelivered += d.readAt.length - d.received;
+  for (const d of directions) {
+    for (let i = 0; i < d.readAt.length; i++) if (d.readAt[i] < stopAt - 200 && !d.got[i]) undelivered++;
+  }
   lateness.sort((x, y) => x - y);
   latencies.sort((x, y) => x - y);
   return {
