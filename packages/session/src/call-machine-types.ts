@@ -79,6 +79,8 @@ export interface MachineState {
   readonly attempts: number;
   /** The directory connection was lost: no new calls can be placed. */
   readonly directoryLost: boolean;
+  /** The phone is closing: every START is answered REJECT, no call can be placed. */
+  readonly shuttingDown?: true;
 }
 
 /** What can happen to the machine. */
@@ -105,6 +107,8 @@ export type MachineEvent =
     }
   | { readonly type: 'timer'; readonly id: TimerId }
   | { readonly type: 'directory-lost' }
+  /** The phone is closing: hang up, then refuse every new call in either direction. */
+  | { readonly type: 'shutdown' }
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 

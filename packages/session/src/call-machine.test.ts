@@ -473,3 +473,22 @@ describe('config', () => {
     expect(() => callMachineConfig('alice', bad)).toThrow(RangeError);
   });
 });
+
+describe('shutdown', () => {
+  test.each(Object.entries(states))('from %s: ends what is in progress, then every START gets REJECT and no call can be placed', (_label, machine) => {
+    const down = run(machine, { type: 'shutdown' }).machine;
+    expect(down.state.phase.kind).toBe('idle');
+    const after = run(down, start(CAROL, 'carol'));
+    expect(sends(after.effects)).toEqual([`REJECT>${CAROL.address}:${CAROL.port}`]);
+    expect(has(after.effects, 'lookupCaller')).toBe(false);
+    const call = run(down, { type: 'user-call', name: 'carol' });
+    expect(call.effects).toEqual([expect.objectContaining({ type: 'refuse', code: 'invalid-state' })]);
+  });
+
+  test('a START verified before the shutdown is refused when its look-up returns', () => {
+    const verifying = run(idle, start(CAROL, 'carol')).machine;
+    const { machine, effects } = run(verifying, { type: 'shutdown' }, verified(CAROL, 'carol', CAROL.address, CAROL.port));
+    expect(machine.state.phase.kind).toBe('idle');
+    expect(sends(effects)).toEqual([`REJECT>${CAROL.address}:${CAROL.port}`]);
+  });
+});

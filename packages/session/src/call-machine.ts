@@ -177,6 +177,9 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
   if (phase.kind !== 'idle') {
     return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `busy: refused a call from ${caller}`)] };
   }
+  if (state.shuttingDown) {
+    return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `closing: refused a call from ${caller}`)] };
+  }
   const lingering = state.lingering;
   if (lingering && isLingering(state, from)) {
     if (lingering.rejected) return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }] };
@@ -206,6 +209,9 @@ function onCallerVerified(config: CallMachineConfig, state: MachineState, event:
     return { state: next, effects: [log('warn', `START claiming to be ${caller} from ${from.address} ignored: the directory says ${said}`), { type: 'drop', reason: 'unverified START' }] };
   }
   const phase = next.phase;
+  if (next.shuttingDown) {
+    return { state: next, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `closing: refused a call from ${caller}`)] };
+  }
   if (phase.kind !== 'idle') {
     const current = peerOf(phase);
     if (current && isFrom(current, from)) return { state: next, effects: [] };
@@ -323,6 +329,7 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
   const phase = state.phase;
   switch (event.type) {
     case 'user-call': {
+      if (state.shuttingDown) return refuse(state, 'invalid-state', 'the phone is closing');
       if (phase.kind !== 'idle') return refuse(state, 'busy', `cannot call while ${phase.kind}`);
       if (nameKey(event.name) === nameKey(config.selfName)) return failAttempt(state, event.name, 'self-call', 'one cannot call oneself');
       if (state.directoryLost) return failAttempt(state, event.name, 'directory-lost', 'the directory connection is lost');
@@ -393,6 +400,10 @@ function step(config: CallMachineConfig, state: MachineState, event: MachineEven
       return { state, effects: [{ type: 'drop', reason: event.detail }] };
     case 'timer':
       return onTimer(config, state, event.id);
+    case 'shutdown': {
+      const ended = onUser(config, state, { type: 'user-hangup' });
+      return { state: { ...ended.state, shuttingDown: true }, effects: ended.effects };
+    }
     case 'directory-lost': {
       const next = { ...state, directoryLost: true };
       if (state.phase.kind === 'dialing') return endCall(config, next, 'directory-lost', { detail: 'the directory connection dropped during the look-up' });

@@ -151,7 +151,8 @@ export class CallRunner {
   }
 
   async #close(): Promise<void> {
-    this.hangup();
+    // From here on a START is answered REJECT: nothing may ring once close() was called.
+    this.#dispatch({ type: 'shutdown' });
     if (this.#machine.state.closing) {
       await new Promise<void>((resolve) => {
         this.#closingDone = resolve;
@@ -165,7 +166,7 @@ export class CallRunner {
   }
 
   #command(event: MachineEvent): void {
-    if (this.#closed) throw new PhoneError('closed', 'the phone is closed');
+    if (this.#closed || (this.#closing && event.type !== 'user-hangup')) throw new PhoneError('closed', 'the phone is closed');
     const refusal = this.#dispatch(event);
     if (refusal) throw new PhoneError(refusal.code, refusal.detail);
   }

@@ -178,6 +178,25 @@ test('close during a call hangs up, sends the CLOSE repeats, and is idempotent',
   expect(() => alice.runner.call('bob')).toThrow(PhoneError);
 });
 
+test('a START arriving while close() waits for the CLOSE repeats is refused, never rung', async () => {
+  h = createHarness();
+  const alice = h.add('alice', { onNotice: autoAccept });
+  const bob = h.add('bob', { onNotice: autoAccept });
+  const carol = h.add('carol');
+  alice.runner.call('bob');
+  await h.advance(20);
+  const closing = alice.runner.close();
+  await h.advance(200); // alice is still repeating CLOSE to bob
+  carol.runner.call('alice');
+  await h.advance(1200);
+  await closing;
+  expect(alice.incoming()).toBe(0);
+  expect(alice.media).toHaveLength(1);
+  expect(carol.ended()).toEqual(['rejected']);
+  expect(carol.runner.state).toBe('idle');
+  expect(bob.ended()).toEqual(['remote-hangup']);
+});
+
 describe('calling again at once while the old CLOSE repeats are in flight', () => {
   test('the callee hung up; the caller calls back at once: the new call connects and is not ended', async () => {
     h = createHarness();
