@@ -195,6 +195,9 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
         case 'close':
           connection.reason ??= effect.reason;
           connection.detail ??= effect.detail;
+          // The connection is over for the directory now: its name goes at once, not
+          // when the peer has read our reply and closed its side (it may never).
+          finish();
           socket.end();
           // A peer that never reads would keep the socket half-closed forever.
           forceClose = setTimeout(() => socket.destroy(), 2000);

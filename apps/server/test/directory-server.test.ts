@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
 import { ServerEvents } from '../src/events.js';
@@ -186,6 +187,27 @@ describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
         { name: 'carol', ip: '127.0.0.1', port: 40000 },
       ],
     });
+  });
+
+  it('removes the name at once when the server closes a connection for bad input, though the peer keeps its side open', async () => {
+    await start();
+    const raw = connect({ host: '127.0.0.1', port: server!.address.port, allowHalfOpen: true });
+    raw.on('error', () => {});
+    try {
+      await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+      let received = '';
+      raw.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      const ended = new Promise<void>((resolve) => raw.once('end', resolve));
+      raw.write('{"command":"REG","name":"alice"}\n');
+      await eventually(() => received.includes('Registered successfully'));
+      raw.write('this is not json\n');
+      await ended;
+      const bob = await registered('bob');
+      expect(await bob.request({ command: 'GET', name: 'alice' })).toEqual({ ip: 'None' });
+      expect(log.some((e) => e.type === 'unregistered' && e.name === 'alice')).toBe(true);
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('removes every name when the server closes', async () => {
