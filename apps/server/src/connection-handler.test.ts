@@ -241,4 +241,49 @@ describe('ConnectionHandler', () => {
     expect(refused).toHaveLength(4);
     expect(refused[3]).toMatchObject({ reason: expect.stringContaining('not logged') });
   });
+
+  it('answers WATCH before any push, and a change during the WATCH read still ends with the latest list', async () => {
+    const inner = createMemoryRegistry();
+    // list() reads at once but answers only when the test says so (a slow disk).
+    let hold = false;
+    const held: (() => void)[] = [];
+    const registry = {
+      ...inner,
+      register: inner.register,
+      lookup: inner.lookup,
+      removeByOwner: inner.removeByOwner,
+      clear: inner.clear,
+      close: inner.close,
+      async list() {
+        const users = await inner.list();
+        if (hold) await new Promise<void>((resolve) => held.push(resolve));
+        return users;
+      },
+    };
+    const service = new DirectoryService(registry, new ServerEvents());
+    const clock = new VirtualClock();
+    const effects: ConnectionEffect[] = [];
+    const handler = (id: string, output: (effect: ConnectionEffect) => void) =>
+      new ConnectionHandler({ id, ip: '127.0.0.1', service, clock, output, rateLimit: 0, idleTimeoutMs: 0 });
+    const watcher = handler('w', (effect) => effects.push(effect));
+    watcher.receive(bytes('{"command":"REG","name":"w"}'));
+    await watcher.idle();
+    hold = true;
+    watcher.receive(bytes('{"command":"WATCH"}'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(held).toHaveLength(1);
+    hold = false;
+    const other = handler('o', () => {});
+    other.receive(bytes('{"command":"REG","name":"o"}'));
+    await other.idle();
+    await service.settled();
+    held.shift()!();
+    await watcher.idle();
+    await service.settled();
+    const sent = effects.filter((e) => e.type === 'send').map((e) => (e as { message: { users?: { name: string }[] } }).message);
+    expect(sent[0]).toEqual({ ack: 'Registered successfully' });
+    // The WATCH reply comes first, and the last list the watcher holds is the latest one.
+    expect(sent[1]).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }] });
+    expect(sent.at(-1)!.users!.map((u) => u.name)).toEqual(['o', 'w']);
+  });
 });

@@ -320,9 +320,24 @@ export class ConnectionHandler {
   }
 
   private async watch(): Promise<void> {
-    this.options.service.watch(this.options.id, (users) => this.pushPresence(users));
+    // Subscribe before reading, so no change is missed; but a push must not overtake
+    // the reply: one that comes while the list is read is held and sent after it (it
+    // is the broadcaster's, so the watcher ends with the latest list).
+    let replied = false;
+    let heldPush: readonly DirectoryUser[] | undefined;
+    const stop = this.options.service.watch(this.options.id, (users) => {
+      if (replied) this.pushPresence(users);
+      else heldPush = users;
+    });
     const result = await this.options.service.list();
-    this.send(result.ok ? { event: 'presence', users: result.value } : { ack: ACK.error, reason: result.detail });
+    replied = true;
+    if (!result.ok) {
+      stop();
+      this.send({ ack: ACK.error, reason: result.detail });
+      return;
+    }
+    this.send({ event: 'presence', users: result.value });
+    if (heldPush !== undefined && heldPush !== result.value) this.pushPresence(heldPush);
   }
 
   private pushPresence(users: readonly DirectoryUser[]): void {
