@@ -288,8 +288,20 @@ export class Phone implements PhoneApi {
     });
   }
 
+  /**
+   * Calls each listener; one that throws neither keeps the others from hearing the
+   * event nor leaves a `call()` unsettled: its error is rethrown asynchronously.
+   */
   #emit<E extends keyof PhoneEvents>(event: E, ...args: PhoneEvents[E]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as Listener)(...args);
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        (listener as Listener)(...args);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   #onNotice(notice: RunnerNotice): void {

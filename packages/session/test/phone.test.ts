@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { CallFailedError, Phone, PhoneError, type EndReason, type PhoneConnectOptions } from '../src/index.js';
 import { createCollectingSink } from './support/collecting-sink.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
@@ -143,6 +143,48 @@ describe('Phone over real UDP and TCP on 127.0.0.1', () => {
     expect(alice.state).toBe('in-call');
     alice.hangup();
     expect(await callFailure(alice.call('bob'))).toBe('directory-lost');
+  });
+});
+
+describe('a listener that throws', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  test('does not keep call() from settling, nor the other listeners from hearing the event', async () => {
+    // Listener errors are rethrown asynchronously (like an EventEmitter's would surface): catch them here.
+    const thrown: unknown[] = [];
+    const realMicrotask = globalThis.queueMicrotask;
+    vi.stubGlobal('queueMicrotask', (task: () => void) =>
+      realMicrotask(() => {
+        try {
+          task();
+        } catch (error) {
+          thrown.push(error);
+        }
+      }),
+    );
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    const carol = await phone('carol');
+    bob.on('incoming', () => bob.accept());
+    carol.on('incoming', () => carol.reject());
+    const heard: string[] = [];
+    alice.on('connected', () => {
+      throw new Error('listener bug on connected');
+    });
+    alice.on('connected', ({ peer }) => heard.push(`connected ${peer}`));
+    alice.on('ended', () => {
+      throw new Error('listener bug on ended');
+    });
+    alice.on('ended', ({ reason }) => heard.push(`ended ${reason}`));
+
+    await alice.call('bob');
+    alice.hangup();
+    expect(await callFailure(alice.call('carol'))).toBe('rejected');
+    expect(heard).toEqual(['connected bob', 'ended hangup', 'ended rejected']);
+    await until(() => thrown.length >= 3, 'the listener errors to surface');
+    expect(thrown.map((e) => (e as Error).message)).toEqual(['listener bug on connected', 'listener bug on ended', 'listener bug on ended']);
   });
 });
 
