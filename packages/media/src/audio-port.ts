@@ -17,7 +17,8 @@ export interface AudioSource {
   /**
    * The next frame of exactly `format.samplesPerFrame` samples. A live source with
    * nothing captured yet returns silence; a finite source that has run out returns
-   * null (and keeps returning null).
+   * null (and keeps returning null). The frame is the caller's: a source returns a new
+   * array each time and never touches it afterwards (a call sends it without a copy).
    */
   readFrame(): Int16Array | null;
   /** Stops capturing and releases the device or file. Idempotent. */

@@ -44,6 +44,31 @@ function setup(source: AudioSource = createSilenceSource(), options: Partial<Cal
 }
 
 describe('createCallMedia', () => {
+  it('hands send datagrams that stay valid after later frames', async () => {
+    const reference = createToneSource(440);
+    const { clock, sent, media } = setup(createToneSource(440));
+    media.start();
+    clock.advance(64 * 5);
+    expect(sent).toHaveLength(6);
+    for (const d of sent) expect(Array.from(d)).toEqual(Array.from(encodeClassicPcm(reference.readFrame()!)));
+    await media.stop();
+  });
+
+  it('plays what was received even when the caller reuses its receive buffer', async () => {
+    const { clock, sink, media } = setup(undefined, { maxBacklogFrames: 8 });
+    const buffer = new Uint8Array(1024);
+    const view = new DataView(buffer.buffer);
+    // A burst of six frames in one instant: four wait in the playout queue.
+    for (let v = 1; v <= 6; v++) {
+      for (let i = 0; i < 512; i++) view.setInt16(i * 2, v, true);
+      media.receive(buffer);
+    }
+    buffer.fill(0x55);
+    clock.advance(64 * 8);
+    expect(sink.frames.map((f) => [f[0], f[511]])).toEqual([1, 2, 3, 4, 5, 6].map((v) => [v, v]));
+    await media.stop();
+  });
+
   it('sends 1024-byte s16le datagrams every 64 ms and meters the input', async () => {
     const tone = createToneSource(440);
     const { clock, sent, media } = setup(tone);

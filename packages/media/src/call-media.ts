@@ -51,7 +51,7 @@ export interface CallMediaOptions {
   readonly source: AudioSource;
   /** The speaker side; closed by `stop()`. */
   readonly sink: AudioSink;
-  /** Sends one 1024-byte classic audio datagram to the peer. */
+  /** Sends one 1024-byte classic audio datagram to the peer; the datagram is never modified afterwards, so a transport may queue it as is. */
   send(datagram: Uint8Array): void;
   /** Defaults to {@link realClock}. */
   readonly clock?: Clock;
@@ -82,8 +82,8 @@ export interface CallMedia {
 /** Frames the sink is fed ahead of playback; beyond, frames wait in the playout queue. */
 const WRITE_AHEAD_FRAMES = 2;
 
+/** Whether two datagrams of the same length are equal; frames of live audio differ within a few bytes, so a mismatch is found early. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -151,7 +151,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   let sinkErrors = 0;
   let inputLevel = -Infinity;
   let outputLevel = -Infinity;
-  let last: Uint8Array | undefined;
+  // The previous datagram, kept for the duplicate check (one buffer reused for the whole call).
+  const last = new Uint8Array(CLASSIC_AUDIO.bytesPerFrame);
+  let hasLast = false;
   let lastArrival = 0;
   let schedule: LossSchedule = initialLossSchedule;
   // Frames behind schedule, waiting for the shortfall to be confirmed or caught up, oldest first.
@@ -256,13 +258,16 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         return;
       }
       const now = clock.now();
-      if (last !== undefined && now - lastArrival < period / 2 && sameBytes(datagram, last)) {
+      if (hasLast && now - lastArrival < period / 2 && sameBytes(datagram, last)) {
         droppedDuplicate++;
         return;
       }
-      last = datagram.slice();
+      last.set(datagram);
+      hasLast = true;
       lastArrival = now;
-      const frame = decodeClassicPcm(datagram);
+      // One copy, owned by this call (the caller may reuse its buffer); the frame is a
+      // view of it on little-endian hosts, so there is no second copy.
+      const frame = decodeClassicPcm(datagram.slice());
       outputLevel = levelDbfs(frame);
       // A hold whose timer has not run yet (a late timer) is settled before this frame.
       if (schedule.hold !== undefined && now >= schedule.hold.until) confirmHold(now);

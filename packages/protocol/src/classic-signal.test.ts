@@ -4,7 +4,9 @@ import {
   classifyClassicDatagram,
   decodeClassicPcm,
   decodeClassicSignal,
+  decodeS16leByDataView,
   encodeClassicPcm,
+  encodeS16leByDataView,
   encodeClassicSignal,
   type ClassicSignal,
 } from './classic-signal.js';
@@ -109,6 +111,61 @@ describe('classic PCM', () => {
     const samples = decodeClassicPcm(backing.subarray(1));
     expect(samples.length).toBe(512);
     expect(samples[0]).toBe(-2);
+  });
+
+  test('encodes samples that sit inside a larger array (offset honoured)', () => {
+    const backing = new Int16Array(3 * 512);
+    backing[512] = 0x0102;
+    backing[1023] = -2;
+    const bytes = encodeClassicPcm(backing.subarray(512, 1024));
+    expect(bytes.length).toBe(1024);
+    expect(Array.from(bytes.subarray(0, 2))).toEqual([0x02, 0x01]);
+    expect(Array.from(bytes.subarray(1022))).toEqual([0xfe, 0xff]);
+  });
+
+  test('decodes from an aligned view at a non-zero offset', () => {
+    const backing = new Uint8Array(2 + 1024 + 2);
+    backing.fill(0x7f);
+    backing.fill(0, 2, 2 + 1024);
+    backing[2] = 0x34;
+    backing[3] = 0x12;
+    const samples = decodeClassicPcm(backing.subarray(2, 2 + 1024));
+    expect(samples.length).toBe(512);
+    expect(samples[0]).toBe(0x1234);
+    expect(samples.subarray(1).every((s) => s === 0)).toBe(true);
+  });
+
+  test('the fast path and the portable DataView path agree both ways', () => {
+    const samples = new Int16Array(512);
+    // A deterministic spread over the whole range, both signs and both extremes.
+    for (let i = 0; i < samples.length; i++) samples[i] = ((i * 40503) % 65536) - 32768;
+    samples[0] = -32768;
+    samples[1] = 32767;
+    const portable = encodeS16leByDataView(samples);
+    expect(Array.from(encodeClassicPcm(samples))).toEqual(Array.from(portable));
+    expect(Array.from(decodeClassicPcm(portable))).toEqual(Array.from(samples));
+    expect(Array.from(decodeS16leByDataView(portable))).toEqual(Array.from(samples));
+    const odd = new Uint8Array(1025);
+    odd.set(portable, 1);
+    expect(Array.from(decodeClassicPcm(odd.subarray(1)))).toEqual(Array.from(samples));
+  });
+
+  test('an odd offset is copied, so the samples do not depend on the bytes afterwards', () => {
+    const backing = new Uint8Array(1 + 1024);
+    backing[1] = 0x05;
+    const samples = decodeClassicPcm(backing.subarray(1));
+    backing[1] = 0x09;
+    expect(samples[0]).toBe(5);
+  });
+
+  test.runIf(new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)('little-endian hosts: encode and decode are views, not copies', () => {
+    const samples = new Int16Array(512);
+    const bytes = encodeClassicPcm(samples);
+    samples[0] = 0x0201;
+    expect(Array.from(bytes.subarray(0, 2))).toEqual([0x01, 0x02]);
+    const decoded = decodeClassicPcm(bytes);
+    bytes[1] = 0x03;
+    expect(decoded[0]).toBe(0x0301);
   });
 
   test.each([0, 511, 513])('encoding %i samples is a ClassicFrameSizeError', (count) => {

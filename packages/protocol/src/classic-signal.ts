@@ -96,24 +96,60 @@ export function classifyClassicDatagram(bytes: Uint8Array): ClassicDatagram {
 }
 
 /**
+ * True when this host stores numbers little-endian, so that s16le bytes and an
+ * Int16Array share one layout. Probed with a typed array: no `os` module here.
+ */
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
  * Converts one classic audio datagram (s16le, 1024 bytes) to its 512 samples.
+ *
+ * On a little-endian host the samples are a view of the datagram's memory when its
+ * offset is even (no copy): keep the bytes unchanged while the samples are in use, or
+ * pass a copy. Otherwise (odd offset, big-endian host) the samples are a new array.
  * @throws {ClassicFrameSizeError} when the datagram is not 1024 bytes.
  */
 export function decodeClassicPcm(bytes: Uint8Array): Int16Array {
   if (bytes.length !== CLASSIC_AUDIO.bytesPerFrame) throw new ClassicFrameSizeError(bytes.length);
-  const samples = new Int16Array(CLASSIC_AUDIO.samplesPerFrame);
+  if (!HOST_IS_LITTLE_ENDIAN) return decodeS16leByDataView(bytes);
+  // An Int16Array view needs an even offset; an odd one costs one copy into a fresh buffer.
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+  return new Int16Array(aligned.buffer, aligned.byteOffset, CLASSIC_AUDIO.samplesPerFrame);
+}
+
+/**
+ * Converts 512 samples to one classic audio datagram (s16le, 1024 bytes).
+ *
+ * On a little-endian host the datagram is a view of the samples' memory (no copy):
+ * keep the samples unchanged while the datagram is in use (until `send` returns, or
+ * later if the transport queues it). On a big-endian host it is a new array.
+ * @throws {ClassicFrameSizeError} when not given exactly 512 samples.
+ */
+export function encodeClassicPcm(samples: Int16Array): Uint8Array {
+  if (samples.length !== CLASSIC_AUDIO.samplesPerFrame) throw new ClassicFrameSizeError(samples.length * 2);
+  if (!HOST_IS_LITTLE_ENDIAN) return encodeS16leByDataView(samples);
+  return new Uint8Array(samples.buffer, samples.byteOffset, CLASSIC_AUDIO.bytesPerFrame);
+}
+
+/**
+ * The portable decoder (any host byte order; always a new array). Used on big-endian
+ * hosts; exported for tests only, not from the package index.
+ * @internal
+ */
+export function decodeS16leByDataView(bytes: Uint8Array): Int16Array {
+  const samples = new Int16Array(bytes.length >> 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
   return samples;
 }
 
 /**
- * Converts 512 samples to one classic audio datagram (s16le, 1024 bytes).
- * @throws {ClassicFrameSizeError} when not given exactly 512 samples.
+ * The portable encoder (any host byte order; always a new array). Used on big-endian
+ * hosts; exported for tests only, not from the package index.
+ * @internal
  */
-export function encodeClassicPcm(samples: Int16Array): Uint8Array {
-  if (samples.length !== CLASSIC_AUDIO.samplesPerFrame) throw new ClassicFrameSizeError(samples.length * 2);
-  const bytes = new Uint8Array(CLASSIC_AUDIO.bytesPerFrame);
+export function encodeS16leByDataView(samples: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(samples.length * 2);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
   return bytes;
