@@ -26,8 +26,8 @@ describe('the voip-server executable', () => {
     blocker = undefined;
   });
 
-  function start(args: string[], cwd?: string) {
-    const server = spawnServer(args, cwd);
+  function start(args: string[], cwd?: string, nodeArgs: string[] = []) {
+    const server = spawnServer(args, cwd, nodeArgs);
     running.push(server);
     return server;
   }
@@ -94,6 +94,28 @@ describe('the voip-server executable', () => {
     expect(await server.exited).toBe(2);
     expect(server.stderr()).toContain('voip-server --help');
     expect(server.stdout()).toBe('');
+  });
+
+  it('exits 3 and says it is a bug on an unexpected error, leaving no listener behind', async () => {
+    // The fault is injected from outside the program: a preloaded module throws from a
+    // signal handler, which reaches the process as an uncaught exception.
+    const fault = "data:text/javascript,process.on('SIGUSR2', () => { throw new Error('injected fault'); });";
+    const server = start(['--no-tui', '--port', '0', '--host', '127.0.0.1', '--db', 'memory'], undefined, ['--import', fault]);
+    const [, port] = await server.waitForLine(/listening on 127\.0\.0\.1:(\d+)/);
+    server.child.kill('SIGUSR2');
+    expect(await server.exited).toBe(3);
+    expect(server.stderr()).toContain('this is a bug');
+    expect(server.stderr()).toContain('injected fault');
+    await expect(openClient(Number(port))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('exits 3 on an unexpected rejection too', async () => {
+    const fault = "data:text/javascript,process.on('SIGUSR2', () => { Promise.reject(new Error('injected rejection')); });";
+    const server = start(['--no-tui', '--port', '0', '--host', '127.0.0.1', '--db', 'memory'], undefined, ['--import', fault]);
+    await server.waitForLine(/listening on/);
+    server.child.kill('SIGUSR2');
+    expect(await server.exited).toBe(3);
+    expect(server.stderr()).toContain('injected rejection');
   });
 
   it('prints the usage with --help and exits 0', async () => {

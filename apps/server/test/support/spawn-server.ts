@@ -17,9 +17,12 @@ export interface ServerProcess {
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
-/** Spawns `voip-server` with arguments; stdin is closed, stdout and stderr are collected. */
-export function spawnServer(args: readonly string[], cwd?: string): ServerProcess {
-  const child = spawn(process.execPath, [SERVER_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+/**
+ * Spawns `voip-server` with arguments; stdin is closed, stdout and stderr are collected.
+ * `nodeArgs` go to Node itself, before the script (e.g. `--import` of a fault to inject).
+ */
+export function spawnServer(args: readonly string[], cwd?: string, nodeArgs: readonly string[] = []): ServerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
