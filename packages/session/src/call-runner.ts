@@ -84,6 +84,7 @@ export class CallRunner {
     this.#mediaFactory = options.media;
     this.#clock = options.clock;
     this.#statsIntervalMs = options.statsIntervalMs ?? 1000;
+    if (!Number.isFinite(this.#statsIntervalMs) || this.#statsIntervalMs <= 0) throw new RangeError('statsIntervalMs must be a positive number of milliseconds');
     this.#onNotice = options.onNotice ?? (() => {});
     this.#transport.onMessage((bytes, from) => this.#onDatagram(bytes, from));
   }

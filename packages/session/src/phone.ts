@@ -39,6 +39,19 @@ export function parseServer(server: PhoneOptions['server']): { host: string; por
   return { host: match[1]!, port };
 }
 
+const DURATION_OPTIONS = ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'directoryTimeoutMs', 'statsIntervalMs'] as const;
+
+/** Every duration given must be a positive, finite number of milliseconds. */
+function checkDurations(options: PhoneConnectOptions): void {
+  for (const key of DURATION_OPTIONS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new PhoneError('invalid-option', `${key} must be a positive number of milliseconds, got ${String(value)}`);
+    }
+  }
+}
+
 /** Wraps a caller-owned source so that a call's end does not close it. */
 function borrowedSource(source: AudioSource): AudioSource {
   return { format: source.format, label: source.label, readFrame: () => source.readFrame(), close: () => Promise.resolve() };
@@ -126,11 +139,12 @@ export class Phone implements PhoneApi {
   /**
    * Binds the UDP port, connects to the directory, registers the name, then asks
    * for the user list and presence pushes when the server offers them. Rejects with
-   * a {@link PhoneError}: 'invalid-option', 'name-invalid', 'udp-port-in-use',
+   * a {@link PhoneError}: 'invalid-option' (a bad server or duration), 'name-invalid', 'udp-port-in-use',
    * 'udp-bind-failed', 'server-unreachable', 'name-refused' or 'directory-error'.
    * Nothing stays open after a failure.
    */
   static async connect(options: PhoneConnectOptions): Promise<Phone> {
+    checkDurations(options);
     const valid = validateName(options.name);
     if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
     const { host, port } = parseServer(options.server);
@@ -139,7 +153,7 @@ export class Phone implements PhoneApi {
     let directory: DirectoryClient | undefined;
     try {
       try {
-        directory = await DirectoryClient.connect({ host, port, clock, ...(options.directoryTimeoutMs ? { requestTimeoutMs: options.directoryTimeoutMs, connectTimeoutMs: options.directoryTimeoutMs } : {}) });
+        directory = await DirectoryClient.connect({ host, port, clock, ...(options.directoryTimeoutMs !== undefined ? { requestTimeoutMs: options.directoryTimeoutMs, connectTimeoutMs: options.directoryTimeoutMs } : {}) });
       } catch (error) {
         if (error instanceof DirectoryError) throw new PhoneError('server-unreachable', error.message, { cause: error });
         throw error;

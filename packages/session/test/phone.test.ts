@@ -132,6 +132,22 @@ describe('Phone over real UDP and TCP on 127.0.0.1', () => {
     await expect(phone(' bad name')).rejects.toMatchObject({ code: 'name-invalid' });
   });
 
+  test.each([
+    ['ringTimeoutMs', { ringTimeoutMs: 0 }],
+    ['silenceTimeoutMs', { silenceTimeoutMs: -5 }],
+    ['repeatIntervalMs', { repeatIntervalMs: Number.NaN }],
+    ['statsIntervalMs', { statsIntervalMs: 0 }],
+    ['directoryTimeoutMs', { directoryTimeoutMs: -1 }],
+  ] as const)('a bad %s is a PhoneError invalid-option before anything is bound or registered', async (_key, extra) => {
+    const error = await phone('alice', extra).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PhoneError);
+    expect(error).toMatchObject({ code: 'invalid-option' });
+    expect(server.users()).toEqual([]);
+  });
+
   test('a dropped directory emits disconnected; the call goes on, new calls fail with directory-lost', async () => {
     const alice = await phone('alice');
     const bob = await phone('bob');
