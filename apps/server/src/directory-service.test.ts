@@ -40,6 +40,19 @@ describe('DirectoryService', () => {
     expect(log.map((e) => e.type)).toEqual(['registered', 'unregistered', 'storage-error', 'storage-error', 'storage-error']);
   });
 
+  it('removes a name whose removal failed as soon as the storage works again', async () => {
+    const { service, registry, log } = setup();
+    await service.register('c1', '10.0.0.1', 'alice', 5001);
+    registry.failing = true;
+    await service.release('c1');
+    registry.failing = false;
+    expect(await service.lookup('alice')).toEqual({ ok: true, value: undefined });
+    expect(await service.list()).toEqual({ ok: true, value: [] });
+    expect(await service.register('c2', '10.0.0.2', 'ALICE', 5001)).toMatchObject({ ok: true });
+    expect(log.map((e) => e.type)).toEqual(['registered', 'storage-error', 'unregistered', 'registered']);
+    expect(await registry.list()).toMatchObject([{ name: 'ALICE', owner: 'c2' }]);
+  });
+
   it('sorts registry refusals by code', async () => {
     const { service } = setup();
     await service.register('c1', '10.0.0.1', 'alice', 5001);

@@ -42,6 +42,10 @@ export class DirectoryService {
   // so a crowd of clients asking for it costs one registry read (and one encoding).
   private cachedUsers: readonly DirectoryUser[] | undefined;
   private version = 0;
+  // Owners whose connection ended but whose removal the storage refused: their names
+  // are removed before the next operation, so no dead entry outlives a storage hiccup.
+  private readonly unreleased = new Set<string>();
+  private sweeping: Promise<void> | undefined;
 
   constructor(
     /** Where the entries live. */
@@ -51,6 +55,7 @@ export class DirectoryService {
 
   /** Registers `name` for the connection `owner`, seen from `ip`, with UDP `port`. Names must be valid already. */
   async register(owner: string, ip: string, name: string, port: number): Promise<ServiceResult<RegistryEntry, RegisterFailureCode>> {
+    await this.sweep();
     let entry: RegistryEntry;
     try {
       entry = await this.registry.register({ name, ip, port, owner });
@@ -68,6 +73,7 @@ export class DirectoryService {
 
   /** The user holding `name` (without case), or undefined. */
   async lookup(name: string): Promise<ServiceResult<DirectoryUser | undefined>> {
+    await this.sweep();
     try {
       const entry = await this.registry.lookup(name);
       return { ok: true, value: entry ? toDirectoryUser(entry) : undefined };
@@ -82,6 +88,7 @@ export class DirectoryService {
    * directory changes, so callers may cache what they derive from it by identity.
    */
   async list(): Promise<ServiceResult<readonly DirectoryUser[]>> {
+    await this.sweep();
     if (this.cachedUsers) return { ok: true, value: this.cachedUsers };
     const version = this.version;
     try {
@@ -97,21 +104,46 @@ export class DirectoryService {
 
   /**
    * Removes the name of `owner`, if it holds one, and stops its presence watch.
-   * Never throws: a storage failure is reported as an event.
+   * Never throws: a storage failure is reported as an event, and the removal is
+   * retried before every later operation until it succeeds.
    */
   async release(owner: string): Promise<void> {
     this.watchers.delete(owner);
+    this.unreleased.delete(owner);
+    await this.remove(owner);
+  }
+
+  /** Removes what `owner` holds; on failure remembers it for {@link sweep}. */
+  private async remove(owner: string): Promise<boolean> {
     let removed: RegistryEntry | undefined;
     try {
       removed = await this.registry.removeByOwner(owner);
     } catch (error) {
       this.storageError('remove', error);
-      return;
+      this.unreleased.add(owner);
+      return false;
     }
     if (removed) {
       this.events.emit({ type: 'unregistered', at: new Date(), connection: owner, name: removed.name, ip: removed.ip });
       this.presenceChanged();
     }
+    return true;
+  }
+
+  /** Retries the removals the storage refused earlier; stops at the first that fails again. */
+  private sweep(): Promise<void> {
+    if (this.unreleased.size === 0) return Promise.resolve();
+    this.sweeping ??= (async () => {
+      try {
+        for (const owner of [...this.unreleased]) {
+          this.unreleased.delete(owner);
+          if (!(await this.remove(owner))) break;
+        }
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    return this.sweeping;
   }
 
   /** Sends the presence list to `listener` after every change, until {@link release} or the returned stop. */
