@@ -25,6 +25,35 @@ describe('tone source', () => {
     expect(Math.max(...samples)).toBeGreaterThan(TONE_AMPLITUDE * 0.99);
   });
 
+  it.each([
+    [440, 8000, 512],
+    [1000, 8000, 512],
+    [3999, 8000, 160],
+    [440, 44100, 441],
+    [261.5, 8000, 512],
+  ])('%s Hz at %s Hz in frames of %s: every sample is round(A sin(2 pi f n / rate))', (hz, rate, spf) => {
+    const tone = createToneSource(hz, { format: { sampleRate: rate, samplesPerFrame: spf } });
+    const frames = Math.ceil((2 * rate) / spf) + 3; // over two seconds: every wrap of the repetition
+    for (let f = 0; f < frames; f++) {
+      const frame = tone.readFrame()!;
+      expect(frame.length).toBe(spf);
+      for (let i = 0; i < spf; i++) {
+        const n = f * spf + i;
+        const expected = Math.round(TONE_AMPLITUDE * Math.sin(2 * Math.PI * (((hz / rate) * n) % 1)));
+        if (frame[i] !== expected) expect({ n, sample: frame[i] }).toEqual({ n, sample: expected });
+      }
+    }
+  });
+
+  it('gives each read a new frame', () => {
+    const tone = createToneSource(440);
+    const a = tone.readFrame()!;
+    const copy = a.slice();
+    tone.readFrame();
+    expect(a).toEqual(copy);
+    expect(tone.readFrame()!.buffer).not.toBe(a.buffer);
+  });
+
   it('is continuous across frames', () => {
     const tone = createToneSource(440);
     const samples = collect(() => tone.readFrame(), 4);

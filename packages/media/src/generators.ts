@@ -17,8 +17,34 @@ export function assertFrameLength(frame: Int16Array, format: AudioFormat, label:
   }
 }
 
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** One repetition of integer tones, shared by all sources of the same tone (a call has one each way). */
+const toneTables = new Map<string, Int16Array>();
+
+/** The samples of one repetition of an integer-frequency tone: `sampleRate / gcd(frequency, sampleRate)` samples. */
+function toneTable(frequencyHz: number, sampleRate: number, amplitude: number): Int16Array {
+  const key = `${frequencyHz}/${sampleRate}/${amplitude}`;
+  let table = toneTables.get(key);
+  if (table === undefined) {
+    const step = frequencyHz / sampleRate;
+    table = new Int16Array(sampleRate / gcd(frequencyHz, sampleRate));
+    for (let k = 0; k < table.length; k++) table[k] = sineSample(amplitude, step, k);
+    toneTables.set(key, table);
+  }
+  return table;
+}
+
+/** Sample `n` of a sine of `step` cycles per sample. */
+const sineSample = (amplitude: number, step: number, n: number) => Math.round(amplitude * Math.sin(2 * Math.PI * ((step * n) % 1)));
+
 /**
  * An endless sine tone. The phase comes from the sample index, so the tone never drifts.
+ * An integer frequency at an integer rate repeats exactly, so its samples are copied
+ * from one precomputed repetition; other tones are computed sample by sample.
  */
 export function createToneSource(frequencyHz: number, options: { amplitude?: number; format?: AudioFormat } = {}): AudioSource {
   const format = options.format ?? CLASSIC_FORMAT;
@@ -28,6 +54,7 @@ export function createToneSource(frequencyHz: number, options: { amplitude?: num
   }
   if (!(amplitude >= 0 && amplitude <= 32767)) throw new RangeError(`tone amplitude ${amplitude} is outside [0, 32767]`);
   const step = frequencyHz / format.sampleRate;
+  const table = Number.isInteger(frequencyHz) && Number.isInteger(format.sampleRate) ? toneTable(frequencyHz, format.sampleRate, amplitude) : undefined;
   let n = 0;
   let closed = false;
   return {
@@ -36,12 +63,18 @@ export function createToneSource(frequencyHz: number, options: { amplitude?: num
     readFrame(): Int16Array | null {
       if (closed) return null;
       const frame = new Int16Array(format.samplesPerFrame);
-      for (let i = 0; i < frame.length; i++) {
-        frame[i] = Math.round(amplitude * Math.sin(2 * Math.PI * ((step * (n + i)) % 1)));
+      if (table !== undefined) {
+        // n is the phase within the table; copy whole runs of it.
+        for (let at = 0; at < frame.length; ) {
+          const run = Math.min(frame.length - at, table.length - n);
+          frame.set(table.subarray(n, n + run), at);
+          at += run;
+          n = (n + run) % table.length;
+        }
+        return frame;
       }
+      for (let i = 0; i < frame.length; i++) frame[i] = sineSample(amplitude, step, n + i);
       n += frame.length;
-      // Keep n small: the phase repeats every sampleRate samples when frequency is an integer.
-      if (Number.isInteger(frequencyHz) && n >= format.sampleRate) n -= format.sampleRate;
       return frame;
     },
     async close(): Promise<void> {
