@@ -75,6 +75,11 @@ export interface MachineState {
   readonly accepting?: Repeat;
   readonly closing?: Repeat;
   readonly lingering?: Lingering;
+  /**
+   * Sources of STARTs the directory did not vouch for: their repeats are dropped
+   * without a new look-up or log line until the `linger` timer clears the list.
+   */
+  readonly unverified?: readonly PeerAddress[];
   /** Counts dial attempts, so that a late look-up result of an abandoned attempt is ignored. */
   readonly attempts: number;
   /** The directory connection was lost: no new calls can be placed. */

@@ -492,3 +492,25 @@ describe('shutdown', () => {
     expect(sends(effects)).toEqual([`REJECT>${CAROL.address}:${CAROL.port}`]);
   });
 });
+
+describe('an unverified START', () => {
+  const stranger = (ip: string): MachineEvent => ({ type: 'caller-lookup-result', caller: 'bob', from: CAROL, result: { ok: true, user: { name: 'bob', ip, port: BOB.port } } });
+
+  test('its repeats are dropped without asking the directory again until the linger window ends', () => {
+    const refused = run(idle, start(CAROL), stranger(BOB.address));
+    expect(refused.machine.state.phase.kind).toBe('idle');
+    const repeat = run(refused.machine, start(CAROL));
+    expect(has(repeat.effects, 'lookupCaller')).toBe(false);
+    expect(repeat.effects.some((e) => e.type === 'emit' && e.notice.name === 'log')).toBe(false);
+    const later = run(refused.machine, { type: 'timer', id: 'linger' }, start(CAROL));
+    expect(has(later.effects, 'lookupCaller')).toBe(true);
+  });
+
+  test('does not shorten the window of the call that ended before it', () => {
+    const afterCall = run(inCallCallee, sig(BOB, 'CLOSE')).machine;
+    const { machine } = run(afterCall, start(CAROL), stranger(BOB.address));
+    expect(machine.state.lingering?.from).toEqual([BOB]);
+    expect(machine.state.unverified).toEqual([CAROL]);
+    expect(has(run(machine, start(BOB)).effects, 'lookupCaller')).toBe(false); // still the old call's late START
+  });
+});

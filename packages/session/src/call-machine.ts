@@ -185,6 +185,9 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
     if (lingering.rejected) return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }] };
     return { state, effects: [{ type: 'drop', reason: 'late START of a call that ended' }] };
   }
+  if (state.unverified?.some((a) => sameAddress(a, from))) {
+    return { state, effects: [{ type: 'drop', reason: 'repeated START the directory did not vouch for' }] };
+  }
   if (state.verifying.some((v) => v.caller === caller && sameAddress(v.from, from))) {
     return { state, effects: [] }; // a repeat of a START being verified
   }
@@ -200,13 +203,17 @@ function onCallerVerified(config: CallMachineConfig, state: MachineState, event:
   if (index < 0) return { state, effects: [] };
   const verifying = state.verifying.filter((_, i) => i !== index);
   let next: MachineState = { ...state, verifying };
-  if (!result.ok) {
-    return { state: next, effects: [log('warn', `call from ${caller} ignored: the directory could not vouch for it (${result.detail})`), { type: 'drop', reason: 'unverified START' }] };
-  }
+  // The caller repeats its START every few hundred ms: remember the source for a while,
+  // so that the repeats neither query the directory again nor flood the log.
+  const ignore = (message: string): Transition => ({
+    state: { ...next, unverified: [...(next.unverified ?? []), from] },
+    effects: [log('warn', message), { type: 'drop', reason: 'unverified START' }, { type: 'startTimer', id: 'linger', ms: config.lingerMs }],
+  });
+  if (!result.ok) return ignore(`call from ${caller} ignored: the directory could not vouch for it (${result.detail})`);
   const user = result.user;
   if (!user || user.ip !== from.address) {
     const said = user ? `${caller} is at ${user.ip}` : `${caller} is not online`;
-    return { state: next, effects: [log('warn', `START claiming to be ${caller} from ${from.address} ignored: the directory says ${said}`), { type: 'drop', reason: 'unverified START' }] };
+    return ignore(`START claiming to be ${caller} from ${from.address} ignored: the directory says ${said}`);
   }
   const phase = next.phase;
   if (next.shuttingDown) {
@@ -317,7 +324,7 @@ function onTimer(config: CallMachineConfig, state: MachineState, id: Extract<Mac
     case 'close-repeat':
       return onRepeat(state, 'closing', 'close-repeat', config.repeatIntervalMs);
     case 'linger':
-      return { state: { ...state, lingering: undefined }, effects: [] };
+      return { state: { ...state, lingering: undefined, unverified: undefined }, effects: [] };
   }
 }
 
