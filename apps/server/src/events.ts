@@ -20,6 +20,8 @@ export type ServerEvent =
   | { readonly type: 'unregistered'; readonly at: Date; readonly connection: string; readonly name: string; readonly ip: string }
   | { readonly type: 'refused'; readonly at: Date; readonly connection: string; readonly ip: string; readonly reason: string }
   | { readonly type: 'storage-error'; readonly at: Date; readonly operation: string; readonly detail: string }
+  /** The listening socket failed to accept a connection (e.g. out of file descriptors); it keeps listening. */
+  | { readonly type: 'accept-error'; readonly at: Date; readonly code?: string; readonly detail: string }
   | { readonly type: 'closed'; readonly at: Date };
 
 /** The kinds of {@link ServerEvent}. */

@@ -12,6 +12,11 @@ const EVENTS: [ServerEvent, string][] = [
   [{ type: 'unregistered', at, connection: 'c1', name: 'alice', ip: '127.0.0.1' }, 'removed "alice" (connection c1)'],
   [{ type: 'refused', at, connection: 'c2', ip: '127.0.0.2', reason: 'register first' }, 'refused request from 127.0.0.2 (connection c2): register first'],
   [{ type: 'storage-error', at, operation: 'register', detail: 'disk full' }, 'storage failed during register: disk full'],
+  [
+    { type: 'accept-error', at, code: 'EMFILE', detail: 'accept EMFILE' },
+    'cannot accept a connection: accept EMFILE; the process has no file descriptors left: raise the limit (ulimit -n) or lower --max-conns-per-ip',
+  ],
+  [{ type: 'accept-error', at, detail: 'accept EINVAL' }, 'cannot accept a connection: accept EINVAL'],
   [{ type: 'closed', at }, 'server closed'],
 ];
 

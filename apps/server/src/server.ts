@@ -264,8 +264,9 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
       resolve();
     });
   });
-  server.on('error', (error) => {
-    events.emit({ type: 'storage-error', at: new Date(), operation: 'accept', detail: error.message });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    // Not the storage: the listening socket (e.g. EMFILE). Node keeps listening.
+    events.emit({ type: 'accept-error', at: new Date(), ...(error.code === undefined ? {} : { code: error.code }), detail: error.message });
   });
   const bound = server.address();
   const address = { host, port: typeof bound === 'object' && bound ? bound.port : requestedPort };

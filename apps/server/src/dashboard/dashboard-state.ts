@@ -48,7 +48,7 @@ export const initialDashboardState: DashboardState = Object.freeze({
 });
 
 function levelOf(event: ServerEvent): LogLine['level'] {
-  if (event.type === 'storage-error') return 'error';
+  if (event.type === 'storage-error' || event.type === 'accept-error') return 'error';
   if (event.type === 'refused') return 'warn';
   if (event.type === 'disconnected' && event.reason !== 'peer-closed' && event.reason !== 'disconnect' && event.reason !== 'server-closing') return 'warn';
   return 'info';
