@@ -90,10 +90,29 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
     io.stderr.write('voip-server: standard input is not a terminal, so the dashboard could not read keys; logging to stdout instead (use --no-tui to silence this).\n');
   }
   const dashboard = useDashboard && io.stdinIsTTY;
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let code: number = EXIT.ok;
+  // A log reader that goes away (`voip-server | head`, a killed pager) makes stdout fail
+  // with EPIPE: nothing more can be logged, so the server stops cleanly and says why.
+  let stdoutFailed = false;
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (stdoutFailed) return;
+    stdoutFailed = true;
+    io.stderr.write(
+      `voip-server: standard output was closed (${error.code ?? error.message}), so the log cannot be written; stopping. Send the log to a file or keep its reader running.\n`,
+    );
+    code = EXIT.critical;
+    requestStop();
+  };
+  io.stdout.on('error', onStdoutError);
+
   const events = new ServerEvents();
   const store = createDashboardStore();
   if (dashboard) events.on((event) => store.dispatch({ type: 'server-event', event }));
-  else events.on((event) => io.stdout.write(`${formatLogLine(event, options.log)}\n`));
+  else events.on((event) => {
+    if (!stdoutFailed) io.stdout.write(`${formatLogLine(event, options.log)}\n`);
+  });
 
   let server;
   try {
@@ -108,6 +127,7 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
       idleTimeoutMs: options.idleTimeoutSeconds * 1000,
     });
   } catch (error) {
+    io.stdout.off('error', onStdoutError);
     await registry.close().catch(() => {});
     if (error instanceof ServerStartError) {
       io.stderr.write(`voip-server: ${error.message}\n`);
@@ -116,8 +136,6 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
     throw error;
   }
 
-  let requestStop!: () => void;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
   const unsubscribe = io.onStopSignal(() => requestStop());
   let mounted: { unmount(): void } | undefined;
   if (dashboard) {
@@ -127,7 +145,6 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
   await stopRequested;
   unsubscribe();
   await server.close();
-  let code: number = EXIT.ok;
   try {
     await registry.clear();
   } catch (error) {
@@ -136,5 +153,6 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
   }
   await registry.close();
   mounted?.unmount();
+  io.stdout.off('error', onStdoutError);
   return code;
 }

@@ -118,6 +118,19 @@ describe('the voip-server executable', () => {
     expect(server.stderr()).toContain('injected rejection');
   });
 
+  it('stops cleanly with a clear message, not as a bug, when the reader of its log goes away', async () => {
+    const server = start(['--no-tui', '--port', '0', '--host', '127.0.0.1', '--db', 'memory']);
+    const [, port] = await server.waitForLine(/listening on 127\.0\.0\.1:(\d+)/);
+    server.child.stdout!.destroy();
+    // The next event needs a log line, which now has nowhere to go.
+    const c = await client(Number(port));
+    c.send({ command: 'REG', name: 'dave' });
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).not.toContain('bug');
+    expect(server.stderr()).toContain('standard output');
+    await c.closed;
+  });
+
   it('prints the usage with --help and exits 0', async () => {
     const server = start(['--help']);
     expect(await server.exited).toBe(0);
