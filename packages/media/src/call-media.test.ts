@@ -93,6 +93,20 @@ describe('createCallMedia', () => {
     await media.stop();
   });
 
+  it('meters the last datagram played, whatever the sink or the caller do with their copies later', async () => {
+    const { clock, sink, media } = setup();
+    const buffer = encodeClassicPcm(new Int16Array(512).fill(100));
+    clock.advance(64);
+    media.receive(buffer);
+    sink.frames[0]!.fill(0);
+    buffer.fill(0);
+    clock.advance(64);
+    media.receive(new Uint8Array(10));
+    expect(media.stats().outputLevelDbfs).toBeCloseTo(20 * Math.log10(100 / 32768), 5);
+    expect(media.stats().droppedBadSize).toBe(1);
+    await media.stop();
+  });
+
   it('tolerates jitter below the loss threshold without inserting anything', async () => {
     const { clock, sink, media } = setup();
     const arrivals = [0, 64 + 40, 128 + 5, 192 + 45, 256, 320 + 30];

@@ -2,6 +2,7 @@ import { CLASSIC_AUDIO, decodeClassicPcm, encodeClassicPcm } from '@voip/protoco
 import type { AudioSink, AudioSource } from './audio-port.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { AudioFormatMismatchError } from './errors.js';
+import { allocateBytes, allocateFrame } from './frame-slab.js';
 import { createFramePump, type FramePump } from './frame-pump.js';
 import { levelDbfs } from './level.js';
 import { confirmLoss, initialLossSchedule, scheduleArrival, type LossSchedule } from './loss-schedule.js';
@@ -51,7 +52,11 @@ export interface CallMediaOptions {
   readonly source: AudioSource;
   /** The speaker side; closed by `stop()`. */
   readonly sink: AudioSink;
-  /** Sends one 1024-byte classic audio datagram to the peer; the datagram is never modified afterwards, so a transport may queue it as is. */
+  /**
+   * Sends one 1024-byte classic audio datagram to the peer. The datagram is a view of
+   * the frame sent (no copy): read it or queue it as is, never modify it; call media
+   * does not touch it afterwards either.
+   */
   send(datagram: Uint8Array): void;
   /** Defaults to {@link realClock}. */
   readonly clock?: Clock;
@@ -149,8 +154,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   let droppedOverflow = 0;
   let sendErrors = 0;
   let sinkErrors = 0;
-  let inputLevel = -Infinity;
-  let outputLevel = -Infinity;
+  // Levels are computed when stats() asks, from the last frame sent (never modified
+  // afterwards) and from the copy of the last datagram played.
+  let lastSent: Int16Array | undefined;
   // The previous datagram, kept for the duplicate check (one buffer reused for the whole call).
   const last = new Uint8Array(CLASSIC_AUDIO.bytesPerFrame);
   let hasLast = false;
@@ -172,7 +178,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       if (error !== undefined) report(error);
     },
     onFrame(frame) {
-      inputLevel = levelDbfs(frame);
+      lastSent = frame;
       packetsSent++;
       try {
         send(encodeClassicPcm(frame));
@@ -231,7 +237,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       // Silence only where it fits under the latency bound, leaving room for the held frames.
       const room = Math.floor(maxBacklog - held.length - queue.length - sinkBacklog(now));
       const fill = Math.max(0, Math.min(lost, room));
-      for (let i = 0; i < fill; i++) enqueue(new Int16Array(CLASSIC_AUDIO.samplesPerFrame), now);
+      for (let i = 0; i < fill; i++) enqueue(allocateFrame(CLASSIC_AUDIO.samplesPerFrame), now);
       framesConcealed += fill;
     }
     for (const frame of held.splice(0)) enqueue(frame, now);
@@ -267,8 +273,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       lastArrival = now;
       // One copy, owned by this call (the caller may reuse its buffer); the frame is a
       // view of it on little-endian hosts, so there is no second copy.
-      const frame = decodeClassicPcm(datagram.slice());
-      outputLevel = levelDbfs(frame);
+      const copy = allocateBytes(datagram.length);
+      copy.set(datagram);
+      const frame = decodeClassicPcm(copy);
       // A hold whose timer has not run yet (a late timer) is settled before this frame.
       if (schedule.hold !== undefined && now >= schedule.hold.until) confirmHold(now);
       const step = scheduleArrival(schedule, now, lossOptions);
@@ -310,8 +317,8 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         droppedDuplicate,
         droppedOverflow,
         framesSkipped: pump.framesSkipped,
-        inputLevelDbfs: inputLevel,
-        outputLevelDbfs: outputLevel,
+        inputLevelDbfs: lastSent === undefined ? -Infinity : levelDbfs(lastSent),
+        outputLevelDbfs: hasLast ? levelDbfs(decodeClassicPcm(last)) : -Infinity,
         pumpLatenessP99Ms: lateness.p99Ms,
         pumpLatenessMaxMs: lateness.maxMs,
         playoutBacklogFrames: sinkBacklog(clock.now()) + queue.length + held.length,

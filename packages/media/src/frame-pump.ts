@@ -1,5 +1,6 @@
 import type { AudioSource } from './audio-port.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { allocateFrame } from './frame-slab.js';
 import { LatenessMeter, type LatenessStats } from './lateness.js';
 import { realClock } from './real-clock.js';
 
@@ -81,7 +82,7 @@ export function createFramePump(options: FramePumpOptions): FramePump {
         endSource(error);
       }
     }
-    return new Int16Array(samples);
+    return allocateFrame(samples);
   }
 
   function tick(): void {

@@ -1,5 +1,6 @@
 import { CLASSIC_AUDIO } from '@voip/protocol';
 import type { AudioFormat, AudioSink, AudioSource } from './audio-port.js';
+import { allocateFrame } from './frame-slab.js';
 
 /** The classic call format: 512 samples at 8000 Hz. */
 export const CLASSIC_FORMAT: AudioFormat = Object.freeze({
@@ -62,7 +63,7 @@ export function createToneSource(frequencyHz: number, options: { amplitude?: num
     label: `tone:${frequencyHz}`,
     readFrame(): Int16Array | null {
       if (closed) return null;
-      const frame = new Int16Array(format.samplesPerFrame);
+      const frame = allocateFrame(format.samplesPerFrame);
       if (table !== undefined) {
         // n is the phase within the table; copy whole runs of it.
         for (let at = 0; at < frame.length; ) {
@@ -89,7 +90,7 @@ export function createSilenceSource(format: AudioFormat = CLASSIC_FORMAT): Audio
   return {
     format,
     label: 'silence',
-    readFrame: () => (closed ? null : new Int16Array(format.samplesPerFrame)),
+    readFrame: () => (closed ? null : allocateFrame(format.samplesPerFrame)),
     async close(): Promise<void> {
       closed = true;
     },
