@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline';
 import { listAudioDevices } from '@voip/media';
 import { checkAudioDevices } from './audio-check.js';
+import { checkWavFiles } from './wav-check.js';
 import { USAGE, parseCli, type CliOptions } from './cli-args.js';
 import { EXIT, describeBug } from './exit-codes.js';
 import { startHeadless } from './headless-runner.js';
@@ -32,7 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (outputFd === undefined && usesDeviceAudio(options)) return runIsolated(process.argv[1]!, argv, options.tui);
   if (outputFd !== undefined) watchParent();
   const out = outputFd === undefined ? process.stdout : fdTextOut(outputFd);
-  const audio = await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices);
+  const wavs = await checkWavFiles(options.audioIn, options.audioOut);
+  const audio = wavs.ok ? await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices) : wavs;
   if (!audio.ok) {
     if (!options.tui) out.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
     process.stderr.write(`voip-client: ${audio.detail}\n`);
