@@ -49,7 +49,7 @@ async function openRegistry(options: ServerCliOptions, io: RunIo): Promise<{ reg
   try {
     registry = await openSqliteRegistry({ database: path });
   } catch (error) {
-    return `cannot use the database ${path}: ${(error as Error).message}. Check that its folder exists and is writable, or choose another with --db sqlite:PATH (or --db memory).`;
+    return `cannot use the database ${path}: ${(error as Error).message}. Check that its folder exists and is writable and that no other voip-server uses the file, or choose another with --db sqlite:PATH (or --db memory).`;
   }
   try {
     // Names belong to connections, and no connection outlives the process: entries left by

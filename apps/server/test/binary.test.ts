@@ -89,6 +89,20 @@ describe('the voip-server executable', () => {
     expect(server.stderr()).toContain('--db');
   });
 
+  it('exits 2 saying the database is in use when another server holds the file', async () => {
+    const dir = tempDir();
+    const holder = await openSqliteRegistry({ database: join(dir, 'busy.db') });
+    try {
+      // The second opener waits for the driver's busy timeout (5 s) before giving up.
+      const server = start(['--no-tui', '--port', '0', '--host', '127.0.0.1', '--db', `sqlite:${join(dir, 'busy.db')}`]);
+      expect(await server.exited).toBe(2);
+      expect(server.stderr()).toContain('busy.db');
+      expect(server.stderr()).toContain('another voip-server');
+    } finally {
+      await holder.close();
+    }
+  }, 20_000);
+
   it.each([[['--port', 'ten']], [['--frobnicate']], [['--db']]])('exits 2 with the usage hint on %j', async (args) => {
     const server = start(args);
     expect(await server.exited).toBe(2);

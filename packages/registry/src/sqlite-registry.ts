@@ -66,6 +66,12 @@ function prepareCompiled(db: SqliteRegistryDatabase, query: CompiledQuery, expec
   return db.prepare(query.sql);
 }
 
+/** True when SQLite gave up waiting for a lock another connection holds. */
+function isBusyError(error: unknown): boolean {
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /** True for the errors SQLite raises when a row breaks a UNIQUE or PRIMARY KEY rule. */
 function isUniquenessError(error: unknown): boolean {
   const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
@@ -135,6 +141,9 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       // already reported above
     }
     if (error instanceof RegistryStorageError) throw error;
+    if (isBusyError(error)) {
+      throw new RegistryStorageError('the registry database is in use by another program (another voip-server on the same file?)', error);
+    }
     throw new RegistryStorageError('cannot set up the registry database', error);
   }
   const { lookup, list, ownerHolds, insert, remove, clear } = statements;
