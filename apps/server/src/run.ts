@@ -78,6 +78,20 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
     return EXIT.ok;
   }
   const options = parsed.value.options;
+  // Signals are taken from here on, so a stop asked while the server starts is honoured
+  // once it has started (closed cleanly, exit 0), never lost to the default handler.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  const unsubscribe = io.onStopSignal(() => requestStop());
+  try {
+    return await serve(options, io, stopRequested, requestStop);
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Opens the storage, starts the server, and runs it until `stopRequested`. */
+async function serve(options: ServerCliOptions, io: RunIo, stopRequested: Promise<void>, requestStop: () => void): Promise<number> {
   const opened = await openRegistry(options, io);
   if (typeof opened === 'string') {
     io.stderr.write(`voip-server: ${opened}\n`);
@@ -90,8 +104,6 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
     io.stderr.write('voip-server: standard input is not a terminal, so the dashboard could not read keys; logging to stdout instead (use --no-tui to silence this).\n');
   }
   const dashboard = useDashboard && io.stdinIsTTY;
-  let requestStop!: () => void;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
   let code: number = EXIT.ok;
   // A log reader that goes away (`voip-server | head`, a killed pager) makes stdout fail
   // with EPIPE: nothing more can be logged, so the server stops cleanly and says why.
@@ -136,14 +148,12 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
     throw error;
   }
 
-  const unsubscribe = io.onStopSignal(() => requestStop());
   let mounted: { unmount(): void } | undefined;
   if (dashboard) {
     const { mountDashboard } = await import('./dashboard/mount-dashboard.js');
     mounted = mountDashboard(store, () => requestStop());
   }
   await stopRequested;
-  unsubscribe();
   await server.close();
   try {
     await registry.clear();
