@@ -286,4 +286,31 @@ describe('ConnectionHandler', () => {
     expect(sent[1]).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }] });
     expect(sent.at(-1)!.users!.map((u) => u.name)).toEqual(['o', 'w']);
   });
+
+  it('sends a registration\'s reply before the presence push it causes', async () => {
+    const service = new DirectoryService(createMemoryRegistry(), new ServerEvents());
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    const handler = (id: string) =>
+      new ConnectionHandler({
+        id,
+        ip: '127.0.0.1',
+        service,
+        clock,
+        rateLimit: 0,
+        idleTimeoutMs: 0,
+        output: (effect) => {
+          if (effect.type === 'send') order.push(`${id} ${'event' in effect.message ? 'push' : 'reply'}`);
+        },
+      });
+    const w = handler('w');
+    w.receive(bytes('{"command":"REG","name":"w"}{"command":"WATCH"}'));
+    await w.idle();
+    await service.settled();
+    const b = handler('b');
+    b.receive(bytes('{"command":"REG","name":"b"}'));
+    await b.idle();
+    await service.settled();
+    expect(order).toEqual(['w reply', 'w push', 'b reply', 'w push']);
+  });
 });
