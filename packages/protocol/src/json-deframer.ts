@@ -99,9 +99,13 @@ export function createJsonDeframer(options: JsonDeframerOptions = {}): JsonDefra
   return new Deframer(maxFrameBytes);
 }
 
+// One decoder for every stream: a whole frame is decoded per call (never with
+// `stream: true`), so it keeps no state between calls, and a decoder per connection
+// would cost native converter memory for each of thousands of connections.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The state of one stream; a class so that every instance shares one stable shape. */
 class Deframer implements JsonDeframer {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   // Bytes of the current object received in earlier chunks: buffer[0, buffered).
   private buffer = new Uint8Array(0);
   private buffered = 0;
@@ -250,7 +254,7 @@ class Deframer implements JsonDeframer {
   private parseFrame(bytes: Uint8Array): DeframeResult {
     let text: string;
     try {
-      text = this.decoder.decode(bytes);
+      text = utf8.decode(bytes);
     } catch {
       return this.failWith('invalid-json', `${REASON.invalidJson}: not valid UTF-8`);
     }
