@@ -158,25 +158,22 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
     else diag('exiting once the call in progress ends');
   };
 
+  // Every listener this runner puts on a phone, so that detach removes exactly those.
+  const listeners = {
+    incoming: onIncoming,
+    calling: onCalling,
+    connected: onConnected,
+    ended: onEnded,
+    users: onUsers,
+    stats: onStats,
+    log: onLog,
+    disconnected: onDisconnected,
+  } satisfies { [E in keyof PhoneEvents]?: (...args: PhoneEvents[E]) => void };
   const attach = (p: PhoneApi): void => {
-    p.on('incoming', onIncoming);
-    p.on('calling', onCalling);
-    p.on('connected', onConnected);
-    p.on('ended', onEnded);
-    p.on('users', onUsers);
-    p.on('stats', onStats);
-    p.on('log', onLog);
-    p.on('disconnected', onDisconnected);
+    for (const [event, listener] of Object.entries(listeners)) p.on(event as keyof PhoneEvents, listener as never);
   };
   const detach = (p: PhoneApi): void => {
-    p.off('incoming', onIncoming);
-    p.off('calling', onCalling);
-    p.off('connected', onConnected);
-    p.off('ended', onEnded);
-    p.off('users', onUsers);
-    p.off('stats', onStats);
-    p.off('log', onLog);
-    p.off('disconnected', onDisconnected);
+    for (const [event, listener] of Object.entries(listeners)) p.off(event as keyof PhoneEvents, listener as never);
   };
 
   /** Places a call; `retryLookup` keeps looking a missing name up (for --call). */
