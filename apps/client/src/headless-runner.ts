@@ -2,11 +2,11 @@
  * `voip-client --no-tui`: drives a phone from flags and stdin commands and writes
  * one JSON event a line on stdout (see json-events.ts and the README).
  */
+import { realClock, type Clock } from '@voip/media';
 import type { CliOptions } from './cli-args.js';
 import { EXIT } from './exit-codes.js';
 import { formatEventLine, type ClientEvent } from './json-events.js';
 import type { CallFailure, ConnectPhone, EndReason, PhoneApi, PhoneEvents } from './phone-contract.js';
-import { realScheduler, type Scheduler } from './scheduler.js';
 import { checkName } from './validate.js';
 
 /** How long `--call NAME` keeps looking a name up that is not online yet. */
@@ -30,7 +30,7 @@ export interface HeadlessDeps {
   readonly stdout: TextOut;
   /** Diagnostics for people. */
   readonly stderr: TextOut;
-  readonly scheduler?: Scheduler;
+  readonly scheduler?: Clock;
   /** Wall-clock time stamped on events; default `new Date()`. */
   readonly wallTime?: () => Date;
 }
@@ -50,7 +50,7 @@ const BUSY_STATES = new Set(['dialing', 'calling', 'ringing', 'in-call']);
 /** Starts the headless client. */
 export function startHeadless(deps: HeadlessDeps): HeadlessRun {
   const { options, connect, callFailure, stdout, stderr } = deps;
-  const scheduler = deps.scheduler ?? realScheduler;
+  const scheduler = deps.scheduler ?? realClock;
   const wallTime = deps.wallTime ?? (() => new Date());
   if (options.server === undefined || options.name === undefined) throw new TypeError('headless run needs server and name');
   const server = options.server;

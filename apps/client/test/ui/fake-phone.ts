@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CallFailure, CallState, ConnectFailure, ConnectPhone, ConnectRequest, DirectoryUser, EndReason, PhoneApi, PhoneEvents } from '../../src/phone-contract.js';
-import type { Scheduler } from '../../src/scheduler.js';
+import type { Clock } from '@voip/media';
 
 /** The error a fake `call()` rejects with, like the session's CallFailedError. */
 export class FakeCallFailedError extends Error {
@@ -89,7 +89,7 @@ export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone &
 }
 
 /** Virtual time: timers fire only when the test advances. */
-export class VirtualScheduler implements Scheduler {
+export class VirtualScheduler implements Clock {
   private time = 0;
   private seq = 0;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
