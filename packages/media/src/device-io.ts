@@ -3,7 +3,7 @@ import type { DeviceSelector } from './audio-spec.js';
 import { selectAudioDevice } from './device-select.js';
 import { AudioDeviceError, AudioDeviceNotFoundError, audioFlag, audioAlternatives, type AudioDirection } from './errors.js';
 import { assertFrameLength, CLASSIC_FORMAT } from './generators.js';
-import { listAudioDevices, loadNaudiodon, type AudioBackendLoader, type NaudiodonStream } from './naudiodon-backend.js';
+import { listAudioDevices, loadNaudiodon, type AudioBackendLoader, type NaudiodonStream, type NaudiodonStreamOptions } from './naudiodon-backend.js';
 
 /** Options of device sources and sinks. */
 export interface DeviceOptions {
@@ -80,6 +80,11 @@ function quit(stream: NaudiodonStream, direction: AudioDirection, name: string):
   });
 }
 
+/** PortAudio stream settings shared by both directions: mono s16 in frames of one call frame. */
+function streamOptions(deviceId: number, format: AudioFormat): NaudiodonStreamOptions {
+  return { deviceId, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 };
+}
+
 /**
  * Opens a capture device as a live source: captured audio is buffered into frames;
  * `readFrame()` returns silence while too little has been captured (after priming
@@ -104,7 +109,7 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
     'input',
     () =>
       api.AudioIO({
-        inOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 },
+        inOptions: streamOptions(device.id, format),
       }),
     device.name,
   );
@@ -209,7 +214,7 @@ export async function openDeviceSink(selector: DeviceSelector, options: DeviceOp
     'output',
     () =>
       api.AudioIO({
-        outOptions: { deviceId: device.id, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 },
+        outOptions: streamOptions(device.id, format),
       }),
     device.name,
   );
