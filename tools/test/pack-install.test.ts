@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const LIBS = ['protocol', 'registry', 'media', 'session'];
+const LIBS = ['clock', 'protocol', 'registry', 'media', 'session'];
 let work = '';
 let app = '';
 

@@ -2,7 +2,7 @@
  * `voip-client --no-tui`: drives a phone from flags and stdin commands and writes
  * one JSON event a line on stdout (see json-events.ts and the README).
  */
-import { realClock, type Clock } from '@voip/media';
+import { realClock, type Clock } from '@voip/clock';
 import type { CliOptions } from './cli-args.js';
 import { EXIT } from './exit-codes.js';
 import { formatEventLine, type ClientEvent } from './json-events.js';

@@ -1,6 +1,6 @@
 import { createMemoryRegistry } from '@voip/registry';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../test/support/virtual-clock.js';
+import { createManualClock } from '@voip/clock';
 import { failingRegistry } from '../test/support/failing-registry.js';
 import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
 import { DirectoryService } from './directory-service.js';
@@ -12,7 +12,7 @@ function setup(options: { rateLimit?: number; idleTimeoutMs?: number; maxRequest
   const registry = failingRegistry(createMemoryRegistry());
   const events = new ServerEvents();
   const service = new DirectoryService(registry, events);
-  const clock = new VirtualClock();
+  const clock = createManualClock();
   let next = 1;
   function connect(ip = '127.0.0.1') {
     const effects: ConnectionEffect[] = [];
@@ -261,7 +261,7 @@ describe('ConnectionHandler', () => {
       },
     };
     const service = new DirectoryService(registry, new ServerEvents());
-    const clock = new VirtualClock();
+    const clock = createManualClock();
     const effects: ConnectionEffect[] = [];
     const handler = (id: string, output: (effect: ConnectionEffect) => void) =>
       new ConnectionHandler({ id, ip: '127.0.0.1', service, clock, output, rateLimit: 0, idleTimeoutMs: 0 });
@@ -289,7 +289,7 @@ describe('ConnectionHandler', () => {
 
   it('sends a registration\'s reply before the presence push it causes', async () => {
     const service = new DirectoryService(createMemoryRegistry(), new ServerEvents());
-    const clock = new VirtualClock();
+    const clock = createManualClock();
     const order: string[] = [];
     const handler = (id: string) =>
       new ConnectionHandler({

@@ -13,7 +13,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '@voip/clock';
 import type { DirectoryService } from './directory-service.js';
 import type { CloseReason } from './events.js';
 import { TokenBucket } from './token-bucket.js';

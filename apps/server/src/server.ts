@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage, type DirectoryReply, type DirectoryUser } from '@voip/protocol';
 import { createMemoryRegistry, type Registry } from '@voip/registry';
-import { systemClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '@voip/clock';
 import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
 import { DirectoryService } from './directory-service.js';
 import { ServerEvents, type CloseReason } from './events.js';
@@ -148,7 +148,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
   const requestedPort = options.port ?? DEFAULT_DIRECTORY_PORT;
   const registry = options.registry ?? createMemoryRegistry();
   const events = options.events ?? new ServerEvents();
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? realClock;
   const rateLimit = options.rateLimit ?? DEFAULT_LIMITS.rateLimit;
   const maxConnsPerIp = options.maxConnsPerIp ?? DEFAULT_LIMITS.maxConnsPerIp;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs;

@@ -5,7 +5,7 @@ import { ServerEvents } from '../src/events.js';
 import { startDirectoryServer, type DirectoryServer, type DirectoryServerOptions } from '../src/server.js';
 import { BACKENDS, type TestBackend } from './support/backends.js';
 import { eventually, openClient, type TestClient } from './support/tcp-client.js';
-import { VirtualClock } from './support/virtual-clock.js';
+import { createManualClock } from '@voip/clock';
 
 describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
   let backend: TestBackend;
@@ -238,7 +238,7 @@ describe('directory server limits', () => {
   }
 
   it('makes requests over the rate limit wait, answering all in order', async () => {
-    const clock = new VirtualClock();
+    const clock = createManualClock();
     server = await startDirectoryServer({ port: 0, rateLimit: 10, clock });
     const c = await client();
     c.send(`{"command":"REG","name":"r"}${'{"command":"LIST"}'.repeat(24)}`);

@@ -3,10 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AudioSink, AudioSource } from './audio-port.js';
 import { createCallMedia, type CallMediaOptions } from './call-media.js';
-import type { Clock } from './clock.js';
+import { createManualClock, type Clock, type ManualClock } from '@voip/clock';
 import { AudioFormatMismatchError } from './errors.js';
 import { CLASSIC_FORMAT, createNullSink, createSilenceSource, createToneSource } from './generators.js';
-import { createManualClock, type ManualClock } from './manual-clock.js';
 
 /** A sink that remembers what it was given. */
 function recordingSink(): AudioSink & { frames: Int16Array[]; closed: boolean } {

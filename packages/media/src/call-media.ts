@@ -1,12 +1,11 @@
 import { CLASSIC_AUDIO, decodeClassicPcm, encodeClassicPcm } from '@voip/protocol';
 import type { AudioSink, AudioSource } from './audio-port.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { AudioFormatMismatchError } from './errors.js';
 import { allocateBytes, allocateFrame } from './frame-slab.js';
 import { createFramePump, type FramePump } from './frame-pump.js';
 import { levelDbfs } from './level.js';
 import { confirmLoss, initialLossSchedule, scheduleArrival, type LossSchedule } from './loss-schedule.js';
-import { realClock } from './real-clock.js';
 
 /** Counters and meters of one call's audio, for a status line or a meter. */
 export interface MediaStats {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AudioSource } from './audio-port.js';
 import { CLASSIC_FORMAT } from './generators.js';
 import { createFramePump } from './frame-pump.js';
-import { createManualClock } from './manual-clock.js';
+import { createManualClock } from '@voip/clock';
 
 /** A source whose frame i is filled with the value i + 1, ending after `length` frames. */
 function countingSource(length = Infinity): AudioSource & { reads: number } {

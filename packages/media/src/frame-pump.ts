@@ -1,8 +1,7 @@
 import type { AudioSource } from './audio-port.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { allocateFrame } from './frame-slab.js';
 import { LatenessMeter, type LatenessStats } from './lateness.js';
-import { realClock } from './real-clock.js';
 
 /** Options of {@link createFramePump}. */
 export interface FramePumpOptions {

@@ -1,7 +1,4 @@
 export type { AudioFormat, AudioSource, AudioSink } from './audio-port.js';
-export type { Clock, TimerHandle } from './clock.js';
-export { realClock } from './real-clock.js';
-export { createManualClock, type ManualClock } from './manual-clock.js';
 export {
   AudioError,
   AudioSpecError,

@@ -1,5 +1,5 @@
 import { classifyClassicDatagram, encodeClassicSignal, type DirectoryUser } from '@voip/protocol';
-import type { Clock, TimerHandle } from '@voip/media';
+import type { Clock, TimerHandle } from '@voip/clock';
 import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
 import type { CallMachineConfig, Effect, MachineEvent, MachineNotice, PeerAddress, TimerId } from './call-machine-types.js';
 import { PhoneError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { DirectoryUser } from '@voip/protocol';
-import type { AudioSink, AudioSource, Clock } from '@voip/media';
+import type { Clock } from '@voip/clock';
+import type { AudioSink, AudioSource } from '@voip/media';
 
 /** Where a call stands, from this phone's side. */
 export type CallState = 'idle' | 'dialing' | 'calling' | 'ringing' | 'in-call' | 'ended';

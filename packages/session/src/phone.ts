@@ -1,5 +1,6 @@
 import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, validateName, type DirectoryUser } from '@voip/protocol';
-import { createCallMedia, openAudioSink, openAudioSource, realClock, type AudioSink, type AudioSource, type Clock } from '@voip/media';
+import { realClock, type Clock } from '@voip/clock';
+import { createCallMedia, openAudioSink, openAudioSource, type AudioSink, type AudioSource } from '@voip/media';
 import { CallRunner, type MediaFactory, type RunnerNotice } from './call-runner.js';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';

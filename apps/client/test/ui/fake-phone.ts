@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { CallFailure, CallState, ConnectFailure, ConnectPhone, ConnectRequest, DirectoryUser, EndReason, PhoneApi, PhoneEvents } from '../../src/phone-contract.js';
-import type { Clock } from '@voip/media';
 
 /** The error a fake `call()` rejects with, like the session's CallFailedError. */
 export class FakeCallFailedError extends Error {
@@ -88,38 +87,6 @@ export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone &
   return Object.assign(fn, { requests });
 }
 
-/** Virtual time: timers fire only when the test advances. */
-export class VirtualScheduler implements Clock {
-  private time = 0;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.time + delayMs, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  /** Runs every timer due within `ms`, in order, letting promises settle between them. */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    await flush();
-    for (;;) {
-      let next: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].callback();
-      await flush();
-    }
-    this.time = end;
-  }
-}
 
 /** Lets pending promise callbacks run. */
 export async function flush(): Promise<void> {

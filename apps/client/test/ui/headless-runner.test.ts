@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseCli, type CliOptions } from '../../src/cli-args.js';
 import { startHeadless, type HeadlessRun } from '../../src/headless-runner.js';
-import { Collect, FakeCallFailedError, FakePhone, VirtualScheduler, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
+import { createManualClock } from '@voip/clock';
+import { Collect, FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
 
 function options(extra: string[] = []): CliOptions {
   const parsed = parseCli(['--server', '127.0.0.1:10000', '--name', 'alice', '--no-tui', '--audio-in', 'silence', '--audio-out', 'null', ...extra]);
@@ -12,7 +13,7 @@ function options(extra: string[] = []): CliOptions {
 function start(phone: FakePhone, extra: string[] = []) {
   const stdout = new Collect();
   const stderr = new Collect();
-  const scheduler = new VirtualScheduler();
+  const scheduler = createManualClock();
   const connect = fakeConnect(phone);
   const run: HeadlessRun = startHeadless({
     options: options(extra),
@@ -103,9 +104,9 @@ describe('headless runner', () => {
     expect(phone.calls).toEqual(['bob']);
     phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
     phone.emit('connected', { peer: 'bob' });
-    await scheduler.advance(1999);
+    await scheduler.advanceAsync(1999);
     expect(phone.actions).toEqual([]);
-    await scheduler.advance(1);
+    await scheduler.advanceAsync(1);
     expect(phone.actions).toEqual(['hangup']);
     phone.emit('ended', { peer: 'bob', reason: 'hangup' });
     expect(await run.exitCode).toBe(0);
@@ -121,7 +122,7 @@ describe('headless runner', () => {
       return Promise.reject(new FakeCallFailedError('rejected'));
     };
     const { run, scheduler, names } = start(phone, ['--call', 'bob', '--exit-after-call']);
-    await scheduler.advance(0);
+    await scheduler.advanceAsync(0);
     expect(await run.exitCode).toBe(1);
     expect(names()).toEqual(['registered', 'ended']);
   });
@@ -130,7 +131,7 @@ describe('headless runner', () => {
     const phone = new FakePhone();
     phone.onCall = () => Promise.reject(new FakeCallFailedError('self-call', 'one cannot call oneself'));
     const { scheduler, stdout } = start(phone, ['--call', 'alice']);
-    await scheduler.advance(0);
+    await scheduler.advanceAsync(0);
     expect(stdout.events().filter((e) => e.event === 'ended')).toEqual([
       { event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', detail: 'one cannot call oneself' },
     ]);
@@ -147,11 +148,11 @@ describe('headless runner', () => {
       return Promise.resolve();
     };
     const { scheduler, names } = start(phone, ['--call', 'bob']);
-    await scheduler.advance(0);
-    await scheduler.advance(1600);
+    await scheduler.advanceAsync(0);
+    await scheduler.advanceAsync(1600);
     expect(phone.calls.length).toBe(4);
     online = true;
-    await scheduler.advance(500);
+    await scheduler.advanceAsync(500);
     expect(phone.calls.length).toBe(5);
     phone.emit('connected', { peer: 'bob' });
     expect(names().filter((n) => n !== 'log')).toEqual(['registered', 'users', 'connected']);
@@ -164,9 +165,9 @@ describe('headless runner', () => {
       return Promise.reject(new FakeCallFailedError('not-found'));
     };
     const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
-    await scheduler.advance(9000);
+    await scheduler.advanceAsync(9000);
     expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
-    await scheduler.advance(2000);
+    await scheduler.advanceAsync(2000);
     expect(phone.calls.length).toBe(21); // t = 0, 0.5, ... 10 s
     const ended = stdout.events().filter((e) => e.event === 'ended');
     expect(ended).toHaveLength(1);
@@ -254,7 +255,7 @@ describe('headless runner', () => {
       callFailure: fakeCallFailure,
       stdout,
       stderr,
-      scheduler: new VirtualScheduler(),
+      scheduler: createManualClock(),
     });
     expect(await run.exitCode).toBe(2);
     expect(stdout.events()).toMatchObject([{ event: 'error', code: 'udp-port-in-use' }]);
@@ -268,7 +269,7 @@ describe('headless runner', () => {
       callFailure: fakeCallFailure,
       stdout: new Collect(),
       stderr: new Collect(),
-      scheduler: new VirtualScheduler(),
+      scheduler: createManualClock(),
     });
     await expect(run.exitCode).rejects.toThrow('boom');
   });
@@ -288,7 +289,7 @@ describe('headless runner refusals', () => {
     const phone = new FakePhone();
     phone.onCall = () => Promise.reject(new Error('the phone is ringing'));
     const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
-    await scheduler.advance(0);
+    await scheduler.advanceAsync(0);
     expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'error', detail: 'the phone is ringing' }]);
     expect(await run.exitCode).toBe(1);
 
@@ -299,7 +300,7 @@ describe('headless runner refusals', () => {
     const second = start(busy);
     await flush();
     second.run.command('call bob');
-    await second.scheduler.advance(0);
+    await second.scheduler.advanceAsync(0);
     expect(second.stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'cannot call bob: busy' });
     other.run.stop();
     second.run.stop();

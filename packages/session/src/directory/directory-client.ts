@@ -8,7 +8,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import { realClock, type Clock, type TimerHandle } from '@voip/media';
+import { realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { DirectoryError } from './directory-error.js';
 import { describeSocketError, isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { matchReply } from './reply-matcher.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '@voip/media';
+import type { Clock } from '@voip/clock';
 import { DirectoryError } from './directory-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import { createManualClock } from '@voip/media';
+import { createManualClock } from '@voip/clock';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryNetwork, type FaultAction } from './memory-transport.js';
 import type { Transport } from './transport.js';

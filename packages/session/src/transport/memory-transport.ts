@@ -1,4 +1,4 @@
-import type { Clock } from '@voip/media';
+import type { Clock } from '@voip/clock';
 import type { PeerAddress } from '../call-machine-types.js';
 import type { DatagramListener, Transport } from './transport.js';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createManualClock, type ManualClock } from '@voip/media';
+import { createManualClock, type ManualClock } from '@voip/clock';
 import { DirectoryClient, DirectoryError } from '../../src/directory/directory-client.js';
 import { FakeSocket } from './fake-socket.js';
 import { startScriptedDirectoryServer, waitUntil, type RequestHandler, type ScriptedDirectoryServer } from './scripted-directory-server.js';

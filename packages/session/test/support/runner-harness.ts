@@ -1,4 +1,4 @@
-import { createManualClock, type ManualClock } from '@voip/media';
+import { createManualClock, type ManualClock } from '@voip/clock';
 import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
 import { CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/index.js';
 

@@ -1,3 +1,4 @@
+/** A virtual clock for tests: time moves only when the test says so. */
 import type { Clock, TimerHandle } from './clock.js';
 
 /** A {@link Clock} whose time moves only when a test says so. */
@@ -10,8 +11,18 @@ export interface ManualClock extends Clock {
    * time run in the order they were scheduled.
    */
   advanceTo(t: number): void;
+  /**
+   * Like {@link advance}, for code that awaits between timers: lets pending promise
+   * callbacks run before the first timer, after each one, and at the end.
+   */
+  advanceAsync(ms: number): Promise<void>;
   /** The number of timers scheduled and not yet run or cleared. */
   pending(): number;
+}
+
+/** Lets queued promise callbacks (and those they queue, a few levels deep) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
 interface ManualTimer {
@@ -59,6 +70,20 @@ export function createManualClock(start = 0): ManualClock {
       advanceTo(now + ms);
     },
     advanceTo,
+    async advanceAsync(ms: number): Promise<void> {
+      if (!(ms >= 0)) throw new RangeError(`cannot advance a manual clock by ${ms} ms`);
+      const end = now + ms;
+      await settle();
+      for (;;) {
+        const next = timers[0];
+        if (next === undefined || next.due > end) break;
+        timers.shift();
+        now = next.due;
+        next.callback();
+        await settle();
+      }
+      now = end;
+    },
     pending: () => timers.length,
   };
 }

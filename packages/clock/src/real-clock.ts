@@ -1,3 +1,4 @@
+/** The real clock behind the {@link Clock} port. */
 import type { Clock, TimerHandle } from './clock.js';
 
 /** The real clock: monotonic `performance.now()` and the global timers. */

@@ -1,3 +1,4 @@
+/** The clock port: time and timers, injected everywhere something waits. */
 /** Opaque handle of a scheduled callback. */
 export type TimerHandle = unknown;
 
