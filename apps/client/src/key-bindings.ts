@@ -18,6 +18,11 @@ export type Intent =
   | { readonly kind: 'accept' }
   | { readonly kind: 'reject' }
   | { readonly kind: 'hangup' }
+  /** Toggles the microphone mute of the call in progress. */
+  | { readonly kind: 'mute' }
+  /** Changes the speaker volume by `delta` percentage points (clamped to 0-200). */
+  | { readonly kind: 'volume'; readonly delta: number }
+  /** Quits now (any confirmation already given). */
   | { readonly kind: 'quit' };
 
 /** The help line of each screen. */
