@@ -127,6 +127,11 @@ export function initialState(input: InitialInput = {}): AppState {
   };
 }
 
+/** The UDP port a valid form asks to receive calls on (the command line's until the form has its own field). */
+export function formUdpPort(_form: FormState, fallback: number): number {
+  return fallback;
+}
+
 /** The directory address of a valid form, as `host:port`. */
 export function formServer(form: FormState): string {
   return `${form.values.host.trim()}:${Number(form.values.port.trim())}`;

@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { formServer, initialState, reduce, type Action } from '../app-state.js';
+import { formServer, formUdpPort, initialState, reduce, type Action } from '../app-state.js';
 import { createStore } from '../store.js';
 import type { CliOptions } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
@@ -86,7 +86,7 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
       connect({
         server,
         name,
-        udpPort: options.udpPort,
+        udpPort: formUdpPort(state.form, options.udpPort),
         audioIn: options.audioIn,
         audioOut: options.audioOut,
         ringTimeoutMs: options.ringTimeoutMs,
