@@ -30,17 +30,68 @@ describe('module boundaries', () => {
     ['protocol importing dgram', 'packages/protocol/src/probe.ts', `import dgram from 'dgram';\nexport { dgram };`, 'no-restricted-imports', /sans-IO/],
     ['protocol importing timers', 'packages/protocol/src/probe.ts', `export { setTimeout } from 'node:timers/promises';`, 'no-restricted-imports', /sans-IO/],
     ['protocol loading fs dynamically', 'packages/protocol/src/probe.ts', `export const fs = await import('node:fs');`, 'no-restricted-syntax', /sans-IO/],
-    ['protocol importing another package', 'packages/protocol/src/probe.ts', `import { realClock } from '@voip/clock';\nexport { realClock };`, '@nx/enforce-module-boundaries', /"scope:protocol" cannot depend on any libs/],
-    ['the clock importing another package', 'packages/clock/src/probe.ts', `import { nameKey } from '@voip/protocol';\nexport { nameKey };`, '@nx/enforce-module-boundaries', /"scope:clock" cannot depend on any libs/],
-    ['the registry importing the session above it', 'packages/registry/src/probe.ts', `import { Phone } from '@voip/session';\nexport { Phone };`, '@nx/enforce-module-boundaries', /"scope:registry" can only depend on libs tagged with/],
-    ['media importing the session that uses it', 'packages/media/src/probe.ts', `import { Phone } from '@voip/session';\nexport { Phone };`, '@nx/enforce-module-boundaries', /Circular dependency between "@voip\/media" and "@voip\/session"/],
-    ['a deep import into a package', 'apps/client/src/probe.ts', `import { Phone } from '@voip/session/src/phone.js';\nexport { Phone };`, 'no-restricted-imports', /through its package root/],
-    ['a dynamic deep import into a package', 'apps/client/src/probe.ts', `export const phone = await import('@voip/session/dist/phone.js');`, 'no-restricted-syntax', /through its package root/],
-    ['a relative import leaving the project', 'apps/client/src/probe.ts', `import { Phone } from '../../../packages/session/src/index.js';\nexport { Phone };`, '@nx/enforce-module-boundaries', /cannot be imported by a relative or absolute path/],
-    ['a project importing itself by name', 'packages/session/src/probe.ts', `import { Phone } from '@voip/session';\nexport { Phone };`, '@nx/enforce-module-boundaries', /use relative imports/i],
+    [
+      'protocol importing another package',
+      'packages/protocol/src/probe.ts',
+      `import { realClock } from '@voip/clock';\nexport { realClock };`,
+      '@nx/enforce-module-boundaries',
+      /"scope:protocol" cannot depend on any libs/,
+    ],
+    [
+      'the clock importing another package',
+      'packages/clock/src/probe.ts',
+      `import { nameKey } from '@voip/protocol';\nexport { nameKey };`,
+      '@nx/enforce-module-boundaries',
+      /"scope:clock" cannot depend on any libs/,
+    ],
+    [
+      'the registry importing the session above it',
+      'packages/registry/src/probe.ts',
+      `import { Phone } from '@voip/session';\nexport { Phone };`,
+      '@nx/enforce-module-boundaries',
+      /"scope:registry" can only depend on libs tagged with/,
+    ],
+    [
+      'media importing the session that uses it',
+      'packages/media/src/probe.ts',
+      `import { Phone } from '@voip/session';\nexport { Phone };`,
+      '@nx/enforce-module-boundaries',
+      /Circular dependency between "@voip\/media" and "@voip\/session"/,
+    ],
+    [
+      'a deep import into a package',
+      'apps/client/src/probe.ts',
+      `import { Phone } from '@voip/session/src/phone.js';\nexport { Phone };`,
+      'no-restricted-imports',
+      /through its package root/,
+    ],
+    [
+      'a dynamic deep import into a package',
+      'apps/client/src/probe.ts',
+      `export const phone = await import('@voip/session/dist/phone.js');`,
+      'no-restricted-syntax',
+      /through its package root/,
+    ],
+    [
+      'a relative import leaving the project',
+      'apps/client/src/probe.ts',
+      `import { Phone } from '../../../packages/session/src/index.js';\nexport { Phone };`,
+      '@nx/enforce-module-boundaries',
+      /cannot be imported by a relative or absolute path/,
+    ],
+    [
+      'a project importing itself by name',
+      'packages/session/src/probe.ts',
+      `import { Phone } from '@voip/session';\nexport { Phone };`,
+      '@nx/enforce-module-boundaries',
+      /use relative imports/i,
+    ],
   ] as const)('flags %s', async (_label, path, text, rule, pattern) => {
     const findings = await boundaryFindings(path, text);
-    expect(findings.some((f) => f.rule === rule && pattern.test(f.message)), JSON.stringify(findings)).toBe(true);
+    expect(
+      findings.some((f) => f.rule === rule && pattern.test(f.message)),
+      JSON.stringify(findings),
+    ).toBe(true);
   });
 
   test('flags a @voip package that the code imports but package.json does not declare', async () => {
@@ -49,11 +100,18 @@ describe('module boundaries', () => {
     expect(pkg.dependencies['@voip/media']).toBeDefined();
     delete pkg.dependencies['@voip/media'];
     const findings = await boundaryFindings(path, JSON.stringify(pkg, null, 2));
-    expect(findings.some((f) => f.rule === '@nx/dependency-checks' && /@voip\/media/.test(f.message)), JSON.stringify(findings)).toBe(true);
+    expect(
+      findings.some((f) => f.rule === '@nx/dependency-checks' && /@voip\/media/.test(f.message)),
+      JSON.stringify(findings),
+    ).toBe(true);
   });
 
   test.each([
-    ['an app importing a declared library, a relative file and a socket', 'apps/client/src/probe.ts', `import { Phone } from '@voip/session';\nimport { x } from './x.js';\nimport net from 'node:net';\nexport { Phone, x, net };`],
+    [
+      'an app importing a declared library, a relative file and a socket',
+      'apps/client/src/probe.ts',
+      `import { Phone } from '@voip/session';\nimport { x } from './x.js';\nimport net from 'node:net';\nexport { Phone, x, net };`,
+    ],
     ['a protocol test opening a socket', 'packages/protocol/test/probe.test.ts', `import net from 'node:net';\nexport { net };`],
     ['an example importing its package by name', 'packages/session/examples/probe.mjs', `import { Phone } from '@voip/session';\nexport { Phone };`],
     ['a package.json import', 'apps/client/src/probe.ts', `import pkg from '@voip/session/package.json' with { type: 'json' };\nexport { pkg };`],
@@ -63,7 +121,9 @@ describe('module boundaries', () => {
 
   test('the workspace itself has no boundary violation', async () => {
     const results = await eslint.lintFiles(['.']);
-    const findings = results.flatMap((r) => r.messages.filter((m) => m.fatal || (m.ruleId !== null && BOUNDARY_RULES.has(m.ruleId))).map((m) => `${r.filePath}:${m.line}: ${m.message}`));
+    const findings = results.flatMap((r) =>
+      r.messages.filter((m) => m.fatal || (m.ruleId !== null && BOUNDARY_RULES.has(m.ruleId))).map((m) => `${r.filePath}:${m.line}: ${m.message}`),
+    );
     expect(results.length).toBeGreaterThan(50);
     expect(findings).toEqual([]);
   });
