@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallMedia, createToneSource, openAudioSink, openAudioSource, type CallMedia } from '../src/index.js';
+import { createCallMedia, openAudioSink, openAudioSource, type CallMedia } from '../src/index.js';
+import { createToneSource } from '../src/internal.js';
 
 let dir: string;
 const sockets: Socket[] = [];
