@@ -1,3 +1,4 @@
+/** Tests of call media's in-call controls: mute, speaker gain, call duration. */
 import { decodeClassicPcm, encodeClassicPcm } from '@voip/protocol';
 import { describe, expect, it } from 'vitest';
 import { datagram, setup } from '../test/support/call-media-harness.js';

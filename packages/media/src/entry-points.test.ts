@@ -1,3 +1,4 @@
+/** Tests of what the root and the internal entry export. */
 import { describe, expect, it } from 'vitest';
 import * as internal from './internal.js';
 import * as root from './index.js';

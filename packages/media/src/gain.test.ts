@@ -1,3 +1,4 @@
+/** Golden samples of the speaker gain, saturation included. */
 import { describe, expect, it } from 'vitest';
 import { applyGain, checkGain } from './gain.js';
 

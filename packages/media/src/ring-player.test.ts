@@ -1,3 +1,4 @@
+/** Tests of the ring tone player: pacing under a manual clock, stop, failures. */
 import { createManualClock } from '@voip/clock';
 import { describe, expect, it } from 'vitest';
 import { recordingSink } from '../test/support/call-media-harness.js';

@@ -1,3 +1,4 @@
+/** Sample-exact tests of the ring tone source. */
 import { describe, expect, it } from 'vitest';
 import { ETSI_RING_CADENCE, createRingToneSource, ringToneSample } from './ring-tone.js';
 

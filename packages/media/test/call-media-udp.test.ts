@@ -1,3 +1,4 @@
+/** Two call media over real UDP sockets on loopback. */
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

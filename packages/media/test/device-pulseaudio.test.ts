@@ -1,3 +1,4 @@
+/** Real sound devices through PulseAudio null sinks, in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** A call media under a manual clock with a recording sink, shared by the call media tests. */
+/** Helpers shared by the call media tests: a call media under a manual clock with a recording sink, test datagrams, a seeded random generator. */
 import { encodeClassicPcm } from '@voip/protocol';
 import { createManualClock } from '@voip/clock';
 import type { AudioSink, AudioSource } from '../../src/audio-port.js';
@@ -39,4 +39,15 @@ export function setup(source: AudioSource = createSilenceSource(), options: Part
     }
   };
   return { clock, sink, sent, media, deliver };
+}
+
+/** A deterministic generator of numbers in [0, 1) (mulberry32). */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
