@@ -41,10 +41,15 @@ describe.skipIf(!hasTmux)('the dashboard in a real terminal (tmux)', () => {
       await eventually(() => existsSync(rcFile) && readFileSync(rcFile, 'utf8').trim() !== '', 10_000);
       return readFileSync(rcFile, 'utf8').trim();
     };
-    return { name, port, screen, keys: (...keys: string[]) => tmux('send-keys', '-t', name, ...keys), exitCode };
+    /** The server process: the child of the pane's shell (`env` execs Node). */
+    const serverPid = () => {
+      const shell = tmux('list-panes', '-t', name, '-F', '#{pane_pid}').trim();
+      return Number(readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(' ')[0]);
+    };
+    return { name, port, screen, keys: (...keys: string[]) => tmux('send-keys', '-t', name, ...keys), exitCode, serverPid };
   }
 
-  it('shows a registered user and quits with q, exit 0', async () => {
+  it('shows a registered user and quits with q (confirmed with y while users are online), exit 0', async () => {
     const dash = await startInTmux(120, 40);
     const alice = await openClient(dash.port);
     try {
@@ -55,10 +60,26 @@ describe.skipIf(!hasTmux)('the dashboard in a real terminal (tmux)', () => {
       expect(shown).toContain('registered "alice"');
       expect(shown).toContain('q or Ctrl-C: quit');
       dash.keys('q');
+      await eventually(() => dash.screen().includes('y: quit'), 10_000);
+      dash.keys('y');
       expect(await dash.exitCode()).toBe('0');
       await alice.closed;
     } finally {
       alice.socket.destroy();
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops at once on %s with users online (no question asked), exit 0', async (signal) => {
+    const dash = await startInTmux(80, 24);
+    const bob = await openClient(dash.port);
+    try {
+      expect(await bob.request({ command: 'REG', name: 'bob' })).toEqual({ ack: 'Registered successfully' });
+      await eventually(() => dash.screen().includes('1 user online'), 10_000);
+      process.kill(dash.serverPid(), signal);
+      expect(await dash.exitCode()).toBe('0');
+      await bob.closed;
+    } finally {
+      bob.socket.destroy();
     }
   });
 

@@ -89,6 +89,49 @@ describe('DashboardApp', () => {
     expect(quits).toBe(0);
     stdin.write('q');
     await tick();
+    expect(quits).toBe(0);
+    expect(lastFrame()).toContain('quit with 1 user online? y: quit · any other key: stay');
+    stdin.write('y');
+    await tick();
+    stdin.write('q');
+    await tick();
+    expect(quits).toBe(1);
+    expect(lastFrame()).toContain('closing every connection');
+  });
+
+  it('asks before quitting with users online: any key but y cancels, Ctrl-C still quits at once', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { lastFrame, stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    store.dispatch({ type: 'server-event', event: listening });
+    store.dispatch({ type: 'server-event', event: alice });
+    await tick();
+    for (const other of ['n', 'q', '\r', '\u001B']) {
+      stdin.write('q');
+      await tick();
+      expect(lastFrame()).toContain('y: quit');
+      stdin.write(other);
+      await tick();
+      expect(quits).toBe(0);
+      expect(lastFrame()).not.toContain('y: quit');
+      expect(lastFrame()).toContain('q or Ctrl-C: quit');
+    }
+    stdin.write('q');
+    await tick();
+    stdin.write('\u0003');
+    await tick();
+    expect(quits).toBe(1);
+    expect(lastFrame()).toContain('closing every connection');
+  });
+
+  it('quits at once on q when nobody is online', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { lastFrame, stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    store.dispatch({ type: 'server-event', event: listening });
+    await tick();
     stdin.write('q');
     await tick();
     expect(quits).toBe(1);

@@ -116,6 +116,7 @@ export interface DashboardProps {
 /** The key line, or what the dashboard is doing instead of waiting for keys. */
 function footer(state: DashboardState): string {
   if (state.quitting) return 'closing every connection…';
+  if (state.confirmingQuit) return `quit with ${plural(state.users.length, 'user')} online? y: quit · any other key: stay`;
   return 'q or Ctrl-C: quit · ↑↓: users · PgUp/PgDn: log · End: newest';
 }
 

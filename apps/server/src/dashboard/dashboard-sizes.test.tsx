@@ -42,6 +42,7 @@ const SIZES = [
 const USERS = [0, 3, 500] as const;
 const SCREENS = {
   main: [],
+  'quit confirmation': [{ type: 'quit-asked' }],
   quitting: [{ type: 'quit-requested', at }],
 } satisfies Record<string, readonly DashboardAction[]>;
 
@@ -56,7 +57,7 @@ describe.each(Object.entries(SCREENS))('the %s screen', (_screen, actions) => {
       expect(lines[1]).toMatch(new RegExp(`^${users} users? online · ${users} connections?`));
       expect(lines[2]).toContain(`Users online (${users})`);
       expect(frame).toContain('── Log ');
-      expect(lines.at(-1)).toMatch(/q or Ctrl-C: quit|closing every connection/);
+      expect(lines.at(-1)).toMatch(/q or Ctrl-C: quit|closing every connection|online\? y: quit · any other key: stay$/);
       if (users === 0) expect(frame).toContain('nobody yet');
       if (users === 500) expect(frame).toMatch(/… and \d+ more/);
       if (users === 3) expect(frame).toContain('user 002');

@@ -32,6 +32,8 @@ export interface DashboardState {
   readonly userScroll: number;
   /** Log lines hidden below the view; 0 follows the newest line. */
   readonly logScroll: number;
+  /** True while `q` waits for the user to confirm (users are online). */
+  readonly confirmingQuit: boolean;
   /** True once the user asked to quit (or the server is stopping). */
   readonly quitting: boolean;
 }
@@ -43,6 +45,10 @@ export type DashboardAction =
   | { readonly type: 'scroll-users'; readonly by: number; readonly max: number }
   /** Moves the log back (`by` > 0) or forward by `by` lines, keeping the hidden newer lines within `0..max`. */
   | { readonly type: 'scroll-log'; readonly by: number; readonly max: number }
+  /** `q` with users online: ask before quitting. */
+  | { readonly type: 'quit-asked' }
+  /** The user did not confirm: the dashboard goes on. */
+  | { readonly type: 'quit-cancelled' }
   | { readonly type: 'quit-requested'; readonly at: Date };
 
 /** Lines of log kept; older ones scroll away. */
@@ -57,6 +63,7 @@ export const initialDashboardState: DashboardState = Object.freeze({
   nextLogId: 1,
   userScroll: 0,
   logScroll: 0,
+  confirmingQuit: false,
   quitting: false,
 });
 
@@ -118,9 +125,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
     const logScroll = clamp(clamp(state.logScroll, action.max) + action.by, action.max);
     return logScroll === state.logScroll ? state : { ...state, logScroll };
   }
+  if (action.type === 'quit-asked') return state.quitting || state.confirmingQuit ? state : { ...state, confirmingQuit: true };
+  if (action.type === 'quit-cancelled') return state.confirmingQuit ? { ...state, confirmingQuit: false } : state;
   if (action.type === 'quit-requested') {
     if (state.quitting) return state;
-    return { ...state, quitting: true, ...appendLog(state, action.at, 'quitting: closing every connection', 'info') };
+    return { ...state, quitting: true, confirmingQuit: false, ...appendLog(state, action.at, 'quitting: closing every connection', 'info') };
   }
   const next = applyEvent(state, action.event);
   return { ...next, ...appendLog(next, action.event.at, describeEvent(action.event), levelOf(action.event)) };
