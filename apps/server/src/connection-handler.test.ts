@@ -53,6 +53,15 @@ describe('ConnectionHandler', () => {
     ]);
   });
 
+  it('answers a REG that announces a version with the server version, and a classic REG with the classic reply', async () => {
+    const { connect } = setup();
+    expect(await connect().request('{"command":"REG","name":"alice","v":1}')).toEqual([{ ack: 'Registered successfully', v: 1 }]);
+    expect(await connect().request('{"command":"REG","name":"bob","port":6000,"v":2}')).toEqual([{ ack: 'Registered successfully', v: 1 }]);
+    const classic = await connect().request('{"command": "REG", "name": "carol"}');
+    expect(classic).toEqual([{ ack: 'Registered successfully' }]);
+    expect(Object.keys(classic[0] as object)).toEqual(['ack']);
+  });
+
   it('refuses a second name, a taken name in any case, and bad names', async () => {
     const { connect } = setup();
     const a = connect();

@@ -1,5 +1,6 @@
 import {
   ACK,
+  DIRECTORY_VERSION,
   REASON,
   createJsonDeframer,
   deframeErrorReason,
@@ -299,7 +300,8 @@ export class ConnectionHandler {
     if (result.ok) {
       this.heldName = result.value.name;
       this.clearIdleTimer();
-      this.send({ ack: ACK.registered });
+      // Only a client that announced a version learns ours: a classic client gets the classic bytes.
+      this.send(request.v === undefined ? { ack: ACK.registered } : { ack: ACK.registered, v: DIRECTORY_VERSION });
     } else if (result.code === 'storage-failed') {
       this.send({ ack: ACK.error, reason: result.detail });
     } else {

@@ -189,6 +189,29 @@ describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
     });
   });
 
+  it.each([
+    ['a classic REG (bare json.dumps, no v)', '{"command": "REG", "name": "alice"}', '{"ack":"Registered successfully"}\n'],
+    ['a classic REG with a port and a newline', '{"command":"REG","name":"alice","port":6000}\n', '{"ack":"Registered successfully"}\n'],
+    ['a REG that announces v 1', '{"command":"REG","name":"alice","v":1}\n', '{"ack":"Registered successfully","v":1}\n'],
+    ['a REG that announces a later v', '{"command":"REG","name":"alice","port":6000,"v":2}\n', '{"ack":"Registered successfully","v":1}\n'],
+  ])('answers %s with exactly these bytes', async (_name, request, reply) => {
+    await start();
+    const raw = connect({ host: '127.0.0.1', port: server!.address.port });
+    raw.on('error', () => {});
+    try {
+      await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+      let received = '';
+      raw.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      raw.write(request);
+      await eventually(() => received.endsWith('\n'));
+      // Give a stray second reply the time to show up.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received).toBe(reply);
+    } finally {
+      raw.destroy();
+    }
+  });
+
   it('removes the name at once when the server closes a connection for bad input, though the peer keeps its side open', async () => {
     await start();
     const raw = connect({ host: '127.0.0.1', port: server!.address.port, allowHalfOpen: true });
