@@ -1,3 +1,4 @@
+/** The command line of `voip-server`: its options, their defaults, the usage text and a pure parser. */
 import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
 
 /** Where the directory keeps its entries. */

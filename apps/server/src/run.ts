@@ -1,3 +1,4 @@
+/** The `voip-server` executable's body: parse the flags, open the storage, serve until stopped, and say how it ended. */
 import { resolve } from 'node:path';
 import { createMemoryRegistry, openSqliteRegistry, type Registry } from '@voip/registry';
 import { parseServerArgs, USAGE, type ServerCliOptions } from './cli.js';
