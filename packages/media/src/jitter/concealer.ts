@@ -26,9 +26,10 @@ function saturate(value: number): number {
  * {@link conceal} for every frame missing. On the first missing frame the pitch period
  * P is estimated from the history; the last period, its final quarter cross-faded with
  * the period before so that it loops without a step, is repeated with a growing
- * attenuation; the first quarter period is cross-faded with the time-reversed tail of
- * the history (so nothing is delayed), and the first quarter period of the next real
- * frame with the continuing synthetic signal.
+ * attenuation (full for 10 ms, then linear to nothing at 60 ms); a correction fading
+ * out over the first quarter period joins it to the last sample played (so nothing is
+ * delayed), and the first quarter period of the next real frame is cross-faded with the
+ * continuing synthetic signal.
  */
 export class Concealer {
   readonly #frameSamples: number;
@@ -80,12 +81,16 @@ export class Concealer {
     if (this.#missing === 0) {
       if (!this.#splice) this.#prepare();
       this.#splice = false;
-      // Cross-fade the start with the reversed tail of the history: no step, no delay.
+      // Remove any step between the last sample played and the synthetic signal with a
+      // correction that fades out over a quarter period: nearly zero on a voiced sound,
+      // whose last period continues it already (SpanDSP cross-fades with the reversed
+      // tail instead, which lowers the correlation with the lost speech).
       const h = this.#history;
+      const predicted = 2 * h[h.length - 1]! - h[h.length - 2]!;
+      const step = predicted - this.#pitchBuffer[this.#pitchOffset]!;
       const overlap = Math.min(this.#pitch >> 2, out.length);
       for (; i < overlap; i++) {
-        const w = (i + 1) / (overlap + 1);
-        out[i] = saturate((1 - w) * h[h.length - 1 - i]! + w * this.#pitchBuffer[this.#pitchOffset]!);
+        out[i] = saturate(this.#pitchBuffer[this.#pitchOffset]! + step * (1 - (i + 1) / (overlap + 1)));
         if (++this.#pitchOffset >= this.#pitch) this.#pitchOffset = 0;
       }
     }

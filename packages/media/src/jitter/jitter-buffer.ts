@@ -17,6 +17,9 @@ import {
 /** Packets behind the playout point told apart as late or duplicate; older ones are `duplicate` (old). */
 export const REORDER_WINDOW = 128;
 
+/** Added to the delay a late packet needed, so that one as late next time arrives strictly before its playout, ms. */
+const LATE_MARGIN_MS = 1;
+
 interface Held {
   readonly packet: MediaPacket;
   readonly arrivalMs: number;
@@ -144,7 +147,7 @@ export class JitterBuffer {
     const ext = extendSequence(packet.sequence, this.#cursor);
     const offset = ext - this.#cursor;
     const onTimeline = ((packet.timestamp - ext * this.#frameSamples) >>> 0) === this.#timeline;
-    if (!onTimeline || offset < -REORDER_WINDOW || offset >= this.#capacity) return this.#offTimeline(held, offset < 0);
+    if (!onTimeline || offset < -REORDER_WINDOW || offset >= this.#capacity) return this.#offTimeline(held, onTimeline && offset < 0);
     this.#dropProbe();
     if (this.#seen.has(ext)) {
       this.#counts.duplicate++;
@@ -152,9 +155,10 @@ export class JitterBuffer {
     }
     this.#seen.add(ext);
     const neededMs = this.#observe(held, ext, false);
-    if (offset < 0) {
+    if (offset < 0 && !this.#started) this.#cursor = ext; // reordered before playout began: start earlier
+    else if (offset < 0) {
       this.#counts.late++;
-      this.#target.observeLate(neededMs);
+      this.#target.observeLate(neededMs + LATE_MARGIN_MS);
       return 'late';
     }
     this.#slots.set(ext, held);
@@ -187,7 +191,7 @@ export class JitterBuffer {
     return 'probation';
   }
 
-  /** An unconfirmed probe is dropped: as old if it was behind, as discarded if ahead or off the timeline. */
+  /** An unconfirmed probe is dropped: as old (`duplicate`) if on the timeline but behind the window, else as discarded. */
   #dropProbe(): void {
     if (!this.#probe) return;
     if (this.#probe.behind) this.#counts.duplicate++;
