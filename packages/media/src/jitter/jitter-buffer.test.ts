@@ -159,4 +159,32 @@ describe('jitter buffer, scripted', () => {
       expect.objectContaining({ code: 'bad-frame-length' }),
     );
   });
+
+  it('a 200 Hz tone through the buffer with every tenth packet lost: the concealed frames carry on the tone', () => {
+    const buffer = new JitterBuffer({ frameSamples: FRAME });
+    const tone = (from: number) => Int16Array.from({ length: FRAME }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 200 * (from + i)) / 8000)));
+    const correlations: number[] = [];
+    let expected = 0; // the sequence the next frame stands for
+    for (let k = 0; k < 200; k++) {
+      if (k % 10 !== 5) buffer.put({ sequence: k, timestamp: k * FRAME, payload: tone(k * FRAME) }, k * PERIOD);
+      const frame = buffer.get(k * PERIOD + PERIOD);
+      if (frame.kind === 'silence') continue;
+      if (frame.kind === 'played') expected = frame.sequence!;
+      if (frame.kind === 'concealed') {
+        const truth = tone(expected * FRAME);
+        let ab = 0;
+        let aa = 0;
+        let bb = 0;
+        for (let i = 0; i < FRAME; i++) {
+          ab += frame.samples[i]! * truth[i]!;
+          aa += frame.samples[i]! ** 2;
+          bb += truth[i]! ** 2;
+        }
+        correlations.push(ab / Math.sqrt(aa * bb));
+      }
+      expected++;
+    }
+    expect(correlations).toHaveLength(20);
+    expect(Math.min(...correlations)).toBeGreaterThan(0.99);
+  });
 });
