@@ -103,7 +103,7 @@ export class JitterBuffer {
     this.#target.decay(this.#jitter.jitterMs, elapsed);
     if (this.#cursor === undefined) return this.#silence();
     const target = this.#target.ms;
-    let delay = nowMs - this.#cursor * this.#frameMs - (this.#floor.floor(nowMs) ?? 0);
+    let delay = nowMs - this.#cursor * this.#frameMs - this.#floor.floor(nowMs)!; // defined: a restart pushes one, the newest never expires
     if (!this.#started) {
       if (delay < target) return this.#silence();
       this.#started = true;
@@ -171,7 +171,7 @@ export class JitterBuffer {
     this.#target.observeJitter(this.#jitter.jitterMs);
     const transit = held.arrivalMs - ext * this.#frameMs;
     this.#floor.push(held.arrivalMs, transit);
-    return transit - (this.#floor.floor(held.arrivalMs) ?? transit);
+    return transit - this.#floor.floor(held.arrivalMs)!; // defined: just pushed
   }
 
   /** A packet off the timeline: confirms the probe as a restart if it is its successor, else becomes the probe. */
