@@ -13,9 +13,9 @@ export interface DirectoryUser {
 export type DirectoryRequest =
   | { readonly command: 'REG'; readonly name: string; readonly port?: number; readonly v?: number }
   | { readonly command: 'GET'; readonly name: string }
-  | { readonly command: 'LIST' }
+  | { readonly command: 'LIST'; readonly name?: string }
   | { readonly command: 'DISCONNECT'; readonly name: string }
-  | { readonly command: 'WATCH' };
+  | { readonly command: 'WATCH'; readonly name?: string };
 
 /** The commands the directory knows. */
 export type DirectoryCommand = DirectoryRequest['command'];
@@ -69,7 +69,7 @@ export function deframeErrorReason(code: DeframeErrorCode): string {
 
 /** A message from the directory to a client. Replies never carry `event`; pushes always do. */
 export type DirectoryReply =
-  | { readonly ack: typeof ACK.registered }
+  | { readonly ack: typeof ACK.registered; readonly v?: number }
   | { readonly ack: typeof ACK.registerFailed; readonly reason: string }
   | { readonly ack: typeof ACK.error; readonly reason?: string }
   | { readonly ack: typeof ACK.disconnected }
@@ -94,6 +94,10 @@ function own(message: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(message, key) ? message[key] : undefined;
 }
 
+function isVersion(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}
+
 function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
@@ -109,8 +113,11 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
   if (!COMMANDS.has(command)) return fail('unknown-command', REASON.unknownCommand);
   switch (command) {
     case 'LIST':
-    case 'WATCH':
-      return ok({ command });
+    case 'WATCH': {
+      // Our client names itself in every extension request, so a classic server survives it.
+      const name = own(message, 'name');
+      return ok(typeof name === 'string' ? { command, name } : { command });
+    }
     case 'GET':
     case 'DISCONNECT': {
       const name = own(message, 'name');
@@ -123,7 +130,7 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
       const port = own(message, 'port');
       if (port !== undefined && !isPort(port)) return fail('bad-field', '"port" must be an integer from 1 to 65535');
       const v = own(message, 'v');
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      if (v !== undefined && !isVersion(v)) {
         return fail('bad-field', '"v" must be a positive integer');
       }
       return ok({ command: 'REG', name, ...(port === undefined ? {} : { port }), ...(v === undefined ? {} : { v }) });
@@ -150,7 +157,8 @@ export function encodeDirectoryBytes(message: DirectoryRequest | DirectoryReply)
 
 /** A directory reply, sorted by what it answers. */
 export type DecodedReply =
-  | { readonly kind: 'ack'; readonly ack: string; readonly reason?: string }
+  /** An `ack` reply; `v` is the server's directory version, sent only by our server in answer to a REG carrying `v`. */
+  | { readonly kind: 'ack'; readonly ack: string; readonly reason?: string; readonly v?: number }
   | { readonly kind: 'address'; readonly user: DirectoryUser | null }
   | { readonly kind: 'users'; readonly users: DirectoryUser[] }
   | { readonly kind: 'presence'; readonly users: DirectoryUser[] };
@@ -207,7 +215,9 @@ export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpN
   const ack = own(message, 'ack');
   if (typeof ack === 'string') {
     const reason = own(message, 'reason');
-    return ok({ kind: 'ack', ack, ...(typeof reason === 'string' ? { reason } : {}) });
+    const v = own(message, 'v');
+    if (v !== undefined && !isVersion(v)) return fail('bad-field', '"v" must be a positive integer');
+    return ok({ kind: 'ack', ack, ...(typeof reason === 'string' ? { reason } : {}), ...(v === undefined ? {} : { v }) });
   }
   return fail('unknown-reply', 'message is not a directory reply');
 }

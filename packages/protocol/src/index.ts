@@ -3,7 +3,7 @@
  * signalling and audio (UDP). See README.md and docs/protocol.md.
  * @packageDocumentation
  */
-export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO } from './constants.js';
+export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO, DIRECTORY_VERSION } from './constants.js';
 export { ok, fail, type Result } from './result.js';
 export { validateName, nameKey, InvalidNameError, type NameErrorCode } from './name.js';
 export {

@@ -85,8 +85,10 @@ export interface PhoneApi {
   readonly name: string;
   readonly udpPort: number;
   readonly state: CallState;
-  /** Whether the server supports LIST and WATCH (a classic server does not). */
+  /** Whether the server is ours and offers the user list (a classic server does not). */
   readonly listSupported: boolean;
+  /** The users online, as the directory last pushed them; undefined on a classic server. */
+  readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /**
    * Calls a user by name; resolves when the call connects, rejects with a
    * CallFailedError whose `reason` is an {@link EndReason}.

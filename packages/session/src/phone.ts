@@ -96,7 +96,8 @@ export class Phone implements PhoneApi {
   readonly #runner: CallRunner;
   readonly #listeners = new Map<keyof PhoneEvents, Set<Listener>>();
   readonly #owned: { close(): Promise<void> }[];
-  #listSupported: boolean;
+  /** The users online as WATCH last pushed them; undefined on a classic server. */
+  #users: readonly DirectoryUser[] | undefined;
   #pending: { peer: string; resolve: () => void; reject: (error: Error) => void } | undefined;
   #directoryUp = true;
   #closing: Promise<void> | undefined;
@@ -107,14 +108,14 @@ export class Phone implements PhoneApi {
     directory: DirectoryClient;
     options: PhoneConnectOptions;
     clock: Clock;
-    listSupported: boolean;
+    users: readonly DirectoryUser[] | undefined;
   }) {
     const { options, clock } = init;
     this.name = init.name;
     this.udpPort = init.transport.local.port;
     this.#transport = init.transport;
     this.#directory = init.directory;
-    this.#listSupported = init.listSupported;
+    this.#users = init.users;
     this.#owned = [options.audio?.input, options.audio?.output].filter((a): a is AudioSource | AudioSink => typeof a === 'object' && a !== null);
     this.#runner = new CallRunner({
       name: init.name,
@@ -127,7 +128,10 @@ export class Phone implements PhoneApi {
       onNotice: (notice) => this.#onNotice(notice),
     });
     this.#transport.onError((error) => this.#emit('log', { level: 'warn', message: `UDP socket: ${error.message}` }));
-    this.#directory.on('presence', (users) => this.#emit('users', users));
+    this.#directory.on('presence', (users) => {
+      this.#users = users;
+      this.#emit('users', users);
+    });
     this.#directory.on('log', (entry) => this.#emit('log', entry));
     this.#directory.on('close', ({ reason, expected }) => {
       this.#directoryUp = false;
@@ -167,14 +171,12 @@ export class Phone implements PhoneApi {
         }
         throw new PhoneError('directory-error', `registering ${JSON.stringify(options.name)} failed: ${(error as Error).message}`, { cause: error });
       }
-      let listSupported = false;
-      const early: DirectoryUser[][] = [];
-      const keep = (users: DirectoryUser[]): void => void early.push(users);
+      let users: DirectoryUser[] | undefined;
+      const keep = (pushed: DirectoryUser[]): void => void (users = pushed);
       directory.on('presence', keep);
       try {
-        await directory.list();
-        listSupported = true;
-        await directory.watch();
+        // Only our server (its REG answer carries "v") is sent WATCH; a classic one would not survive it.
+        if (directory.serverVersion !== undefined) await directory.watch();
       } catch (error) {
         if (!(error instanceof DirectoryError && error.code === 'list-unsupported')) {
           throw new PhoneError('directory-error', `the directory failed after registration: ${(error as Error).message}`, { cause: error });
@@ -182,10 +184,11 @@ export class Phone implements PhoneApi {
       } finally {
         directory.off('presence', keep);
       }
-      const phone = new Phone({ name: options.name, transport, directory, options, clock, listSupported });
-      // WATCH answers with the first presence at once: hand it on once listeners can attach.
-      const last = early.at(-1);
-      if (last) queueMicrotask(() => phone.#emit('users', last));
+      const phone = new Phone({ name: options.name, transport, directory, options, clock, users });
+      // WATCH answers with the first presence at once: hand it on once the caller of
+      // connect() has resumed and attached its listeners (a later turn of the event loop).
+      const first = users;
+      if (first) setImmediate(() => phone.#emit('users', first));
       return phone;
     } catch (error) {
       directory?.close();
@@ -199,9 +202,14 @@ export class Phone implements PhoneApi {
     return this.#runner.state;
   }
 
-  /** Whether the server supports LIST and WATCH. */
+  /** Whether the server is ours and offers the user list (WATCH); false on a classic server. */
   get listSupported(): boolean {
-    return this.#listSupported;
+    return this.#users !== undefined;
+  }
+
+  /** The users online, as the directory last pushed them (sorted by name); undefined on a classic server. */
+  get onlineUsers(): readonly DirectoryUser[] | undefined {
+    return this.#users;
   }
 
   /** Whether the directory connection is up (calls can be placed). */
@@ -245,9 +253,13 @@ export class Phone implements PhoneApi {
     this.#runner.hangup();
   }
 
-  /** The users online, sorted by name. Rejects PhoneError 'list-unsupported' on a classic server, 'not-connected' without a directory. */
+  /**
+   * Asks the directory (LIST) for the users online, sorted by name; {@link onlineUsers}
+   * has the last pushed list without asking. Rejects PhoneError 'list-unsupported' on a
+   * classic server (nothing is sent), 'not-connected' without a directory.
+   */
   async users(): Promise<DirectoryUser[]> {
-    if (!this.#listSupported) throw new PhoneError('list-unsupported', 'the directory does not offer the user list (a classic server): enter names by hand');
+    if (this.#users === undefined) throw new PhoneError('list-unsupported', 'the directory does not offer the user list (a classic server)');
     if (!this.connected) throw new PhoneError('not-connected', 'the directory connection is closed');
     try {
       return await this.#directory.list();
