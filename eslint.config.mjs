@@ -4,10 +4,12 @@
 // - a library (`type:lib`) imports libraries only, never an app;
 // - @voip/clock and @voip/protocol are leaves: they import no other @voip package;
 // - each library imports only the libraries below it (`scope:*` constraints);
-// - a @voip package is imported through its package root only, and only if its
-//   package.json declares it (`@nx/dependency-checks` on package.json);
+// - a @voip package is imported through an entry its package.json `exports` (its root,
+//   or a subpath such as `@voip/media/internal`), never a path inside it, and only if
+//   the importer's package.json declares it (`@nx/dependency-checks` on package.json);
 // - no relative import leaves its project, and a project never imports itself by name;
 // - @voip/protocol stays sans-IO: no sockets, files, processes, workers or timers.
+import { readdirSync, readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
@@ -24,16 +26,36 @@ if (!process.env.NX_TASK_TARGET_PROJECT) await createProjectGraphAsync({ exitOnE
 /** Node modules that do I/O or keep time, banned from the sans-IO protocol code. */
 const IO_MODULES = ['net', 'dgram', 'tls', 'http', 'https', 'http2', 'fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster', 'timers', 'timers/promises'];
 
-/** Import restrictions every project obeys: @voip packages through their root only. */
+/** Every subpath entry (`@voip/media/internal`, `@voip/x/package.json`) that a workspace package exports. */
+const EXPORTED_SUBPATHS = ['packages', 'apps'].flatMap((dir) =>
+  readdirSync(new URL(`./${dir}/`, import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      let pkg;
+      try {
+        pkg = JSON.parse(readFileSync(new URL(`./${dir}/${entry.name}/package.json`, import.meta.url), 'utf8'));
+      } catch {
+        return []; // a folder without a package.json is no project
+      }
+      const subpaths = pkg.exports && typeof pkg.exports === 'object' ? Object.keys(pkg.exports).filter((key) => key.startsWith('./') && !key.includes('*')) : [];
+      return subpaths.map((key) => `${pkg.name}/${key.slice(2)}`);
+    }),
+);
+
+const DEEP_MESSAGE = 'Import a @voip package through an entry its package.json `exports` (its root, or a subpath it lists), never a path inside it.';
+
+/** Import restrictions every project obeys: @voip packages through their exported entries only. */
 const DEEP_IMPORTS = {
-  group: ['@voip/*/**', '!@voip/*/package.json'],
-  message: 'Import a @voip package through its package root (its `exports`), never a path inside it.',
+  group: ['@voip/*/**', ...EXPORTED_SUBPATHS.map((entry) => `!${entry}`)],
+  message: DEEP_MESSAGE,
 };
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, (char) => `\\${char}`);
 
 /** The same rule for dynamic `import()`, which `no-restricted-imports` does not see. */
 const DEEP_DYNAMIC_IMPORT = {
-  selector: String.raw`ImportExpression[source.value=/^@voip\/[^/]+\/(?!package\.json$)/]`,
-  message: 'Import a @voip package through its package root (its `exports`), never a path inside it.',
+  selector: `ImportExpression[source.value=/^(?!(${EXPORTED_SUBPATHS.map(escapeRegExp).join('|')})$)@voip\\/[^/]+\\//]`,
+  message: DEEP_MESSAGE,
 };
 
 /** The apps, which no library imports (also caught by the tags once an app has an entry point to resolve). */

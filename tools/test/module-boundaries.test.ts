@@ -63,14 +63,21 @@ describe('module boundaries', () => {
       'apps/client/src/probe.ts',
       `import { Phone } from '@voip/session/src/phone.js';\nexport { Phone };`,
       'no-restricted-imports',
-      /through its package root/,
+      /through an entry its package.json/,
     ],
     [
       'a dynamic deep import into a package',
       'apps/client/src/probe.ts',
       `export const phone = await import('@voip/session/dist/phone.js');`,
       'no-restricted-syntax',
-      /through its package root/,
+      /through an entry its package.json/,
+    ],
+    [
+      'a subpath its package does not export',
+      'packages/session/test/probe.test.ts',
+      `import { x } from '@voip/protocol/internal';\nexport { x };`,
+      'no-restricted-imports',
+      /through an entry its package.json/,
     ],
     [
       'a relative import leaving the project',
@@ -114,6 +121,8 @@ describe('module boundaries', () => {
     ],
     ['a protocol test opening a socket', 'packages/protocol/test/probe.test.ts', `import net from 'node:net';\nexport { net };`],
     ['an example importing its package by name', 'packages/session/examples/probe.mjs', `import { Phone } from '@voip/session';\nexport { Phone };`],
+    ['a subpath its package exports', 'tools/bench/probe.mjs', `import { createToneSource } from '@voip/media/internal';\nexport { createToneSource };`],
+    ['a dynamic import of a subpath its package exports', 'packages/session/test/probe.test.ts', `export const media = await import('@voip/media/internal');`],
     ['a package.json import', 'apps/client/src/probe.ts', `import pkg from '@voip/session/package.json' with { type: 'json' };\nexport { pkg };`],
   ])('accepts %s', async (_label, path, text) => {
     expect(await boundaryFindings(path, text)).toEqual([]);
