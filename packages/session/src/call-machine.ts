@@ -16,6 +16,7 @@ export const DEFAULT_CALL_TIMING = Object.freeze({
   repeatIntervalMs: 150,
   repeatCount: 7,
   lingerMs: 7 * 150 + LINGER_MARGIN_MS,
+  statsIntervalMs: 1_000,
 });
 
 /** The machine's full state together with the config it runs under. */
@@ -33,7 +34,7 @@ export function callMachineConfig(selfName: string, overrides: Partial<Omit<Call
   const given = stripUndefined(overrides);
   const merged = { ...DEFAULT_CALL_TIMING, ...given, selfName };
   const config = given.lingerMs === undefined ? { ...merged, lingerMs: merged.repeatCount * merged.repeatIntervalMs + LINGER_MARGIN_MS } : merged;
-  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs'] as const) {
+  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs', 'statsIntervalMs'] as const) {
     if (!Number.isFinite(config[key]) || config[key] <= 0) throw new RangeError(`${key} must be a positive number of milliseconds`);
   }
   if (!Number.isInteger(config.repeatCount) || config.repeatCount < 1) throw new RangeError('repeatCount must be a positive integer');
@@ -115,7 +116,7 @@ function endCall(config: CallMachineConfig, state: MachineState, reason: EndReas
       effects.push({ type: 'cancelTimer', id: 'ring' });
       break;
     case 'in-call':
-      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'stopMedia' });
+      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'cancelTimer', id: 'stats' }, { type: 'stopMedia' });
       if (state.accepting) {
         effects.push({ type: 'cancelTimer', id: 'accept-repeat' });
         next = { ...next, accepting: undefined };
@@ -159,6 +160,7 @@ function connect(config: CallMachineConfig, state: MachineState, peer: Peer, rol
       ...pre,
       { type: 'startMedia', peer: peer.address },
       { type: 'startTimer', id: 'silence', ms: config.silenceTimeoutMs },
+      { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs },
       { type: 'emit', notice: { name: 'connected', peer: peer.name } },
       { type: 'emit', notice: { name: 'state', state: 'in-call', peer: peer.name } },
     ],
@@ -325,6 +327,9 @@ function onTimer(config: CallMachineConfig, state: MachineState, id: Extract<Mac
       return onRepeat(state, 'closing', 'close-repeat', config.repeatIntervalMs);
     case 'linger':
       return { state: { ...state, lingering: undefined, unverified: undefined }, effects: [] };
+    case 'stats':
+      if (phase.kind !== 'in-call') return { state, effects: [] };
+      return { state, effects: [{ type: 'reportStats' }, { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs }] };
   }
 }
 

@@ -42,7 +42,12 @@ export interface PhoneOptions {
   readonly clock?: Clock;
 }
 
-/** Figures of the current call, for a status line. */
+/**
+ * Figures of a call, for a status line and the call's end: the same fields as
+ * @voip/media's `MediaStats` (so a `CallMedia` reports them as is), with
+ * `packetsDropped` also counting the call's datagrams the phone discarded and
+ * `durationMs` counted from the moment the call connected.
+ */
 export interface CallStats {
   readonly packetsSent: number;
   readonly packetsReceived: number;

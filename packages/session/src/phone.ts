@@ -1,7 +1,8 @@
 import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, validateName, type DirectoryUser } from '@voip/protocol';
 import { realClock, type Clock } from '@voip/clock';
 import { createCallMedia, openAudioSink, openAudioSource, type AudioSink, type AudioSource } from '@voip/media';
-import { CallRunner, type MediaFactory, type RunnerNotice } from './call-runner.js';
+import { CallAudio, type MediaFactory } from './call-audio.js';
+import { CallRunner, type RunnerNotice } from './call-runner.js';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';
 import type { CallState, PhoneApi, PhoneEvents, PhoneOptions } from './phone-types.js';
@@ -94,6 +95,7 @@ export class Phone implements PhoneApi {
   readonly #transport: UdpTransport;
   readonly #directory: DirectoryClient;
   readonly #runner: CallRunner;
+  readonly #audio: CallAudio;
   readonly #listeners = new Map<keyof PhoneEvents, Set<Listener>>();
   readonly #owned: { close(): Promise<void> }[];
   /** The users online as WATCH last pushed them; undefined on a classic server. */
@@ -117,14 +119,23 @@ export class Phone implements PhoneApi {
     this.#directory = init.directory;
     this.#users = init.users;
     this.#owned = [options.audio?.input, options.audio?.output].filter((a): a is AudioSource | AudioSink => typeof a === 'object' && a !== null);
+    this.#audio = new CallAudio({
+      media: options.media ?? defaultMedia(options.audio, clock),
+      clock,
+      onLog: (level, message) => this.#emit('log', { level, message }),
+    });
     this.#runner = new CallRunner({
       name: init.name,
       transport: init.transport,
       directory: init.directory,
       clock,
-      media: options.media ?? defaultMedia(options.audio, clock),
-      timing: { ringTimeoutMs: options.ringTimeoutMs, silenceTimeoutMs: options.silenceTimeoutMs, repeatIntervalMs: options.repeatIntervalMs },
-      ...(options.statsIntervalMs === undefined ? {} : { statsIntervalMs: options.statsIntervalMs }),
+      media: this.#audio,
+      timing: {
+        ringTimeoutMs: options.ringTimeoutMs,
+        silenceTimeoutMs: options.silenceTimeoutMs,
+        repeatIntervalMs: options.repeatIntervalMs,
+        statsIntervalMs: options.statsIntervalMs,
+      },
       onNotice: (notice) => this.#onNotice(notice),
     });
     this.#transport.onError((error) => this.#emit('log', { level: 'warn', message: `UDP socket: ${error.message}` }));
@@ -277,6 +288,7 @@ export class Phone implements PhoneApi {
 
   async #close(): Promise<void> {
     await this.#runner.close();
+    await this.#audio.close();
     if (this.#directoryUp) {
       try {
         await this.#directory.disconnect(this.name);
