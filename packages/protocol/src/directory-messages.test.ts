@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { ACK, REASON } from './directory-texts.js';
 import {
-  ACK,
-  REASON,
   decodeDirectoryReply,
   decodeDirectoryRequest,
   deframeErrorReason,

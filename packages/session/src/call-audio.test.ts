@@ -113,7 +113,7 @@ describe('CallAudio', () => {
     const late = new CallAudio({ media: () => new Promise((r) => (resolve = r)), clock });
     late.start(PEER, noSend, noFail);
     late.stop();
-    resolve(sync({ peer: PEER, send: noSend }));
+    resolve(sync({ peer: PEER, send: noSend }) as CallMediaPort);
     await late.close();
     expect(recorded.media[0]!.stopped).toBe(true);
   });

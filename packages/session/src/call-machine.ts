@@ -1,4 +1,5 @@
 import { nameKey } from '@voip/protocol';
+import { checkDurationMs } from '@voip/clock';
 import type { CallMachineConfig, CallPhase, Effect, Lingering, MachineEvent, MachineState, Peer, PeerAddress, Repeat, Transition } from './call-machine-types.js';
 import type { EndReason } from './phone-types.js';
 
@@ -35,7 +36,8 @@ export function callMachineConfig(selfName: string, overrides: Partial<Omit<Call
   const merged = { ...DEFAULT_CALL_TIMING, ...given, selfName };
   const config = given.lingerMs === undefined ? { ...merged, lingerMs: merged.repeatCount * merged.repeatIntervalMs + LINGER_MARGIN_MS } : merged;
   for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs', 'statsIntervalMs'] as const) {
-    if (!Number.isFinite(config[key]) || config[key] <= 0) throw new RangeError(`${key} must be a positive number of milliseconds`);
+    const reason = checkDurationMs(config[key]);
+    if (reason !== undefined) throw new RangeError(`${key} ${reason}`);
   }
   if (!Number.isInteger(config.repeatCount) || config.repeatCount < 1) throw new RangeError('repeatCount must be a positive integer');
   return config;
@@ -190,7 +192,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
   if (state.unverified?.some((a) => sameAddress(a, from))) {
     return { state, effects: [{ type: 'drop', reason: 'repeated START the directory did not vouch for' }] };
   }
-  if (state.verifying.some((v) => v.caller === caller && sameAddress(v.from, from))) {
+  if (state.verifying.some((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from))) {
     return { state, effects: [] }; // a repeat of a START being verified
   }
   return {
@@ -201,7 +203,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
 
 function onCallerVerified(config: CallMachineConfig, state: MachineState, event: Extract<MachineEvent, { type: 'caller-lookup-result' }>): Transition {
   const { caller, from, result } = event;
-  const index = state.verifying.findIndex((v) => v.caller === caller && sameAddress(v.from, from));
+  const index = state.verifying.findIndex((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from));
   if (index < 0) return { state, effects: [] };
   const verifying = state.verifying.filter((_, i) => i !== index);
   let next: MachineState = { ...state, verifying };

@@ -1,11 +1,12 @@
-import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, validateName, type DirectoryUser } from '@voip/protocol';
-import { realClock, type Clock } from '@voip/clock';
+import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, parseHostPort, validateName, type DirectoryUser } from '@voip/protocol';
+import { checkDurationMs, realClock, type Clock } from '@voip/clock';
 import { createCallMedia, openAudioSink, openAudioSource, type AudioSink, type AudioSource } from '@voip/media';
 import { CallAudio, type MediaFactory } from './call-audio.js';
 import { CallRunner, type RunnerNotice } from './call-runner.js';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';
 import type { CallState, PhoneApi, PhoneEvents, PhoneOptions } from './phone-types.js';
+import { TypedListeners } from './directory/typed-listeners.js';
 import { bindUdpTransport, type UdpTransport } from './transport/udp-transport.js';
 
 /** Options of {@link Phone.connect}: {@link PhoneOptions} plus a few for tests and tuning. */
@@ -20,10 +21,11 @@ export interface PhoneConnectOptions extends PhoneOptions {
   readonly media?: MediaFactory;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
-
-/** Splits `"host:port"`, `"host"`, `"[v6]:port"` or an object into host and port. */
+/**
+ * The directory's host and port from `"host"`, `"host:port"`, `"[v6]:port"` (read by
+ * @voip/protocol's `parseHostPort`; port 10000 when none is given) or `{ host, port }`.
+ * Throws a PhoneError 'invalid-option'.
+ */
 export function parseServer(server: PhoneOptions['server']): { host: string; port: number } {
   if (typeof server === 'object' && server !== null) {
     if (typeof server.host !== 'string' || server.host.length === 0) throw new PhoneError('invalid-option', 'server.host must be a non-empty string');
@@ -31,26 +33,21 @@ export function parseServer(server: PhoneOptions['server']): { host: string; por
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be an integer from 1 to 65535, got ${String(port)}`);
     return { host: server.host, port };
   }
-  if (typeof server !== 'string' || server.trim() === '') throw new PhoneError('invalid-option', 'server must be "host", "host:port" or { host, port }');
-  const text = server.trim();
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const match = v6 ?? /^([^:]+)(?::(\d+))?$/.exec(text);
-  if (!match) throw new PhoneError('invalid-option', `cannot read server address ${JSON.stringify(server)}: use "host" or "host:port"`);
-  const port = match[2] === undefined ? DEFAULT_DIRECTORY_PORT : Number(match[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be from 1 to 65535 in ${JSON.stringify(server)}`);
-  return { host: match[1]!, port };
+  if (typeof server !== 'string') throw new PhoneError('invalid-option', 'server must be "host", "host:port" or { host, port }');
+  const parsed = parseHostPort(server, DEFAULT_DIRECTORY_PORT);
+  if (!parsed.ok) throw new PhoneError('invalid-option', `server: ${parsed.detail}`);
+  return { host: parsed.value.host, port: parsed.value.port };
 }
 
 const DURATION_OPTIONS = ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'directoryTimeoutMs', 'statsIntervalMs'] as const;
 
-/** Every duration given must be a positive, finite number of milliseconds. */
+/** Every duration given must pass @voip/clock's `checkDurationMs`. */
 function checkDurations(options: PhoneConnectOptions): void {
   for (const key of DURATION_OPTIONS) {
     const value = options[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new PhoneError('invalid-option', `${key} must be a positive number of milliseconds, got ${String(value)}`);
-    }
+    const reason = checkDurationMs(value);
+    if (reason !== undefined) throw new PhoneError('invalid-option', `${key} ${reason}`);
   }
 }
 
@@ -96,7 +93,7 @@ export class Phone implements PhoneApi {
   readonly #directory: DirectoryClient;
   readonly #runner: CallRunner;
   readonly #audio: CallAudio;
-  readonly #listeners = new Map<keyof PhoneEvents, Set<Listener>>();
+  readonly #listeners = new TypedListeners<PhoneEvents>();
   readonly #owned: { close(): Promise<void> }[];
   /** The users online as WATCH last pushed them; undefined on a classic server. */
   #users: readonly DirectoryUser[] | undefined;
@@ -304,15 +301,13 @@ export class Phone implements PhoneApi {
 
   /** Adds a listener of a {@link PhoneEvents} event. */
   on<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
+    this.#listeners.add(event, listener);
     return this;
   }
 
   /** Removes a listener. */
   off<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
-    this.#listeners.get(event)?.delete(listener as Listener);
+    this.#listeners.remove(event, listener);
     return this;
   }
 
@@ -327,20 +322,9 @@ export class Phone implements PhoneApi {
     });
   }
 
-  /**
-   * Calls each listener; one that throws neither keeps the others from hearing the
-   * event nor leaves a `call()` unsettled: its error is rethrown asynchronously.
-   */
+  /** Tells the listeners; one that throws neither keeps the others from hearing nor leaves a `call()` unsettled. */
   #emit<E extends keyof PhoneEvents>(event: E, ...args: PhoneEvents[E]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        (listener as Listener)(...args);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    this.#listeners.emit(event, ...args);
   }
 
   #onNotice(notice: RunnerNotice): void {

@@ -9,7 +9,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import { realClock, type Clock, type TimerHandle } from '@voip/clock';
+import { checkDurationMs, realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { DirectoryError } from './directory-error.js';
 import { describeSocketError, isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { matchReply } from './reply-matcher.js';
@@ -132,7 +132,8 @@ export class DirectoryClient {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     for (const [key, value] of [['connectTimeoutMs', connectTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
-      if (!(value > 0) || !Number.isFinite(value)) return Promise.reject(new RangeError(`${key} must be a positive number of milliseconds`));
+      const reason = checkDurationMs(value);
+      if (reason !== undefined) return Promise.reject(new RangeError(`${key} ${reason}`));
     }
     const clock = options.clock ?? realClock;
     const createSocket = options.createSocket ?? ((h: string, p: number) => net.connect({ host: h, port: p }));
