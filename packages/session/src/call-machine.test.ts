@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_CALL_TIMING, callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
+import { DEFAULT_CALL_TIMING, callMachineConfig, createCallMachine, type CallMachine } from './call-machine-config.js';
+import { transition } from './call-machine.js';
 import type { Effect, MachineEvent, PeerAddress } from './call-machine-types.js';
 
 const config = callMachineConfig('alice', { ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000, repeatIntervalMs: 150, repeatCount: 7 });

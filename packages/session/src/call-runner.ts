@@ -1,7 +1,8 @@
 /** The interpreter of the call machine: carries out its effects (timers, datagrams, look-ups, media, notices) and feeds events back. */
 import { classifyClassicDatagram, encodeClassicSignal, type DirectoryUser } from '@voip/protocol';
 import type { Clock, TimerHandle } from '@voip/clock';
-import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
+import { callMachineConfig, createCallMachine, type CallMachine } from './call-machine-config.js';
+import { transition } from './call-machine.js';
 import type { CallMachineConfig, Effect, MachineEvent, MachineNotice, PeerAddress, TimerId } from './call-machine-types.js';
 import { PhoneError } from './errors.js';
 import type { CallState, CallStats } from './phone-types.js';

@@ -6,15 +6,9 @@
  */
 export * from './index.js';
 export { parseServer } from './phone.js';
-export {
-  transition,
-  createCallMachine,
-  callMachineConfig,
-  initialMachineState,
-  sameAddress,
-  DEFAULT_CALL_TIMING,
-  type CallMachine,
-} from './call-machine.js';
+export { transition } from './call-machine.js';
+export { createCallMachine, callMachineConfig, initialMachineState, DEFAULT_CALL_TIMING, type CallMachine } from './call-machine-config.js';
+export { sameAddress } from './call-peers.js';
 export type {
   PeerAddress,
   TimerId,
