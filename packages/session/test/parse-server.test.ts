@@ -1,3 +1,4 @@
+// Tests of reading the directory address option.
 import { describe, expect, test } from 'vitest';
 import { PhoneError, parseServer } from '../src/internal.js';
 
