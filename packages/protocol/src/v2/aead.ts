@@ -1,0 +1,47 @@
+/** AES-256-GCM from `node:crypto` with a 12-byte nonce and a 16-byte tag: the one AEAD that v2 signalling and media use. */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { AEAD_TAG_BYTES } from './demux.js';
+
+/** Bytes of an AES-GCM nonce (IV). */
+export const NONCE_BYTES = 12;
+
+/**
+ * The nonce for a counter: `salt` XOR the counter right-aligned as a big-endian 48-bit
+ * value in the last 6 bytes, with `prefix` (e.g. an SSRC) in bytes 2-5. Distinct
+ * (prefix, counter) pairs give distinct nonces under one salt.
+ * @internal
+ */
+export function xorNonce(salt: Uint8Array, prefix: number, counter: number): Uint8Array {
+  const nonce = new Uint8Array(NONCE_BYTES);
+  const high = Math.floor(counter / 0x10000);
+  const fields = [0, 0, prefix >>> 24, prefix >>> 16, prefix >>> 8, prefix, high >>> 24, high >>> 16, high >>> 8, high, counter >>> 8, counter];
+  for (let i = 0; i < NONCE_BYTES; i++) nonce[i] = (salt[i]! ^ fields[i]!) & 0xff;
+  return nonce;
+}
+
+/** Encrypts `plaintext` into `out` at `offset` and appends the tag; `aad` is authenticated, not encrypted. @internal */
+export function sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  cipher.setAAD(aad);
+  const body = cipher.update(plaintext);
+  out.set(body, offset);
+  const final = cipher.final();
+  out.set(final, offset + body.length);
+  out.set(cipher.getAuthTag(), offset + body.length + final.length);
+}
+
+/** Decrypts and authenticates `sealed` (ciphertext then tag); undefined when authentication fails. Never throws. @internal */
+export function openSealed(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
+  if (sealed.length < AEAD_TAG_BYTES) return undefined;
+  const tagAt = sealed.length - AEAD_TAG_BYTES;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(tagAt));
+    const head = decipher.update(sealed.subarray(0, tagAt));
+    const tail = decipher.final(); // throws when the tag does not match
+    return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : new Uint8Array(Buffer.concat([head, tail]));
+  } catch {
+    return undefined;
+  }
+}

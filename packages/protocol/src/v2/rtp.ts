@@ -1,0 +1,63 @@
+/** The fixed 12-byte RTP header (RFC 3550 section 5.1) as v2 sends it: version 2, no extension, no CSRC. */
+import { fail, ok, type Result } from '../result.js';
+import { isIntIn } from './bytes.js';
+import { RTP_HEADER_BYTES } from './demux.js';
+import { V2EncodeError } from './encode-error.js';
+
+/** The fields of a v2 RTP header. */
+export interface RtpHeader {
+  /** P bit: the payload ends with padding whose last byte counts it (RFC 3550 section 5.1). */
+  readonly padding: boolean;
+  /** M bit: for audio, the first packet after silence (RFC 3551 section 4.1). */
+  readonly marker: boolean;
+  /** Payload type, 0-127 (the ANSWER's). */
+  readonly payloadType: number;
+  /** Sequence number, 0-65535, one more per packet, wrapping. */
+  readonly sequence: number;
+  /** Timestamp in clock-rate units of the first sample, 0 to 2^32-1, wrapping. */
+  readonly timestamp: number;
+  /** Synchronisation source of the stream (from OFFER or ANSWER). */
+  readonly ssrc: number;
+}
+
+/** A received RTP packet, opened. */
+export interface RtpPacket extends Omit<RtpHeader, 'padding'> {
+  /** The payload, padding removed (L16: big-endian samples, RFC 3551 section 4.5.11). */
+  readonly payload: Uint8Array;
+}
+
+/** Encodes the 12 header bytes: V=2, P, X=0, CC=0, M, PT, sequence, timestamp, SSRC. @throws {V2EncodeError} when a field is out of range. */
+export function encodeRtpHeader(header: RtpHeader): Uint8Array {
+  if (!isIntIn(header.payloadType, 0, 127)) throw new V2EncodeError('payloadType', 'must be an integer 0-127');
+  if (!isIntIn(header.sequence, 0, 0xffff)) throw new V2EncodeError('sequence', 'must be an integer 0-65535');
+  if (!isIntIn(header.timestamp, 0, 0xffffffff)) throw new V2EncodeError('timestamp', 'must be an integer 0 to 2^32-1');
+  if (!isIntIn(header.ssrc, 0, 0xffffffff)) throw new V2EncodeError('ssrc', 'must be an integer 0 to 2^32-1');
+  const bytes = new Uint8Array(RTP_HEADER_BYTES);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = 0x80 | (header.padding ? 0x20 : 0);
+  bytes[1] = (header.marker ? 0x80 : 0) | header.payloadType;
+  view.setUint16(2, header.sequence);
+  view.setUint32(4, header.timestamp);
+  view.setUint32(8, header.ssrc);
+  return bytes;
+}
+
+/** Why bytes are not a v2 RTP header. */
+export type RtpHeaderErrorCode = 'rtp-too-short' | 'rtp-bad-version' | 'rtp-unsupported';
+
+/** Decodes the first 12 bytes; refuses versions other than 2, and extensions or CSRCs (v2 sends neither). Never throws. */
+export function decodeRtpHeader(bytes: Uint8Array): Result<RtpHeader, RtpHeaderErrorCode> {
+  if (bytes.length < RTP_HEADER_BYTES) return fail('rtp-too-short', `${bytes.length} bytes, the RTP header alone is ${RTP_HEADER_BYTES}`);
+  const first = bytes[0]!;
+  if (first >>> 6 !== 2) return fail('rtp-bad-version', `RTP version ${first >>> 6}, expected 2`);
+  if ((first & 0x1f) !== 0) return fail('rtp-unsupported', 'RTP header extension or CSRC list present');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, RTP_HEADER_BYTES);
+  return ok({
+    padding: (first & 0x20) !== 0,
+    marker: (bytes[1]! & 0x80) !== 0,
+    payloadType: bytes[1]! & 0x7f,
+    sequence: view.getUint16(2),
+    timestamp: view.getUint32(4),
+    ssrc: view.getUint32(8),
+  });
+}
