@@ -1,3 +1,4 @@
+// Tests of the key agreement: both sides agree, the commitment binds, and a man in the middle leaves two different SAS.
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../test/v2/seeded-random.js';
 import { DEFAULT_V2_CAPS, commit, createCallId, createKeyPair, deriveCallKeys, renderSas, toHex, transcriptHash, verifyCommitment, SAS_ALPHABET, type KeyPair, type Transcript } from './index.js';

@@ -1,3 +1,4 @@
+// Tests of the replay window: the span, 512 replays, reordering, and a property against a plain set.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ReplayWindow } from './index.js';

@@ -1,3 +1,4 @@
+// Tests of the v2 signalling codec: golden bytes for every type, refusals by code, and properties on random bytes.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { v2Signal } from '../../test/v2/arbitraries.js';

@@ -1,3 +1,4 @@
+// Tests of sealed signalling: layout recomputed with node:crypto, every bit flip refused, nonces never reused.
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests of a long call (unique IVs over 300,000 packets across sequence wraps) and the seal/open time per packet.
 import { describe, expect, test } from 'vitest';
 import { MediaSealer, createMediaReceiver, openMedia, srtpIv, toHex, type DirectionKey, type MediaReceiver } from './index.js';
 

@@ -1,3 +1,4 @@
+// Tests of RTP headers and SRTP-like media: golden bytes, bit flips, replays, reordering, padding, index estimation.
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
