@@ -1,5 +1,5 @@
 /** AES-256-GCM from `node:crypto` with a 12-byte nonce and a 16-byte tag: the one AEAD that v2 signalling and media use. */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { AEAD_TAG_BYTES } from './demux.js';
 
 /** Bytes of an AES-GCM nonce (IV). */
@@ -19,9 +19,22 @@ export function xorNonce(salt: Uint8Array, prefix: number, counter: number): Uin
   return nonce;
 }
 
+// A KeyObject per key, made once: importing raw key bytes on every packet doubles the cost of sealing (3.6 against 7.2 µs for 320 bytes).
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+/** The KeyObject for `key`, whose bytes must not change once used (derived keys never do). */
+function secretKey(key: Uint8Array): KeyObject {
+  let object = keyObjects.get(key);
+  if (object === undefined) {
+    object = createSecretKey(key);
+    keyObjects.set(key, object);
+  }
+  return object;
+}
+
 /** Encrypts `plaintext` into `out` at `offset` and appends the tag; `aad` is authenticated, not encrypted. @internal */
 export function sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  const cipher = createCipheriv('aes-256-gcm', secretKey(key), nonce, { authTagLength: AEAD_TAG_BYTES });
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   out.set(body, offset);
@@ -35,7 +48,7 @@ export function openSealed(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
   if (sealed.length < AEAD_TAG_BYTES) return undefined;
   const tagAt = sealed.length - AEAD_TAG_BYTES;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', secretKey(key), nonce, { authTagLength: AEAD_TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(tagAt));
     const head = decipher.update(sealed.subarray(0, tagAt));

@@ -45,6 +45,13 @@ describe('a long call', () => {
   test('sealing and opening 1,000 packets of 20 ms L16 (320 bytes): the time per packet is reported, never asserted', () => {
     const sealer = new MediaSealer(key, { ssrc: SSRC, firstSequence: 1 });
     const payload = new Uint8Array(320).fill(7);
+    let warm = createMediaReceiver(SSRC);
+    for (let i = 0; i < 200; i++) {
+      // Untimed warm-up, so that the figure is not the JIT's.
+      const sealed = sealer.seal({ payloadType: 96, timestamp: i * 160, payload });
+      const result = sealed.ok && openMedia(key, warm, sealed.value.bytes);
+      if (result && result.ok) warm = result.value.receiver;
+    }
     const packets: Uint8Array[] = [];
     const sealStart = performance.now();
     for (let i = 0; i < 1000; i++) {
@@ -52,7 +59,7 @@ describe('a long call', () => {
       if (sealed.ok) packets.push(sealed.value.bytes);
     }
     const sealEnd = performance.now();
-    let receiver = createMediaReceiver(SSRC);
+    let receiver = warm;
     let opened = 0;
     for (const bytes of packets) {
       const result = openMedia(key, receiver, bytes);
