@@ -144,6 +144,18 @@ describe('SRTP-like media (RFC 7714 AES-GCM)', () => {
     );
   });
 
+  test('property: random bytes never make the opener or the header decoder throw, and never open', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1100 }), fc.boolean(), (bytes, rtpLike) => {
+        if (rtpLike && bytes.length > 0) bytes[0] = 0x80 | (bytes[0]! & 0x20);
+        if (rtpLike && bytes.length >= 12) new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, SSRC);
+        decodeRtpHeader(bytes);
+        expect(openMedia(key, createMediaReceiver(SSRC), bytes).ok).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('past index 2^48 - 1 the sealer refuses to seal', () => {
     const sealer = new MediaSealer(key, { ssrc: SSRC, firstSequence: 0xffff, rolloverCounter: 0xffffffff });
     expect(sealer.seal(frame(0))).toMatchObject({ ok: true, value: { index: 2 ** 48 - 1 } });
