@@ -1,4 +1,5 @@
 // Tests of the key agreement: both sides agree, the commitment binds, and a man in the middle leaves two different SAS.
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../test/v2/seeded-random.js';
 import { DEFAULT_V2_CAPS, commit, createCallId, createKeyPair, deriveCallKeys, renderSas, toHex, transcriptHash, verifyCommitment, SAS_ALPHABET, type KeyPair, type Transcript } from './index.js';
@@ -60,6 +61,21 @@ describe('key agreement', () => {
     expect(verifyCommitment(commitment, other.publicKey, callId)).toMatchObject({ ok: false, code: 'commitment-mismatch' });
     expect(verifyCommitment(commitment, initiator.publicKey, 'ffffffffffffffff')).toMatchObject({ ok: false, code: 'commitment-mismatch' });
     expect(verifyCommitment(commitment.subarray(1), initiator.publicKey, callId)).toMatchObject({ ok: false, code: 'commitment-mismatch' });
+  });
+
+  test('commitment and transcript hash are the documented SHA-256 inputs, recomputed here with node:crypto alone', () => {
+    const { callId, initiator, responder, transcript } = exchange('layout');
+    const sha = (...parts: (string | Uint8Array)[]) => parts.reduce((h, p) => h.update(typeof p === 'string' ? Buffer.from(p, 'ascii') : p), createHash('sha256')).digest('hex');
+    const id = Buffer.from(callId, 'hex');
+    expect(toHex(commit(initiator.publicKey, callId))).toBe(sha('voip-v2 commit', id, initiator.publicKey));
+    const caps = Buffer.from('01016000001f4001020' + '0a00200', 'hex');
+    expect(toHex(transcriptHash(transcript))).toBe(sha('voip-v2 transcript', id, Uint8Array.of(5), 'alice', Uint8Array.of(3), 'bob', Uint8Array.of(0, caps.length), caps, initiator.publicKey, responder.publicKey));
+  });
+
+  test('a call id that is not 16 hex digits is a bug when committing, and a mismatch when verifying', () => {
+    const { initiator } = exchange('bad-id');
+    expect(() => commit(initiator.publicKey, 'not-a-call-id')).toThrow(expect.objectContaining({ code: 'v2-invalid-field', field: 'callId' }));
+    expect(verifyCommitment(new Uint8Array(32), initiator.publicKey, 'not-a-call-id')).toMatchObject({ ok: false, code: 'commitment-mismatch' });
   });
 
   test('a side whose key is not its slot in the transcript is refused', () => {

@@ -5,7 +5,7 @@ import { ByteWriter, fromHex, systemRandom, toHex, type RandomBytes } from './by
 import { encodeCaps, type MediaFormat } from './caps.js';
 import { V2EncodeError } from './encode-error.js';
 import { renderSas } from './sas.js';
-import { CALL_ID_BYTES, COMMITMENT_BYTES, PUBLIC_KEY_BYTES } from './signal-message.js';
+import { CALL_ID_BYTES, COMMITMENT_BYTES, PUBLIC_KEY_BYTES, callIdBytes, isCallId } from './signal-message.js';
 
 /** A per-call ephemeral X25519 key pair. Keep `privateKey` secret and drop the pair once the call keys are derived. */
 export interface KeyPair {
@@ -87,12 +87,12 @@ export function createKeyPair(random: RandomBytes = systemRandom): KeyPair {
  */
 export function commit(publicKey: Uint8Array, callId: string): Uint8Array {
   if (publicKey.length !== PUBLIC_KEY_BYTES) throw new V2EncodeError('publicKey', `must be ${PUBLIC_KEY_BYTES} bytes`);
-  return new Uint8Array(createHash('sha256').update(ascii('voip-v2 commit')).update(fromHex(callId)).update(publicKey).digest());
+  return new Uint8Array(createHash('sha256').update(ascii('voip-v2 commit')).update(callIdBytes(callId)).update(publicKey).digest());
 }
 
 /** The responder's check, on KEY, that the revealed key is the one committed to in OFFER. Never throws. */
 export function verifyCommitment(commitment: Uint8Array, publicKey: Uint8Array, callId: string): Result<true, 'commitment-mismatch'> {
-  if (commitment.length !== COMMITMENT_BYTES || publicKey.length !== PUBLIC_KEY_BYTES) return fail('commitment-mismatch', 'commitment or key has the wrong length');
+  if (commitment.length !== COMMITMENT_BYTES || publicKey.length !== PUBLIC_KEY_BYTES || !isCallId(callId)) return fail('commitment-mismatch', 'commitment, key or call id has the wrong length');
   const expected = commit(publicKey, callId);
   return timingSafeEqual(expected, commitment) ? ok(true) : fail('commitment-mismatch', 'the revealed key does not match the commitment in OFFER');
 }
@@ -107,7 +107,7 @@ export function transcriptHash(transcript: Transcript): Uint8Array {
   const caps = encodeCaps(transcript.caps);
   const bytes = new ByteWriter()
     .bytes(ascii('voip-v2 transcript'))
-    .bytes(fromHex(transcript.callId))
+    .bytes(callIdBytes(transcript.callId))
     .u8(caller.length)
     .bytes(caller)
     .u8(callee.length)

@@ -92,13 +92,24 @@ const TYPE_BY_NUMBER = new Map<number, V2SignalType>(Object.entries(V2_SIGNAL_TY
 const SEALED_FLAG = 0x01;
 const CALL_ID = /^[0-9a-f]{16}$/;
 
+/** The 8 bytes of a call id given as 16 lower-case hex digits. @throws {V2EncodeError} for anything else. @internal */
+export function callIdBytes(callId: string): Uint8Array {
+  if (typeof callId !== 'string' || !CALL_ID.test(callId)) throw new V2EncodeError('callId', 'must be 16 lower-case hex digits');
+  return fromHex(callId);
+}
+
+/** True when `callId` is 16 lower-case hex digits. @internal */
+export function isCallId(callId: unknown): callId is string {
+  return typeof callId === 'string' && CALL_ID.test(callId);
+}
+
 function checkBytes(value: Uint8Array, length: number, field: string): void {
   if (!(value instanceof Uint8Array) || value.length !== length) throw new V2EncodeError(field, `must be ${length} bytes`);
 }
 
 /** The 16 header bytes for `message`. @internal */
 export function encodeSignalHeader(message: V2Signal, sealed: boolean): Uint8Array {
-  if (!CALL_ID.test(message.callId)) throw new V2EncodeError('callId', 'must be 16 lower-case hex digits');
+  const callId = callIdBytes(message.callId);
   if (!isIntIn(message.messageId, 0, 0xffffffff)) throw new V2EncodeError('messageId', 'must be an integer 0 to 2^32-1');
   const type = V2_SIGNAL_TYPE[message.type];
   if (type === undefined) throw new V2EncodeError('type', 'unknown message type');
@@ -107,7 +118,7 @@ export function encodeSignalHeader(message: V2Signal, sealed: boolean): Uint8Arr
     .u8(V2_SIGNAL_VERSION)
     .u8(type)
     .u8(sealed ? SEALED_FLAG : 0)
-    .bytes(fromHex(message.callId))
+    .bytes(callId)
     .u32(message.messageId)
     .finish();
 }
