@@ -15,9 +15,14 @@ import { isatty, WriteStream } from 'node:tty';
 /** Set in the child: the file descriptor of the real standard output. */
 export const OUTPUT_FD_ENV = 'VOIP_CLIENT_OUTPUT_FD';
 
+/** Whether an audio spec names a naudiodon device (`device` or `device:NAME`). */
+export function isDeviceSpec(spec: string): boolean {
+  return spec === 'device' || spec.startsWith('device:');
+}
+
 /** Whether either direction uses a naudiodon device. */
 export function usesDeviceAudio(options: { readonly audioIn: string; readonly audioOut: string }): boolean {
-  return [options.audioIn, options.audioOut].some((spec) => spec === 'device' || spec.startsWith('device:'));
+  return isDeviceSpec(options.audioIn) || isDeviceSpec(options.audioOut);
 }
 
 /** In the child, the fd of the real standard output; undefined in a plain process. */

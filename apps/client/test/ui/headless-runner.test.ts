@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCli, type CliOptions } from '../../src/cli-args.js';
 import { startHeadless, type HeadlessRun } from '../../src/headless-runner.js';
 import { createManualClock } from '@voip/clock';
-import { Collect, FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
+import { Collect, FakePhone, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
 
 function options(extra: string[] = []): CliOptions {
   const parsed = parseCli(['--server', '127.0.0.1:10000', '--name', 'alice', '--no-tui', '--audio-in', 'silence', '--audio-out', 'null', ...extra]);
@@ -60,16 +60,20 @@ describe('headless runner', () => {
     const phone = new FakePhone();
     const { names, stdout, stderr } = start(phone, ['--auto-answer']);
     await flush();
-    phone.emit('users', [{ name: 'carol', ip: '127.0.0.1', port: 5003 }]);
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'carol' });
     const extra = { framesConcealed: 1 };
     phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3.14159, outputLevelDbfs: -Infinity, durationMs: 1000.4, ...extra });
     phone.emit('log', { level: 'warn', message: 'late packet' });
-    phone.emit('ended', { peer: 'carol', reason: 'remote-hangup' });
-    expect(names()).toEqual(['registered', 'users', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
-    const stats = stdout.events()[5];
+    phone.emit('state', { state: 'idle' });
+    phone.emit('ended', endedEvent('carol', 'remote-hangup', { direction: 'incoming', durationMs: 1000.4 }));
+    expect(names()).toEqual(['registered', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
+    expect(stdout.events()[2]).toMatchObject({ caller: 'carol' });
+    expect(stdout.events().at(-1)).toEqual({
+      event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'carol', reason: 'remote-hangup', direction: 'incoming', message: 'carol hung up', durationMs: 1000,
+    });
+    const stats = stdout.events()[4];
     expect(stats).toEqual({
       event: 'stats',
       time: '2024-05-01T12:00:00.000Z',
@@ -98,6 +102,7 @@ describe('headless runner', () => {
 
   test('--call with --hangup-after and --exit-after-call exits 0 after a connected call', async () => {
     const phone = new FakePhone();
+    phone.onlineUsers = [{ name: 'bob', ip: '127.0.0.1', port: 5002 }];
     phone.onCall = connectedCall;
     const { run, scheduler, names, stdout } = start(phone, ['--call', 'bob', '--hangup-after', '2', '--exit-after-call']);
     await flush();
@@ -108,7 +113,7 @@ describe('headless runner', () => {
     expect(phone.actions).toEqual([]);
     await scheduler.advanceAsync(1);
     expect(phone.actions).toEqual(['hangup']);
-    phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+    phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 2000 }));
     expect(await run.exitCode).toBe(0);
     expect(phone.closed).toBe(true);
     expect(names()).toEqual(['registered', 'users', 'calling', 'connected', 'ended']);
@@ -117,37 +122,36 @@ describe('headless runner', () => {
 
   test('--exit-after-call exits 1 when the call was rejected', async () => {
     const phone = new FakePhone();
-    phone.onCall = () => {
-      phone.emit('ended', { peer: 'bob', reason: 'rejected' });
-      return Promise.reject(new FakeCallFailedError('rejected'));
-    };
-    const { run, scheduler, names } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    phone.listSupported = false;
+    phone.onCall = failsWith(phone, 'rejected');
+    const { run, scheduler, names, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
     await scheduler.advanceAsync(0);
     expect(await run.exitCode).toBe(1);
-    expect(names()).toEqual(['registered', 'ended']);
+    expect(names()).toEqual(['registered', 'log', 'ended']);
+    expect(stdout.events().at(-1)).toMatchObject({ reason: 'rejected', direction: 'outgoing', message: 'bob declined the call (or is busy)' });
   });
 
-  test('a failure the phone does not announce still yields one ended line', async () => {
+  test('a failed call is reported once: the ended of the phone, not the rejection again', async () => {
     const phone = new FakePhone();
-    phone.onCall = () => Promise.reject(new FakeCallFailedError('self-call', 'one cannot call oneself'));
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    phone.onCall = failsWith(phone, 'self-call', 'one cannot call oneself');
     const { scheduler, stdout } = start(phone, ['--call', 'alice']);
     await scheduler.advanceAsync(0);
-    expect(stdout.events().filter((e) => e.event === 'ended')).toEqual([
-      { event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', detail: 'one cannot call oneself' },
+    expect(stdout.events().filter((e) => e.event === 'ended' || e.event === 'log')).toEqual([
+      {
+        event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', direction: 'outgoing', message: 'you cannot call yourself', durationMs: 0,
+        detail: 'one cannot call oneself',
+      },
     ]);
   });
 
-  test('--call retries a name that is not online yet, then calls it', async () => {
+  test('--call on a classic server looks a name up again, silently, with one waiting event, then calls it', async () => {
     const phone = new FakePhone();
+    phone.listSupported = false;
     let online = false;
-    phone.onCall = (name) => {
-      if (!online) {
-        phone.emit('ended', { peer: name, reason: 'not-found' });
-        return Promise.reject(new FakeCallFailedError('not-found'));
-      }
-      return Promise.resolve();
-    };
-    const { scheduler, names } = start(phone, ['--call', 'bob']);
+    const notFound = failsWith(phone, 'not-found');
+    phone.onCall = (name) => (online ? Promise.resolve() : notFound(name));
+    const { scheduler, names, stdout } = start(phone, ['--call', 'bob']);
     await scheduler.advanceAsync(0);
     await scheduler.advanceAsync(1600);
     expect(phone.calls.length).toBe(4);
@@ -155,15 +159,52 @@ describe('headless runner', () => {
     await scheduler.advanceAsync(500);
     expect(phone.calls.length).toBe(5);
     phone.emit('connected', { peer: 'bob' });
-    expect(names().filter((n) => n !== 'log')).toEqual(['registered', 'users', 'connected']);
+    expect(names()).toEqual(['registered', 'log', 'waiting', 'connected']);
+    expect(stdout.events()[2]).toMatchObject({ peer: 'bob', timeoutMs: 10_000 });
   });
 
-  test('--call gives up after 10 s with one ended not-found', async () => {
+  test('--call with presence: one waiting event, and the call as soon as the name is online, in its registered spelling', async () => {
     const phone = new FakePhone();
-    phone.onCall = (name) => {
-      phone.emit('ended', { peer: name, reason: 'not-found' });
-      return Promise.reject(new FakeCallFailedError('not-found'));
-    };
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    phone.onCall = connectedCall;
+    const { scheduler, names, stdout } = start(phone, ['--call', 'bob']);
+    await scheduler.advanceAsync(3000);
+    expect(phone.calls).toEqual([]);
+    phone.emit('users', [{ name: 'alice', ip: '127.0.0.1', port: 5001 }, { name: 'Bob', ip: '127.0.0.1', port: 5002 }]);
+    expect(phone.calls).toEqual(['bob']);
+    phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
+    await scheduler.advanceAsync(20_000);
+    expect(names()).toEqual(['registered', 'users', 'waiting', 'users', 'calling']);
+    expect(stdout.events().at(-1)).toMatchObject({ peer: 'Bob' });
+  });
+
+  test('--call with presence: before the first presence push, the call waits for it', async () => {
+    const phone = new FakePhone();
+    phone.onlineUsers = [];
+    phone.onCall = connectedCall;
+    const { scheduler, names } = start(phone, ['--call', 'bob']);
+    await scheduler.advanceAsync(100);
+    phone.emit('users', [{ name: 'bob', ip: '127.0.0.1', port: 5002 }]);
+    expect(phone.calls).toEqual(['bob']);
+    expect(names()).toEqual(['registered', 'users']);
+  });
+
+  test('--call with presence gives up after 10 s with one ended not-found; exit 1', async () => {
+    const phone = new FakePhone();
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    await scheduler.advanceAsync(9999);
+    expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
+    await scheduler.advanceAsync(1);
+    expect(phone.calls).toEqual([]);
+    expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'not-found', message: 'bob did not come online within 10 s' }]);
+    expect(await run.exitCode).toBe(1);
+  });
+
+  test('--call on a classic server gives up after 10 s with one ended not-found', async () => {
+    const phone = new FakePhone();
+    phone.listSupported = false;
+    phone.onCall = failsWith(phone, 'not-found');
     const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
     await scheduler.advanceAsync(9000);
     expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
@@ -171,7 +212,8 @@ describe('headless runner', () => {
     expect(phone.calls.length).toBe(21); // t = 0, 0.5, ... 10 s
     const ended = stdout.events().filter((e) => e.event === 'ended');
     expect(ended).toHaveLength(1);
-    expect(ended[0]).toMatchObject({ peer: 'bob', reason: 'not-found' });
+    expect(ended[0]).toMatchObject({ peer: 'bob', reason: 'not-found', message: 'bob did not come online within 10 s' });
+    expect(stdout.events().filter((e) => e.event === 'waiting')).toHaveLength(1);
     expect(await run.exitCode).toBe(1);
   });
 
@@ -200,7 +242,7 @@ describe('headless runner', () => {
     phone.emit('connected', { peer: 'bob' });
     phone.close = () => {
       phone.actions.push('close');
-      phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+      phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 500 }));
       phone.emit('disconnected', { reason: 'closed by us' });
       return Promise.resolve();
     };
@@ -241,7 +283,7 @@ describe('headless runner', () => {
     await flush();
     expect(code).toBeUndefined();
     phone.emit('state', { state: 'idle' });
-    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('ended', endedEvent('bob', 'remote-hangup', { durationMs: 500 }));
     expect(await run.exitCode).toBe(2);
     expect(names()).toEqual(['registered', 'users', 'connected', 'error', 'ended']);
   });
@@ -285,24 +327,60 @@ describe('headless runner refusals', () => {
     expect(stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'accept: nothing rings' });
   });
 
-  test('a stdin call the phone refuses (busy) is a warning; a refused --call ends with error', async () => {
+  test('a call the phone refuses is one warning; a refused --call with --exit-after-call exits 1', async () => {
     const phone = new FakePhone();
-    phone.onCall = () => Promise.reject(new Error('the phone is ringing'));
-    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    phone.onCall = () => Promise.reject(Object.assign(new Error('cannot call bob: the phone is ringing'), { code: 'busy' }));
+    const { run, scheduler, stdout } = start(phone, ['--call', 'alice', '--exit-after-call']);
     await scheduler.advanceAsync(0);
-    expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'error', detail: 'the phone is ringing' }]);
+    expect(stdout.events().filter((e) => e.event !== 'registered' && e.event !== 'users')).toMatchObject([
+      { event: 'log', level: 'warn', message: 'cannot call alice now: finish the current call first' },
+    ]);
     expect(await run.exitCode).toBe(1);
 
-    const other = start(new FakePhone());
-    await flush();
-    const busy = new FakePhone();
-    busy.onCall = () => Promise.reject(new Error('busy'));
-    const second = start(busy);
+    const closed = new FakePhone();
+    closed.onCall = () => Promise.reject(Object.assign(new Error('the phone is closed'), { code: 'not-connected' }));
+    const second = start(closed);
     await flush();
     second.run.command('call bob');
     await second.scheduler.advanceAsync(0);
-    expect(second.stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'cannot call bob: busy' });
-    other.run.stop();
+    expect(second.stdout.events().at(-1)).toEqual({ event: 'log', time: '2024-05-01T12:00:00.000Z', level: 'warn', message: 'cannot call bob: the directory connection is closed' });
+    expect(second.names().filter((n) => n === 'ended' || n === 'log')).toEqual(['log']);
     second.run.stop();
+  });
+
+  test('mute, unmute and volume N: audio events; a bad volume is a warning', async () => {
+    const phone = new FakePhone();
+    const { run, stdout } = start(phone);
+    await flush();
+    run.command('mute');
+    run.command('volume 150');
+    run.command('unmute');
+    run.command('volume 201');
+    run.command('volume loud');
+    run.command('mute now');
+    expect(phone.actions).toEqual(['mute', 'volume 150', 'unmute']);
+    expect(stdout.events().slice(2).map(({ time: _t, ...e }) => e)).toEqual([
+      { event: 'audio', muted: true, volume: 100 },
+      { event: 'audio', muted: true, volume: 150 },
+      { event: 'audio', muted: false, volume: 150 },
+      { event: 'log', level: 'warn', message: 'volume: 201 is not a whole percent from 0 to 200' },
+      { event: 'log', level: 'warn', message: 'volume takes a number from 0 to 200, e.g. volume 80' },
+      { event: 'log', level: 'warn', message: 'mute takes no argument' },
+    ]);
+    run.stop();
+  });
+
+  test('ended carries the duration and the final stats of the call', async () => {
+    const phone = new FakePhone();
+    const { stdout } = start(phone);
+    await flush();
+    phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
+    phone.emit('connected', { peer: 'bob' });
+    const stats = { packetsSent: 40, packetsReceived: 39, packetsLost: 1, packetsDropped: 3, inputLevelDbfs: -12.346, outputLevelDbfs: -Infinity, durationMs: 2560.2 };
+    phone.emit('ended', endedEvent('bob', 'remote-hangup', { direction: 'incoming', durationMs: 2560.2, stats }));
+    expect(stdout.events().at(-1)).toMatchObject({
+      event: 'ended', reason: 'remote-hangup', direction: 'incoming', durationMs: 2560,
+      stats: { packetsSent: 40, packetsReceived: 39, packetsLost: 1, packetsDropped: 3, inputLevelDbfs: -12.35, outputLevelDbfs: null, durationMs: 2560 },
+    });
   });
 });
