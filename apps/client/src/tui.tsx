@@ -3,6 +3,7 @@
  */
 import { render } from 'ink';
 import type { CliOptions } from './cli-args.js';
+import type { CallHistory } from './history.js';
 import type { CallFailure, ConnectPhone } from './phone-contract.js';
 import { App, type AppExit } from './ui/App.js';
 
@@ -10,6 +11,8 @@ import { App, type AppExit } from './ui/App.js';
 export interface TuiDeps {
   readonly connect: ConnectPhone;
   readonly callFailure: (error: unknown) => CallFailure;
+  /** Where finished calls are kept; none with --no-history. */
+  readonly history?: CallHistory;
   /** Where Ink draws; default process.stdout. */
   readonly stdout?: NodeJS.WriteStream;
 }
@@ -24,7 +27,14 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
     settle();
   };
   const tree = (quitRequested: boolean) => (
-    <App options={options} connect={deps.connect} callFailure={deps.callFailure} quitRequested={quitRequested} onExit={onExit} />
+    <App
+      options={options}
+      connect={deps.connect}
+      callFailure={deps.callFailure}
+      quitRequested={quitRequested}
+      onExit={onExit}
+      {...(deps.history ? { history: deps.history } : {})}
+    />
   );
   const app = render(tree(false), { exitOnCtrlC: false, ...(deps.stdout ? { stdout: deps.stdout } : {}) });
   // SIGINT/SIGTERM: hang up, unregister, exit 0, as the q key does.
