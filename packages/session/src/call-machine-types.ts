@@ -8,7 +8,7 @@ export interface PeerAddress {
 }
 
 /** The timers the call machine asks for. One of each kind runs at a time. */
-export type TimerId = 'start-repeat' | 'ring' | 'silence' | 'accept-repeat' | 'close-repeat' | 'linger';
+export type TimerId = 'start-repeat' | 'ring' | 'silence' | 'accept-repeat' | 'close-repeat' | 'linger' | 'stats';
 
 /** Tunables of the call machine; all durations in milliseconds. */
 export interface CallMachineConfig {
@@ -30,6 +30,8 @@ export interface CallMachineConfig {
    * span of the peer's CLOSE repeats, plus a margin for network delay.
    */
   readonly lingerMs: number;
+  /** Interval of stats reports (`reportStats` effects) while in a call; default 1 000. */
+  readonly statsIntervalMs: number;
 }
 
 /** The other party of a call. */
@@ -134,6 +136,8 @@ export type Effect =
   | { readonly type: 'startMedia'; readonly peer: PeerAddress }
   | { readonly type: 'deliverAudio'; readonly pcm: Uint8Array }
   | { readonly type: 'stopMedia' }
+  /** Report the current call's figures (a `stats` timer fired while in a call). */
+  | { readonly type: 'reportStats' }
   | { readonly type: 'lookup'; readonly name: string; readonly attempt: number }
   | { readonly type: 'lookupCaller'; readonly caller: string; readonly from: PeerAddress }
   /** A datagram was discarded (wrong sender, not expected now, malformed). */

@@ -514,3 +514,25 @@ describe('an unverified START', () => {
     expect(has(run(machine, start(BOB)).effects, 'lookupCaller')).toBe(false); // still the old call's late START
   });
 });
+
+describe('the stats timer', () => {
+  test('starts when a call connects, reports and restarts while in the call', () => {
+    expect(run(ringing, { type: 'user-accept' }).effects).toContainEqual({ type: 'startTimer', id: 'stats', ms: 1000 });
+    expect(run(calling, sig(BOB, 'ACCEPT')).effects).toContainEqual({ type: 'startTimer', id: 'stats', ms: 1000 });
+    expect(run(inCallCaller, { type: 'timer', id: 'stats' }).effects).toEqual([{ type: 'reportStats' }, { type: 'startTimer', id: 'stats', ms: 1000 }]);
+  });
+
+  test.each(['idle', 'dialing', 'calling', 'ringing'])('a stats timer firing while %s does nothing', (from) => {
+    expect(run(states[from]!, { type: 'timer', id: 'stats' }).effects).toEqual([]);
+  });
+
+  test('is cancelled when the call ends', () => {
+    expect(run(inCallCaller, { type: 'user-hangup' }).effects).toContainEqual({ type: 'cancelTimer', id: 'stats' });
+  });
+
+  test('its interval is configurable and must be positive', () => {
+    expect(callMachineConfig('alice', { statsIntervalMs: 250 }).statsIntervalMs).toBe(250);
+    expect(DEFAULT_CALL_TIMING.statsIntervalMs).toBe(1000);
+    expect(() => callMachineConfig('alice', { statsIntervalMs: 0 })).toThrow(RangeError);
+  });
+});

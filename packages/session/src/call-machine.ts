@@ -1,4 +1,5 @@
 import { nameKey } from '@voip/protocol';
+import { checkDurationMs } from '@voip/clock';
 import type { CallMachineConfig, CallPhase, Effect, Lingering, MachineEvent, MachineState, Peer, PeerAddress, Repeat, Transition } from './call-machine-types.js';
 import type { EndReason } from './phone-types.js';
 
@@ -16,6 +17,7 @@ export const DEFAULT_CALL_TIMING = Object.freeze({
   repeatIntervalMs: 150,
   repeatCount: 7,
   lingerMs: 7 * 150 + LINGER_MARGIN_MS,
+  statsIntervalMs: 1_000,
 });
 
 /** The machine's full state together with the config it runs under. */
@@ -33,8 +35,9 @@ export function callMachineConfig(selfName: string, overrides: Partial<Omit<Call
   const given = stripUndefined(overrides);
   const merged = { ...DEFAULT_CALL_TIMING, ...given, selfName };
   const config = given.lingerMs === undefined ? { ...merged, lingerMs: merged.repeatCount * merged.repeatIntervalMs + LINGER_MARGIN_MS } : merged;
-  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs'] as const) {
-    if (!Number.isFinite(config[key]) || config[key] <= 0) throw new RangeError(`${key} must be a positive number of milliseconds`);
+  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs', 'statsIntervalMs'] as const) {
+    const reason = checkDurationMs(config[key]);
+    if (reason !== undefined) throw new RangeError(`${key} ${reason}`);
   }
   if (!Number.isInteger(config.repeatCount) || config.repeatCount < 1) throw new RangeError('repeatCount must be a positive integer');
   return config;
@@ -115,7 +118,7 @@ function endCall(config: CallMachineConfig, state: MachineState, reason: EndReas
       effects.push({ type: 'cancelTimer', id: 'ring' });
       break;
     case 'in-call':
-      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'stopMedia' });
+      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'cancelTimer', id: 'stats' }, { type: 'stopMedia' });
       if (state.accepting) {
         effects.push({ type: 'cancelTimer', id: 'accept-repeat' });
         next = { ...next, accepting: undefined };
@@ -159,6 +162,7 @@ function connect(config: CallMachineConfig, state: MachineState, peer: Peer, rol
       ...pre,
       { type: 'startMedia', peer: peer.address },
       { type: 'startTimer', id: 'silence', ms: config.silenceTimeoutMs },
+      { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs },
       { type: 'emit', notice: { name: 'connected', peer: peer.name } },
       { type: 'emit', notice: { name: 'state', state: 'in-call', peer: peer.name } },
     ],
@@ -188,7 +192,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
   if (state.unverified?.some((a) => sameAddress(a, from))) {
     return { state, effects: [{ type: 'drop', reason: 'repeated START the directory did not vouch for' }] };
   }
-  if (state.verifying.some((v) => v.caller === caller && sameAddress(v.from, from))) {
+  if (state.verifying.some((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from))) {
     return { state, effects: [] }; // a repeat of a START being verified
   }
   return {
@@ -199,7 +203,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
 
 function onCallerVerified(config: CallMachineConfig, state: MachineState, event: Extract<MachineEvent, { type: 'caller-lookup-result' }>): Transition {
   const { caller, from, result } = event;
-  const index = state.verifying.findIndex((v) => v.caller === caller && sameAddress(v.from, from));
+  const index = state.verifying.findIndex((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from));
   if (index < 0) return { state, effects: [] };
   const verifying = state.verifying.filter((_, i) => i !== index);
   let next: MachineState = { ...state, verifying };
@@ -325,6 +329,9 @@ function onTimer(config: CallMachineConfig, state: MachineState, id: Extract<Mac
       return onRepeat(state, 'closing', 'close-repeat', config.repeatIntervalMs);
     case 'linger':
       return { state: { ...state, lingering: undefined, unverified: undefined }, effects: [] };
+    case 'stats':
+      if (phase.kind !== 'in-call') return { state, effects: [] };
+      return { state, effects: [{ type: 'reportStats' }, { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs }] };
   }
 }
 

@@ -22,15 +22,8 @@ export type {
   Effect,
   Transition,
 } from './call-machine-types.js';
-export {
-  CallRunner,
-  type CallRunnerOptions,
-  type DirectoryPort,
-  type MediaFactory,
-  type CallMediaPort,
-  type MediaFigures,
-  type RunnerNotice,
-} from './call-runner.js';
+export { CallRunner, type CallRunnerOptions, type DirectoryPort, type MediaEffectsPort, type RunnerNotice } from './call-runner.js';
+export { CallAudio, type CallAudioOptions, type CallMediaPort, type MediaFactory, type CallSummary } from './call-audio.js';
 export type { Transport, DatagramListener } from './transport/transport.js';
 export { bindUdpTransport, type UdpTransport, type UdpTransportOptions } from './transport/udp-transport.js';
 export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkOptions, type FaultAction, type Flight } from './transport/memory-transport.js';

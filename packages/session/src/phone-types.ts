@@ -42,7 +42,12 @@ export interface PhoneOptions {
   readonly clock?: Clock;
 }
 
-/** Figures of the current call, for a status line. */
+/**
+ * Figures of a call, for a status line and the call's end: the same fields as
+ * @voip/media's `MediaStats` (so a `CallMedia` reports them as is), with
+ * `packetsDropped` also counting the call's datagrams the phone discarded and
+ * `durationMs` counted from the moment the call connected.
+ */
 export interface CallStats {
   readonly packetsSent: number;
   readonly packetsReceived: number;
@@ -85,8 +90,10 @@ export interface PhoneApi {
   readonly name: string;
   readonly udpPort: number;
   readonly state: CallState;
-  /** Whether the server supports LIST and WATCH (a classic server does not). */
+  /** Whether the server is ours and offers the user list (a classic server does not). */
   readonly listSupported: boolean;
+  /** The users online, as the directory last pushed them; undefined on a classic server. */
+  readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /**
    * Calls a user by name; resolves when the call connects, rejects with a
    * CallFailedError whose `reason` is an {@link EndReason}.
