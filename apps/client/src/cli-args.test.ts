@@ -89,6 +89,10 @@ describe('parseCli', () => {
     expect(parseCli(['-x'])).toMatchObject({ kind: 'error', code: 'unexpected-argument' });
   });
 
+  test('a directory may listen below 1024', () => {
+    expect(parseCli(['--server', 'voip.example.org:443'])).toMatchObject({ kind: 'run', options: { server: 'voip.example.org:443' } });
+  });
+
   test('--help lists every key of the terminal UI, from the key table', () => {
     const text = helpText();
     const lines = text.split('\n');
@@ -110,7 +114,8 @@ describe('parseCli', () => {
     [['--server', '1.2.3:10000'], 'host-bad'],
     [['--server', 'bad_host:10000'], 'host-bad'],
     [['--server', 'localhost:abc'], 'port-not-number'],
-    [['--server', 'localhost:80'], 'port-out-of-range'],
+    [['--server', 'localhost:0'], 'port-out-of-range'],
+    [['--server', 'localhost:65536'], 'port-out-of-range'],
     [['--server', 'localhost:70000'], 'port-out-of-range'],
     [['--name', ' alice'], 'name-edge-space'],
     [['--name', 'al!ce'], 'name-bad-character'],

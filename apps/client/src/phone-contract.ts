@@ -53,8 +53,8 @@ export interface PhoneApi {
   readonly state: CallState;
   /** Whether the server supports LIST and WATCH (a classic server does not). */
   readonly listSupported: boolean;
-  /** The latest users online from WATCH (empty on a classic server). */
-  readonly onlineUsers: readonly DirectoryUser[];
+  /** The users online as the directory last pushed them; undefined on a classic server. */
+  readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /** Whether the microphone is muted. */
   readonly muted: boolean;
   /** Speaker volume in percent, 0-200. */

@@ -225,6 +225,8 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       ended(e);
     },
     users: (list) => {
+      // The first push is also the phone's `onlineUsers`, reported at registration.
+      if (list === users) return;
       users = list;
       usersSeen = true;
       emit({ event: 'users', users: list });
@@ -273,7 +275,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       phone = p;
       attach(p);
       emit({ event: 'registered', name: p.name, server, udpPort: p.udpPort, listSupported: p.listSupported });
-      if (p.listSupported && p.onlineUsers.length > 0) listeners.users(p.onlineUsers);
+      if (p.onlineUsers !== undefined) listeners.users(p.onlineUsers);
       if (!p.listSupported) emit({ event: 'log', level: 'info', message: 'this directory does not list users (classic server): call by name' });
       if (history) {
         const loaded = await history.load();

@@ -34,8 +34,8 @@ export class FakePhone implements PhoneApi {
   closed = false;
   readonly calls: string[] = [];
   readonly actions: string[] = [];
-  /** The users the directory pushed before the client attached (WATCH presence). */
-  onlineUsers: DirectoryUser[];
+  /** The users the directory pushed at connect (WATCH presence); set `onlineUsers` or `userList`. */
+  #users: DirectoryUser[];
   muted = false;
   volume = 100;
   /** What the next `call()` does; default stays pending. */
@@ -46,7 +46,7 @@ export class FakePhone implements PhoneApi {
     readonly name = 'alice',
     readonly udpPort = 5001,
   ) {
-    this.onlineUsers = [{ name, ip: '127.0.0.1', port: udpPort }];
+    this.#users = [{ name, ip: '127.0.0.1', port: udpPort }];
   }
 
   call(name: string): Promise<void> {
@@ -65,9 +65,16 @@ export class FakePhone implements PhoneApi {
   hangup(): void {
     this.actions.push('hangup');
   }
-  /** The users online at connect (same as {@link onlineUsers}). */
+  /** The users online at connect; undefined on a classic server, like the real phone's. */
+  get onlineUsers(): DirectoryUser[] | undefined {
+    return this.listSupported ? this.#users : undefined;
+  }
+  set onlineUsers(users: DirectoryUser[] | undefined) {
+    this.#users = users ?? [];
+  }
+  /** Same as setting {@link onlineUsers}. */
   set userList(users: DirectoryUser[]) {
-    this.onlineUsers = users;
+    this.#users = users;
   }
   setMuted(muted: boolean): void {
     this.actions.push(muted ? 'mute' : 'unmute');

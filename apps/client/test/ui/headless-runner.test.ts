@@ -178,14 +178,13 @@ describe('headless runner', () => {
     expect(stdout.events().at(-1)).toMatchObject({ peer: 'Bob' });
   });
 
-  test('--call with presence: before the first presence push, the call waits for it', async () => {
+  test('--call with presence: a name online at registration (any spelling) is called at once, no waiting event', async () => {
     const phone = new FakePhone();
-    phone.onlineUsers = [];
+    phone.onlineUsers = [{ name: 'Bob', ip: '127.0.0.1', port: 5002 }];
     phone.onCall = connectedCall;
-    const { scheduler, names } = start(phone, ['--call', 'bob']);
-    await scheduler.advanceAsync(100);
-    phone.emit('users', [{ name: 'bob', ip: '127.0.0.1', port: 5002 }]);
-    expect(phone.calls).toEqual(['bob']);
+    const { scheduler, names } = start(phone, ['--call', 'BOB']);
+    await scheduler.advanceAsync(0);
+    expect(phone.calls).toEqual(['BOB']);
     expect(names()).toEqual(['registered', 'users']);
   });
 
