@@ -13,7 +13,7 @@ import { startHeadless } from './headless-runner.js';
 import { fileHistory, historyPath, type CallHistory } from './history.js';
 import { formatEventLine } from './json-events.js';
 import { connectPhone, describeCallError } from './phone-adapter.js';
-import { fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio, watchParent } from './output-isolation.js';
+import { diagnosticsOut, fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio, watchParent } from './output-isolation.js';
 
 /** Runs the client with the arguments after the script name; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const audio = wavs.ok ? await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices) : wavs;
   if (!audio.ok) {
     if (!options.tui) out.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
-    process.stderr.write(`voip-client: ${audio.detail}\n`);
+    diagnosticsOut().write(`voip-client: ${audio.detail}\n`);
     return EXIT.critical;
   }
   const history = options.history ? fileHistory(historyPath()) : undefined;
@@ -60,13 +60,13 @@ function version(): string {
 }
 
 async function runHeadless(options: CliOptions, stdout: { write(text: string): boolean }, history: CallHistory | undefined): Promise<number> {
-  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout, stderr: process.stderr, ...(history ? { history } : {}) });
+  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout, stderr: diagnosticsOut(), ...(history ? { history } : {}) });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => run.command(line));
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
-      process.stderr.write(`voip-client: ${signal} again: exiting without waiting\n`);
+      diagnosticsOut().write(`voip-client: ${signal} again: exiting without waiting\n`);
       process.exit(EXIT.critical);
     }
     signalled = true;
@@ -85,7 +85,7 @@ async function runHeadless(options: CliOptions, stdout: { write(text: string): b
 }
 
 const bug = (error: unknown): void => {
-  process.stderr.write(`voip-client: ${describeBug(error)}\n`);
+  diagnosticsOut().write(`voip-client: ${describeBug(error)}\n`);
   process.exit(EXIT.bug);
 };
 

@@ -3,6 +3,7 @@
  */
 import { render } from 'ink';
 import type { CliOptions } from './cli-args.js';
+import { diagnosticsOut } from './output-isolation.js';
 import type { CallHistory } from './history.js';
 import type { CallFailure, ConnectPhone } from './phone-contract.js';
 import { App, type AppExit } from './ui/App.js';
@@ -49,6 +50,6 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (outcome.message) process.stderr.write(`voip-client: ${outcome.message}\n`);
+  if (outcome.message) diagnosticsOut().write(`voip-client: ${outcome.message}\n`);
   return outcome.code;
 }
