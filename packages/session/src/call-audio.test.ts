@@ -118,3 +118,48 @@ describe('CallAudio', () => {
     expect(recorded.media[0]!.stopped).toBe(true);
   });
 });
+
+describe('CallAudio ring tone', () => {
+  test('the call media is created only after the ring released the output', async () => {
+    const clock = createManualClock(0);
+    const order: string[] = [];
+    let release!: () => void;
+    const recorded: Recorded = { media: [] };
+    const sync = recordingFactory(recorded);
+    const audio = new CallAudio({
+      clock,
+      media: (options) => {
+        order.push('media opened');
+        return sync(options);
+      },
+      ring: () => {
+        order.push('ring started');
+        return { stop: () => new Promise<void>((resolve) => (release = () => (order.push('ring closed'), resolve()))) };
+      },
+    });
+    audio.startRinging();
+    await Promise.resolve();
+    await Promise.resolve();
+    audio.stopRinging();
+    audio.start(PEER, noSend, noFail);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(order).toEqual(['ring started']);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(order).toEqual(['ring started', 'ring closed', 'media opened']);
+    await audio.close();
+  });
+
+  test('no ring factory: ringing does nothing; a failing ring is logged, never thrown', async () => {
+    const clock = createManualClock(0);
+    const silent = new CallAudio({ clock, media: recordingFactory({ media: [] }) });
+    silent.startRinging();
+    silent.stopRinging();
+    const logs: string[] = [];
+    const broken = new CallAudio({ clock, media: recordingFactory({ media: [] }), ring: () => Promise.reject(new Error('no device')), onLog: (_level, message) => logs.push(message) });
+    broken.startRinging();
+    broken.stopRinging();
+    await broken.close();
+    expect(logs).toEqual(['cannot play the ring tone: no device']);
+  });
+});

@@ -22,6 +22,14 @@ export interface CallMediaPort {
 /** Creates the audio of one call; `send` puts a datagram on the wire to the peer. */
 export type MediaFactory = (options: { readonly peer: PeerAddress; readonly send: (datagram: Uint8Array) => void }) => CallMediaPort | Promise<CallMediaPort>;
 
+/** A ring tone playing; `stop()` also releases the output it plays on. */
+export interface RingingPort {
+  stop(): Promise<void>;
+}
+
+/** Starts a ring tone on the audio output (it opens the output itself). */
+export type RingFactory = () => RingingPort | Promise<RingingPort>;
+
 /** How a call that was connected ended: how long it lasted and its last figures. */
 export interface CallSummary {
   /** Milliseconds from connecting to the end. */
@@ -35,6 +43,8 @@ export interface CallAudioOptions {
   /** Creates each call's media. */
   readonly media: MediaFactory;
   readonly clock: Clock;
+  /** Rings while an incoming call waits; none by default. */
+  readonly ring?: RingFactory;
   /** Told of failures that do not end a call (stopping the audio). */
   readonly onLog?: (level: 'warn' | 'error', message: string) => void;
 }
@@ -46,6 +56,11 @@ export class CallAudio {
   readonly #factory: MediaFactory;
   readonly #clock: Clock;
   readonly #onLog: (level: 'warn' | 'error', message: string) => void;
+  readonly #ringFactory: RingFactory | undefined;
+  #ring: Promise<RingingPort | undefined> | undefined;
+  /** The last ring's stop: a call's media opens the output only after it. */
+  #ringStopped: Promise<void> = Promise.resolve();
+  #ringStopping = false;
   #media: CallMediaPort | undefined;
   /** Counts calls, so that media created for a call that already ended is stopped at once. */
   #generation = 0;
@@ -64,6 +79,32 @@ export class CallAudio {
     this.#factory = options.media;
     this.#clock = options.clock;
     this.#onLog = options.onLog ?? (() => {});
+    this.#ringFactory = options.ring;
+  }
+
+  /** Starts the ring tone (when the phone has one) until {@link stopRinging}. */
+  startRinging(): void {
+    const factory = this.#ringFactory;
+    if (!factory || this.#ring || this.#closed) return;
+    const after = this.#ringStopped;
+    // A new ring waits for the last one to release the output.
+    this.#ring = after.then(factory).catch((error: unknown) => {
+      this.#onLog('warn', `cannot play the ring tone: ${(error as Error)?.message ?? String(error)}`);
+      return undefined;
+    });
+  }
+
+  /** Stops the ring tone and releases its output; the next call's media waits for that. */
+  stopRinging(): void {
+    const ring = this.#ring;
+    if (!ring) return;
+    this.#ring = undefined;
+    this.#ringStopping = true;
+    this.#ringStopped = ring
+      .then((playing) => playing?.stop())
+      .catch((error: unknown) => this.#onLog('warn', `stopping the ring tone failed: ${(error as Error)?.message ?? String(error)}`))
+      .finally(() => (this.#ringStopping = false));
+    this.#track(this.#ringStopped);
   }
 
   /** Datagrams the call machine discarded since creation, in calls or not (wrong sender, unexpected, malformed). */
@@ -122,15 +163,21 @@ export class CallAudio {
         onFailure(error);
       }
     };
-    let created: CallMediaPort | Promise<CallMediaPort>;
-    try {
-      created = this.#factory({ peer, send });
-    } catch (error) {
-      queueMicrotask(() => onFailure(error));
-      return;
-    }
-    if (created instanceof Promise) created.then(begin, onFailure);
-    else begin(created);
+    const create = (): void => {
+      if (!current()) return;
+      let created: CallMediaPort | Promise<CallMediaPort>;
+      try {
+        created = this.#factory({ peer, send });
+      } catch (error) {
+        queueMicrotask(() => onFailure(error));
+        return;
+      }
+      if (created instanceof Promise) created.then(begin, onFailure);
+      else begin(created);
+    };
+    // The ring tone and the call share the output: the call opens it once the ring has closed it.
+    if (this.#ringStopping) void this.#ringStopped.then(create);
+    else create();
   }
 
   /** Plays audio from the peer; counted as dropped while the media is not there yet. */
@@ -187,6 +234,7 @@ export class CallAudio {
 
   /** Stops any media and waits until every stop has settled. */
   async close(): Promise<void> {
+    this.stopRinging();
     this.stop();
     this.#closed = true;
     await Promise.all([...this.#stops]);

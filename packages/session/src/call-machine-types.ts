@@ -119,13 +119,24 @@ export type MachineEvent =
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 
+/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
+export type CallDirection = 'outgoing' | 'incoming';
+
 /** What the machine tells the outside world, turned into phone events by the runner. */
 export type MachineNotice =
   | { readonly name: 'state'; readonly state: CallState; readonly peer?: string }
   | { readonly name: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
   | { readonly name: 'calling'; readonly peer: string; readonly ip: string; readonly port: number }
   | { readonly name: 'connected'; readonly peer: string }
-  | { readonly name: 'ended'; readonly peer: string; readonly reason: EndReason; readonly detail?: string }
+  | {
+      readonly name: 'ended';
+      readonly peer: string;
+      readonly reason: EndReason;
+      /** Who placed the call: we ('outgoing') or the peer ('incoming'). */
+      readonly direction: CallDirection;
+      /** Only what the reason does not already say. */
+      readonly detail?: string;
+    }
   | { readonly name: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
 
 /** What the machine asks the runner to do: plain data. */
@@ -138,6 +149,10 @@ export type Effect =
   | { readonly type: 'stopMedia' }
   /** Report the current call's figures (a `stats` timer fired while in a call). */
   | { readonly type: 'reportStats' }
+  /** An incoming call starts ringing: play the ring tone, if any. */
+  | { readonly type: 'startRinging' }
+  /** The incoming call stopped ringing (accepted, rejected, given up): stop the ring tone before any media opens. */
+  | { readonly type: 'stopRinging' }
   | { readonly type: 'lookup'; readonly name: string; readonly attempt: number }
   | { readonly type: 'lookupCaller'; readonly caller: string; readonly from: PeerAddress }
   /** A datagram was discarded (wrong sender, not expected now, malformed). */

@@ -25,6 +25,10 @@ export interface MediaEffectsPort {
   stop(): void;
   /** `reportStats`: the call's figures, undefined when no call is connected. */
   stats(): CallStats | undefined;
+  /** `startRinging`. */
+  startRinging(): void;
+  /** `stopRinging`. */
+  stopRinging(): void;
 }
 
 /** What a runner reports: the machine's notices, plus the call's figures on each `reportStats`. */
@@ -208,6 +212,10 @@ export class CallRunner {
         return media.stop();
       case 'drop':
         return media.drop();
+      case 'startRinging':
+        return media.startRinging();
+      case 'stopRinging':
+        return media.stopRinging();
       case 'reportStats': {
         const stats = media.stats();
         if (stats) this.#emit({ name: 'stats', stats });

@@ -1,7 +1,8 @@
 import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, parseHostPort, validateName, type DirectoryUser } from '@voip/protocol';
 import { checkDurationMs, realClock, type Clock } from '@voip/clock';
-import { createCallMedia, openAudioSink, openAudioSource, type AudioSink, type AudioSource } from '@voip/media';
+import type { AudioSink, AudioSource } from '@voip/media';
 import { CallAudio, type MediaFactory } from './call-audio.js';
+import { defaultMedia, defaultRing } from './default-media.js';
 import { CallRunner, type RunnerNotice } from './call-runner.js';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';
@@ -51,31 +52,6 @@ function checkDurations(options: PhoneConnectOptions): void {
   }
 }
 
-/** Wraps a caller-owned source so that a call's end does not close it. */
-function borrowedSource(source: AudioSource): AudioSource {
-  return { format: source.format, label: source.label, readFrame: () => source.readFrame(), close: () => Promise.resolve() };
-}
-
-function borrowedSink(sink: AudioSink): AudioSink {
-  return { format: sink.format, label: sink.label, writeFrame: (frame) => sink.writeFrame(frame), close: () => Promise.resolve() };
-}
-
-function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaFactory {
-  const input = audio?.input ?? 'silence';
-  const output = audio?.output ?? 'null';
-  return async ({ send }) => {
-    const source = typeof input === 'string' ? await openAudioSource(input) : borrowedSource(input);
-    let sink: AudioSink;
-    try {
-      sink = typeof output === 'string' ? await openAudioSink(output) : borrowedSink(output);
-    } catch (error) {
-      await source.close();
-      throw error;
-    }
-    return createCallMedia({ source, sink, send, clock });
-  };
-}
-
 /**
  * A voip phone: registered in a directory, waiting for calls on a UDP port, able to
  * call other users by name (PROTOCOL.md, classic form).
@@ -118,6 +94,7 @@ export class Phone implements PhoneApi {
     this.#owned = [options.audio?.input, options.audio?.output].filter((a): a is AudioSource | AudioSink => typeof a === 'object' && a !== null);
     this.#audio = new CallAudio({
       media: options.media ?? defaultMedia(options.audio, clock),
+      ...(options.ringtone ? { ring: defaultRing(options.audio, clock) } : {}),
       clock,
       onLog: (level, message) => this.#emit('log', { level, message }),
     });
@@ -245,6 +222,30 @@ export class Phone implements PhoneApi {
     });
   }
 
+  /** Whether the microphone is muted; kept across calls. */
+  get muted(): boolean {
+    return this.#audio.muted;
+  }
+
+  /** Mutes or unmutes the microphone, in the call in progress and in later calls (silence is sent meanwhile, so the peer's silence timeout does not fire). */
+  setMuted(muted: boolean): void {
+    if (typeof muted !== 'boolean') throw new PhoneError('invalid-option', 'muted must be true or false');
+    this.#audio.setMuted(muted);
+  }
+
+  /** The speaker volume in percent (100 = unchanged); kept across calls. */
+  get volume(): number {
+    return Math.round(this.#audio.gain * 100);
+  }
+
+  /** Sets the speaker volume, 0 (silent) to 200 percent, in the call in progress and in later calls. Throws PhoneError 'invalid-option' outside 0-200. */
+  setVolume(percent: number): void {
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 200) {
+      throw new PhoneError('invalid-option', `volume must be a number from 0 to 200 percent, got ${String(percent)}`);
+    }
+    this.#audio.setGain(percent / 100);
+  }
+
   /** Accepts the ringing call; throws PhoneError 'invalid-state' when nothing rings. */
   accept(): void {
     this.#runner.accept();
@@ -348,7 +349,15 @@ export class Phone implements PhoneApi {
       case 'ended': {
         const pending = this.#pending;
         this.#pending = undefined;
-        this.#emit('ended', notice.detail === undefined ? { peer: notice.peer, reason: notice.reason } : { peer: notice.peer, reason: notice.reason, detail: notice.detail });
+        const summary = this.#audio.takeSummary();
+        this.#emit('ended', {
+          peer: notice.peer,
+          reason: notice.reason,
+          direction: notice.direction,
+          durationMs: summary?.durationMs ?? 0,
+          ...(summary ? { stats: summary.stats } : {}),
+          ...(notice.detail === undefined ? {} : { detail: notice.detail }),
+        });
         pending?.reject(new CallFailedError(notice.peer, notice.reason, notice.detail));
         return;
       }

@@ -377,3 +377,23 @@ describe('lossy, duplicating and reordering network', () => {
     expect(bob.runner.state).toBe('idle');
   });
 });
+
+test('the dropped count is per call: datagrams dropped in one call are not counted in the next', async () => {
+  h = createHarness();
+  const alice = h.add('alice');
+  h.add('bob', { onNotice: autoAccept });
+  alice.runner.call('bob');
+  await h.advance(20);
+  const mallory = h.network.bind(6000, '127.0.0.9');
+  mallory.send(new Uint8Array(1024).fill(1), alice.address);
+  mallory.send(new Uint8Array(1024).fill(1), alice.address);
+  await h.advance(5);
+  expect(alice.audio.stats()?.packetsDropped).toBe(2);
+  alice.runner.hangup();
+  await h.advance(2000);
+  alice.runner.call('bob');
+  await h.advance(20);
+  expect(alice.runner.state).toBe('in-call');
+  expect(alice.audio.stats()?.packetsDropped).toBe(0);
+  await mallory.close();
+});
