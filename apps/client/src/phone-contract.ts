@@ -46,7 +46,10 @@ export interface PhoneEvents {
   disconnected: [{ readonly reason: string }];
 }
 
-/** The connected phone the client drives (`Phone` of @voip/session). */
+/**
+ * The connected phone the client drives: what it uses of @voip/session's `Phone`
+ * (the adapter's assignment checks that `Phone` has it all).
+ */
 export interface PhoneApi {
   readonly name: string;
   readonly udpPort: number;

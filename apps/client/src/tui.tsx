@@ -27,6 +27,9 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
     outcome = exit;
     settle();
   };
+  const terminal = deps.stdout ?? process.stdout;
+  // BEL moves no cursor: written beside Ink's frames, it leaves them intact.
+  const bell = (): void => void terminal.write('\u0007');
   const tree = (quitRequested: boolean) => (
     <App
       options={options}
@@ -34,6 +37,7 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
       callFailure={deps.callFailure}
       quitRequested={quitRequested}
       onExit={onExit}
+      bell={bell}
       {...(deps.history ? { history: deps.history } : {})}
     />
   );

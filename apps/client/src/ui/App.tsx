@@ -1,4 +1,4 @@
-import { Box, Text, useInput, useStdout } from 'ink';
+import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { realClock, type Clock } from '@voip/clock';
 import { formServer, formUdpPort, initialState, reduce } from '../app-state.js';
@@ -6,13 +6,12 @@ import { createStore } from '../store.js';
 import type { CliOptions } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import type { CallHistory } from '../history.js';
-import { intentsForKey, keyHelp, splitKeys, type Intent } from '../key-bindings.js';
+import { intentsForKey, splitKeys, type Intent } from '../key-bindings.js';
 import { isDeviceSpec } from '../output-isolation.js';
 import type { CallFailure, ConnectPhone } from '../phone-contract.js';
 import { usePhoneDriver } from '../phone-driver-hook.js';
 import type { PhoneEvent } from '../phone-events.js';
-import { ConnectForm } from './ConnectForm.js';
-import { MainScreen } from './MainScreen.js';
+import { Screen } from './Screen.js';
 
 /** How often the terminal bell rings while a call waits for an answer. */
 export const BELL_INTERVAL_MS = 3000;
@@ -36,6 +35,8 @@ export interface AppProps {
   readonly history?: CallHistory;
   /** Timers of the bell and of the driver; default the real clock. */
   readonly clock?: Clock;
+  /** Rings the terminal bell (tui.tsx writes BEL to the terminal); no bell when left out. */
+  readonly bell?: () => void;
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -44,7 +45,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * The terminal client: holds the store and the phone driver, forwards keys as
  * intents and the driver's events as actions; the screens only render.
  */
-export function App({ options, connect, callFailure, onExit, quitRequested = false, history, clock = realClock }: AppProps) {
+export function App({ options, connect, callFailure, onExit, quitRequested = false, history, clock = realClock, bell }: AppProps) {
   const [store] = useState(() =>
     createStore(
       reduce,
@@ -53,7 +54,6 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   );
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const dispatch = store.dispatch;
-  const { write } = useStdout();
   const quittingRef = useRef(false);
   const onExitRef = useRef(onExit);
   onExitRef.current = onExit;
@@ -111,15 +111,15 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   // An incoming call rings the terminal bell until it is answered or gone.
   const ringing = state.call.incoming !== undefined;
   useEffect(() => {
-    if (!ringing) return;
+    if (!ringing || !bell) return;
     let timer: unknown;
     const ring = (): void => {
-      write('\u0007');
+      bell();
       timer = clock.setTimeout(ring, BELL_INTERVAL_MS);
     };
     ring();
     return () => clock.clearTimeout(timer);
-  }, [ringing, clock, write]);
+  }, [ringing, clock, bell]);
 
   const run = (intent: Intent): void => {
     const driver = drivers.current;
@@ -157,14 +157,5 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   );
   useInput(onKey);
 
-  return (
-    <Box flexDirection="column">
-      {state.screen === 'main' ? (
-        <MainScreen state={state} />
-      ) : (
-        <ConnectForm form={state.form} connecting={state.screen === 'connecting'} />
-      )}
-      <Text dimColor>{keyHelp(state)}</Text>
-    </Box>
-  );
+  return <Screen state={state} />;
 }

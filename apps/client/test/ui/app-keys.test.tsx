@@ -98,7 +98,7 @@ describe('App keys', () => {
     await type(stdin, 'a');
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'bob' });
-    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup', direction: 'incoming', durationMs: 0 });
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     await until(lastFrame, (t) => t.includes('carol is calling'));
     await type(stdin, 'n');
@@ -109,7 +109,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     phone.listSupported = false;
     phone.onCall = (name) => {
-      phone.emit('ended', { peer: name, reason: 'not-found' });
+      phone.emit('ended', { peer: name, reason: 'not-found', direction: 'outgoing', durationMs: 0 });
       return Promise.reject(new FakeCallFailedError('not-found'));
     };
     const { stdin, lastFrame } = mount(direct, phone);
