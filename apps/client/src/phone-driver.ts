@@ -4,71 +4,14 @@
  * {@link PhoneEvent}s, each outcome once. Both faces run on it: the TUI dispatches
  * its events to the reducer, the headless runner writes them as JSON lines.
  */
-import { realClock, type Clock, type TimerHandle } from '@voip/clock';
+import { realClock, type TimerHandle } from '@voip/clock';
 import { nameKey } from '@voip/protocol';
-import { endText, reachedAnyone, refusalText } from './end-text.js';
-import type { CallHistory } from './history.js';
-import type { CallDirection, CallFailure, ConnectPhone, ConnectRequest, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
-import type { PhoneEvent } from './phone-events.js';
+import { endText, refusalText } from './end-text.js';
+import { historyRecorder } from './history-recorder.js';
+import type { CallDirection, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
+import { LOOKUP_RETRY_MS, MAX_VOLUME, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
 
-/** Pause between two look-ups of a name a classic server does not know yet. */
-export const LOOKUP_RETRY_MS = 500;
-
-/** Highest speaker volume, percent. */
-export const MAX_VOLUME = 200;
-
-/** What a driver needs; everything with I/O is injected. */
-export interface PhoneDriverDeps {
-  readonly connect: ConnectPhone;
-  /** Says how a rejected `phone.call()` failed. */
-  readonly callFailure: (error: unknown) => CallFailure;
-  /** Receives every event, in order. */
-  readonly onEvent: (event: PhoneEvent) => void;
-  /** Timers of the wait for a name to come online; default the real clock. */
-  readonly clock?: Clock;
-  /** Where finished calls are kept; none with --no-history. */
-  readonly history?: CallHistory;
-  /** Wall-clock time of history entries; default `new Date()`. */
-  readonly wallTime?: () => Date;
-}
-
-/** Options of {@link PhoneDriver.call}. */
-export interface CallOptions {
-  /** Wait this long for a name that is not online yet (one `waiting` event), then end not-found. */
-  readonly waitOnlineMs?: number;
-}
-
-/** One phone, from connect to close. */
-export interface PhoneDriver {
-  /**
-   * Connects and registers: emits `registered` (then `history`), or `error` with the
-   * connect failure's code and sentence. Resolves whether it registered; rejects
-   * only on a bug.
-   */
-  connect(request: ConnectRequest): Promise<boolean>;
-  /**
-   * Calls a user. Resolves once the attempt is settled: true when the phone placed it
-   * (its outcome is the one `ended` event), false when it refused (one `log` warn).
-   */
-  call(name: string, options?: CallOptions): Promise<boolean>;
-  accept(): void;
-  reject(): void;
-  /** Ends the call, stops ringing out, or stops waiting for a name. */
-  hangup(): void;
-  setMuted(muted: boolean): void;
-  toggleMuted(): void;
-  /** Sets the speaker volume, an integer percent 0-200 (else a `log` warn). */
-  setVolume(percent: number): void;
-  /** Changes the volume by `delta` percent points, kept within 0-200. */
-  changeVolume(delta: number): void;
-  /** Whether a call is being placed, waited for, rings or is in progress. */
-  readonly busy: boolean;
-  /**
-   * Hangs up, unregisters and closes the phone; the `ended` of a call hung up on
-   * the way out is still reported, and the history saved. Idempotent.
-   */
-  close(): Promise<void>;
-}
+export { LOOKUP_RETRY_MS, MAX_VOLUME, type CallOptions, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
 
 const BUSY_STATES = new Set(['dialing', 'calling', 'ringing', 'in-call']);
 
@@ -93,7 +36,7 @@ interface Wait {
 
 /** Creates a driver; it owns nothing until {@link PhoneDriver.connect}. */
 export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
-  const { connect, callFailure, onEvent: emit, history } = deps;
+  const { connect, callFailure, onEvent: emit } = deps;
   const clock = deps.clock ?? realClock;
   const wallTime = deps.wallTime ?? (() => new Date());
   let phone: PhoneApi | undefined;
@@ -105,8 +48,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   let usersSeen = false;
   let attempt: Attempt | undefined;
   let wait: Wait | undefined;
-  let saving: Promise<unknown> = Promise.resolve();
-  let historyFailed = false;
+  const history = historyRecorder(deps.history, emit);
 
   const spell = (name: string): string => users.find((u) => nameKey(u.name) === nameKey(name))?.name ?? name;
   const online = (name: string): boolean => users.some((u) => nameKey(u.name) === nameKey(name));
@@ -118,18 +60,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     } catch (error) {
       warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  };
-
-  const record = (entry: Parameters<CallHistory['add']>[0]): void => {
-    if (!history) return;
-    saving = history.add(entry).then(
-      (entries) => emit({ event: 'history', entries }),
-      (error: unknown) => {
-        if (historyFailed) return;
-        historyFailed = true;
-        warn(`cannot save the call history: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
   };
 
   /** Reports the one `ended` of an attempt and keeps it in the history. */
@@ -148,10 +78,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       ...(e.stats !== undefined ? { stats: e.stats } : {}),
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
     });
-    if (reachedAnyone(e.reason)) {
-      const missed = e.direction === 'incoming' && (e.reason === 'cancelled' || e.reason === 'ring-timeout');
-      record({ peer, direction: e.direction, startedAt: startedAt.toISOString(), durationMs: Math.round(e.durationMs), outcome: e.reason, missed });
-    }
+    history.record(e, peer, startedAt);
   };
 
   /** The wait is over: the call it placed connected, ended or was refused. */
@@ -277,11 +204,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       emit({ event: 'registered', name: p.name, server, udpPort: p.udpPort, listSupported: p.listSupported });
       if (p.onlineUsers !== undefined) listeners.users(p.onlineUsers);
       if (!p.listSupported) emit({ event: 'log', level: 'info', message: 'this directory does not list users (classic server): call by name' });
-      if (history) {
-        const loaded = await history.load();
-        if (loaded.warning !== undefined) warn(loaded.warning);
-        if (!closing) emit({ event: 'history', entries: loaded.entries });
-      }
+      await history.load();
       return true;
     },
 
@@ -360,7 +283,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
         } finally {
           detach(p);
           if (wait) finishWait(wait, true);
-          await saving;
+          await history.saved();
         }
       })();
       return closing;
