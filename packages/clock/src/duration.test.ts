@@ -1,3 +1,4 @@
+// Tests of the duration check.
 import { describe, expect, test } from 'vitest';
 import { checkDurationMs } from './duration.js';
 

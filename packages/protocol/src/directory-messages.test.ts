@@ -1,3 +1,4 @@
+// Tests of the directory message codecs, golden bytes included.
 import { describe, expect, test } from 'vitest';
 import { ACK, REASON } from './directory-texts.js';
 import {

@@ -1,3 +1,4 @@
+// Tests of the host:port parser.
 import { describe, expect, test } from 'vitest';
 import { parseHostPort } from './host-port.js';
 

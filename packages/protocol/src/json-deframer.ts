@@ -1,3 +1,4 @@
+/** The incremental JSON deframer of the directory's TCP stream: `push(chunk)` returns the objects completed, the rest is kept. */
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
 import { REASON } from './directory-texts.js';
 

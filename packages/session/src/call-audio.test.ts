@@ -1,3 +1,4 @@
+// Tests of the call media lifecycle: figures, per-call drops, mute and gain, the ring tone.
 import { describe, expect, test } from 'vitest';
 import { createManualClock } from '@voip/clock';
 import { CallAudio, type CallMediaPort, type MediaFactory } from './call-audio.js';

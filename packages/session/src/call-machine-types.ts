@@ -1,3 +1,4 @@
+/** The call machine's data: its config, state, events, effects and notices, all plain values. */
 import type { ClassicSignal, DirectoryUser } from '@voip/protocol';
 import type { CallState, EndReason } from './phone-types.js';
 

@@ -1,50 +1,14 @@
 /** The interpreter of the call machine: carries out its effects (timers, datagrams, look-ups, media, notices) and feeds events back. */
-import { classifyClassicDatagram, encodeClassicSignal, type DirectoryUser } from '@voip/protocol';
-import type { Clock, TimerHandle } from '@voip/clock';
-import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
-import type { CallMachineConfig, Effect, MachineEvent, MachineNotice, PeerAddress, TimerId } from './call-machine-types.js';
+import { classifyClassicDatagram, encodeClassicSignal } from '@voip/protocol';
+import type { TimerHandle } from '@voip/clock';
+import { callMachineConfig, createCallMachine, type CallMachine } from './call-machine-config.js';
+import { transition } from './call-machine.js';
+import type { Effect, MachineEvent, PeerAddress, TimerId } from './call-machine-types.js';
+import type { CallRunnerOptions, RunnerNotice } from './call-runner-ports.js';
 import { PhoneError } from './errors.js';
-import type { CallState, CallStats } from './phone-types.js';
-import type { Transport } from './transport/transport.js';
+import type { CallState } from './phone-types.js';
 
-/** What the runner needs of the directory: finding a user's address. */
-export interface DirectoryPort {
-  /** The user's address, or null when nobody by that name is online. Rejects with an error carrying `code`. */
-  lookup(name: string): Promise<DirectoryUser | null>;
-}
-
-/** Where the runner sends the media effects (`CallAudio` is the one used). */
-export interface MediaEffectsPort {
-  /** `startMedia`: `fail` ends the call with 'error'. */
-  start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void): void;
-  /** `deliverAudio`. */
-  deliver(pcm: Uint8Array): void;
-  /** `drop`: a datagram the machine discarded. */
-  drop(): void;
-  /** `stopMedia`. */
-  stop(): void;
-  /** `reportStats`: the call's figures, undefined when no call is connected. */
-  stats(): CallStats | undefined;
-  /** `startRinging`. */
-  startRinging(): void;
-  /** `stopRinging`. */
-  stopRinging(): void;
-}
-
-/** What a runner reports: the machine's notices, plus the call's figures on each `reportStats`. */
-export type RunnerNotice = MachineNotice | { readonly name: 'stats'; readonly stats: CallStats };
-
-/** Options of {@link CallRunner}. */
-export interface CallRunnerOptions {
-  readonly name: string;
-  readonly transport: Transport;
-  readonly directory: DirectoryPort;
-  readonly media: MediaEffectsPort;
-  readonly clock: Clock;
-  /** Timing overrides (ring and silence timeouts, repeat spacing, stats interval...). */
-  readonly timing?: Partial<Omit<CallMachineConfig, 'selfName'>>;
-  readonly onNotice?: (notice: RunnerNotice) => void;
-}
+export type { CallRunnerOptions, DirectoryPort, MediaEffectsPort, RunnerNotice } from './call-runner-ports.js';
 
 type Refusal = Extract<Effect, { type: 'refuse' }>;
 

@@ -1,3 +1,4 @@
+/** The types of the phone's public face: its options, call states, end reasons, figures and events. */
 import type { DirectoryUser } from '@voip/protocol';
 import type { Clock } from '@voip/clock';
 import type { AudioSink, AudioSource } from '@voip/media';

@@ -1,56 +1,19 @@
-import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, parseHostPort, validateName, type DirectoryUser } from '@voip/protocol';
-import { checkDurationMs, realClock, type Clock } from '@voip/clock';
+/** The `Phone` facade: one registered name, waiting for calls on a UDP port and calling others by name. */
+import type { DirectoryUser } from '@voip/protocol';
+import { realClock, type Clock } from '@voip/clock';
 import type { AudioSink, AudioSource } from '@voip/media';
-import { CallAudio, type MediaFactory } from './call-audio.js';
+import { CallAudio } from './call-audio.js';
 import { defaultMedia, defaultRing } from './default-media.js';
 import { CallRunner, type RunnerNotice } from './call-runner.js';
-import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
+import { DirectoryError, type DirectoryClient } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';
-import type { CallState, PhoneApi, PhoneEvents, PhoneOptions } from './phone-types.js';
+import type { CallState, PhoneApi, PhoneEvents } from './phone-types.js';
 import { TypedListeners } from './directory/typed-listeners.js';
-import { bindUdpTransport, type UdpTransport } from './transport/udp-transport.js';
+import { checkPhoneOptions, type PhoneConnectOptions } from './phone-options.js';
+import { openPhoneLinks } from './phone-links.js';
+import type { UdpTransport } from './transport/udp-transport.js';
 
-/** Options of {@link Phone.connect}: {@link PhoneOptions} plus a few for tests and tuning. */
-export interface PhoneConnectOptions extends PhoneOptions {
-  /** Spacing of START, ACCEPT and CLOSE repeats, ms; default 150. */
-  readonly repeatIntervalMs?: number;
-  /** Per-request timeout of the directory, ms; default 5 000. */
-  readonly directoryTimeoutMs?: number;
-  /** Interval of `stats` events during a call, ms; default 1 000. */
-  readonly statsIntervalMs?: number;
-  /** Replaces the audio of each call (default: @voip/media's createCallMedia over `audio`). */
-  readonly media?: MediaFactory;
-}
-
-/**
- * The directory's host and port from `"host"`, `"host:port"`, `"[v6]:port"` (read by
- * @voip/protocol's `parseHostPort`; port 10000 when none is given) or `{ host, port }`.
- * Throws a PhoneError 'invalid-option'.
- */
-export function parseServer(server: PhoneOptions['server']): { host: string; port: number } {
-  if (typeof server === 'object' && server !== null) {
-    if (typeof server.host !== 'string' || server.host.length === 0) throw new PhoneError('invalid-option', 'server.host must be a non-empty string');
-    const port = server.port ?? DEFAULT_DIRECTORY_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be an integer from 1 to 65535, got ${String(port)}`);
-    return { host: server.host, port };
-  }
-  if (typeof server !== 'string') throw new PhoneError('invalid-option', 'server must be "host", "host:port" or { host, port }');
-  const parsed = parseHostPort(server, DEFAULT_DIRECTORY_PORT);
-  if (!parsed.ok) throw new PhoneError('invalid-option', `server: ${parsed.detail}`);
-  return { host: parsed.value.host, port: parsed.value.port };
-}
-
-const DURATION_OPTIONS = ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'directoryTimeoutMs', 'statsIntervalMs'] as const;
-
-/** Every duration given must pass @voip/clock's `checkDurationMs`. */
-function checkDurations(options: PhoneConnectOptions): void {
-  for (const key of DURATION_OPTIONS) {
-    const value = options[key];
-    if (value === undefined) continue;
-    const reason = checkDurationMs(value);
-    if (reason !== undefined) throw new PhoneError('invalid-option', `${key} ${reason}`);
-  }
-}
+export { parseServer, type PhoneConnectOptions } from './phone-options.js';
 
 /**
  * A voip phone: registered in a directory, waiting for calls on a UDP port, able to
@@ -127,59 +90,21 @@ export class Phone implements PhoneApi {
   }
 
   /**
-   * Binds the UDP port, connects to the directory, registers the name, then asks
-   * for the user list and presence pushes when the server offers them. Rejects with
-   * a {@link PhoneError}: 'invalid-option' (a bad server or duration), 'name-invalid', 'udp-port-in-use',
-   * 'udp-bind-failed', 'server-unreachable', 'name-refused' or 'directory-error'.
-   * Nothing stays open after a failure.
+   * Checks the options, binds the UDP port, connects to the directory and registers
+   * the name; on our server (its REG answer carries `v`) also watches presence.
+   * Rejects with a {@link PhoneError}: 'invalid-option', 'name-invalid',
+   * 'udp-port-in-use', 'udp-bind-failed', 'server-unreachable', 'name-refused' or
+   * 'directory-error'. Nothing stays open after a failure.
    */
   static async connect(options: PhoneConnectOptions): Promise<Phone> {
-    checkDurations(options);
-    const valid = validateName(options.name);
-    if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
-    const { host, port } = parseServer(options.server);
+    const server = checkPhoneOptions(options);
     const clock = options.clock ?? realClock;
-    const transport = await bindUdpTransport({ port: options.udpPort ?? DEFAULT_CALL_PORT, ...(options.udpHost ? { host: options.udpHost } : {}) });
-    let directory: DirectoryClient | undefined;
-    try {
-      try {
-        directory = await DirectoryClient.connect({ host, port, clock, ...(options.directoryTimeoutMs !== undefined ? { requestTimeoutMs: options.directoryTimeoutMs, connectTimeoutMs: options.directoryTimeoutMs } : {}) });
-      } catch (error) {
-        if (error instanceof DirectoryError) throw new PhoneError('server-unreachable', error.message, { cause: error });
-        throw error;
-      }
-      try {
-        await directory.register(options.name, transport.local.port);
-      } catch (error) {
-        if (error instanceof DirectoryError && error.code === 'name-refused') {
-          throw new PhoneError('name-refused', `the directory refused the name ${JSON.stringify(options.name)}${error.reason ? `: ${error.reason}` : ''}`, { cause: error });
-        }
-        throw new PhoneError('directory-error', `registering ${JSON.stringify(options.name)} failed: ${(error as Error).message}`, { cause: error });
-      }
-      let users: DirectoryUser[] | undefined;
-      const keep = (pushed: DirectoryUser[]): void => void (users = pushed);
-      directory.on('presence', keep);
-      try {
-        // Only our server (its REG answer carries "v") is sent WATCH; a classic one would not survive it.
-        if (directory.serverVersion !== undefined) await directory.watch();
-      } catch (error) {
-        if (!(error instanceof DirectoryError && error.code === 'list-unsupported')) {
-          throw new PhoneError('directory-error', `the directory failed after registration: ${(error as Error).message}`, { cause: error });
-        }
-      } finally {
-        directory.off('presence', keep);
-      }
-      const phone = new Phone({ name: options.name, transport, directory, options, clock, users });
-      // WATCH answers with the first presence at once: hand it on once the caller of
-      // connect() has resumed and attached its listeners (a later turn of the event loop).
-      const first = users;
-      if (first) setImmediate(() => phone.#emit('users', first));
-      return phone;
-    } catch (error) {
-      directory?.close();
-      await transport.close();
-      throw error;
-    }
+    const { transport, directory, users } = await openPhoneLinks(options, server, clock);
+    const phone = new Phone({ name: options.name, transport, directory, options, clock, users });
+    // WATCH answers with the first presence at once: hand it on once the caller of
+    // connect() has resumed and attached its listeners (a later turn of the event loop).
+    if (users) setImmediate(() => phone.#emit('users', users));
+    return phone;
   }
 
   /** Where the call stands. */

@@ -1,5 +1,6 @@
+// Tests of reading the directory address option.
 import { describe, expect, test } from 'vitest';
-import { PhoneError, parseServer } from '../src/index.js';
+import { PhoneError, parseServer } from '../src/internal.js';
 
 describe('parseServer', () => {
   test.each([

@@ -1,3 +1,4 @@
+// Tests of calls as an application sees them: how they end, mute, volume, the ring tone.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { levelDbfs } from '@voip/media';
 import { Phone, type PhoneConnectOptions } from '../src/index.js';

@@ -1,3 +1,4 @@
+// Tests of the typed emitter.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { TypedListeners } from './typed-listeners.js';
 

@@ -1,3 +1,4 @@
+// Tests of the directory client's failures: unreachable, refused, closed, timed out, bad bytes.
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createManualClock, type ManualClock } from '@voip/clock';

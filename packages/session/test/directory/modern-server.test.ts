@@ -1,3 +1,4 @@
+// Tests of the directory client against a scripted server speaking our protocol.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DirectoryUser } from '@voip/protocol';
 import { DirectoryClient } from '../../src/directory/directory-client.js';

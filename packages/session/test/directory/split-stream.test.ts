@@ -1,3 +1,4 @@
+// Tests of the directory client reading a reply stream split at every point.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { DirectoryUser } from '@voip/protocol';

@@ -1,3 +1,4 @@
+/** Test support: a minimal directory server speaking our protocol on 127.0.0.1. */
 import net from 'node:net';
 import {
   ACK,
