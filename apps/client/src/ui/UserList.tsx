@@ -61,7 +61,7 @@ export function UserList({ users, total, status, selected, self, filter, rows }:
             </Text>
           );
         })}
-      {status === 'ready' && window.more > 0 && <Text dimColor wrap="truncate-end">{`… ${window.more} more (↑↓ scroll, / filter)`}</Text>}
+      {status === 'ready' && window.more > 0 && window.end - window.start < rows && <Text dimColor wrap="truncate-end">{`… ${window.more} more (↑↓ scroll, / filter)`}</Text>}
     </Box>
   );
 }
