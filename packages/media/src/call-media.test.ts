@@ -4,43 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { AudioSink, AudioSource } from './audio-port.js';
 import { createCallMedia, type CallMediaOptions } from './call-media.js';
 import { createManualClock, type Clock, type ManualClock } from '@voip/clock';
+import { datagram, recordingSink, setup } from '../test/support/call-media-harness.js';
 import { AudioFormatMismatchError } from './errors.js';
 import { CLASSIC_FORMAT, createNullSink, createSilenceSource, createToneSource } from './generators.js';
-
-/** A sink that remembers what it was given. */
-function recordingSink(): AudioSink & { frames: Int16Array[]; closed: boolean } {
-  const s = {
-    format: CLASSIC_FORMAT,
-    label: 'recording',
-    frames: [] as Int16Array[],
-    closed: false,
-    writeFrame(frame: Int16Array) {
-      s.frames.push(frame);
-    },
-    async close() {
-      s.closed = true;
-    },
-  };
-  return s;
-}
-
-/** A datagram whose samples are all `value`. */
-const datagram = (value: number) => encodeClassicPcm(new Int16Array(512).fill(value));
-
-function setup(source: AudioSource = createSilenceSource(), options: Partial<CallMediaOptions> = {}) {
-  const clock = createManualClock();
-  const sink = recordingSink();
-  const sent: Uint8Array[] = [];
-  const media = createCallMedia({ source, sink, clock, send: (d) => sent.push(d), ...options });
-  /** Delivers datagrams one period apart, starting one period from now. */
-  const deliver = (values: number[], gapMs = 64) => {
-    for (const v of values) {
-      clock.advance(gapMs);
-      media.receive(datagram(v));
-    }
-  };
-  return { clock, sink, sent, media, deliver };
-}
 
 describe('createCallMedia', () => {
   it('hands send datagrams that stay valid after later frames', async () => {

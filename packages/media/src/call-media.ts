@@ -4,6 +4,7 @@ import { realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { AudioFormatMismatchError } from './errors.js';
 import { allocateBytes, allocateFrame } from './frame-slab.js';
 import { createFramePump, type FramePump } from './frame-pump.js';
+import { applyGain, checkGain } from './gain.js';
 import { levelDbfs } from './level.js';
 import { confirmLoss, initialLossSchedule, scheduleArrival, type LossSchedule } from './loss-schedule.js';
 
@@ -27,9 +28,9 @@ export interface MediaStats {
   readonly droppedOverflow: number;
   /** Frames the pump skipped after a stall. */
   readonly framesSkipped: number;
-  /** Level of the last frame sent, dBFS (-Infinity for silence or before any). */
+  /** Level of the last frame sent, dBFS (-Infinity for silence, while muted, or before any). */
   readonly inputLevelDbfs: number;
-  /** Level of the last frame received, dBFS (-Infinity for silence or before any). */
+  /** Level of the last frame received, before the speaker gain, dBFS (-Infinity for silence or before any). */
   readonly outputLevelDbfs: number;
   /** 99th percentile lateness of the send pump, ms. */
   readonly pumpLatenessP99Ms: number;
@@ -43,6 +44,8 @@ export interface MediaStats {
   readonly sendErrors: number;
   /** Calls of `sink.writeFrame` that threw. */
   readonly sinkErrors: number;
+  /** Milliseconds since `start()` on the call media's clock (0 before it; frozen at `stop()`). */
+  readonly durationMs: number;
 }
 
 /** Options of {@link createCallMedia}. */
@@ -81,6 +84,22 @@ export interface CallMedia {
   stop(): Promise<void>;
   /** A snapshot of the counters. */
   stats(): MediaStats;
+  /**
+   * Mutes or unmutes the microphone. While muted, frames still go out every 64 ms but
+   * carry digital silence (the source is still read, so it stays aligned with real
+   * time), so the peer sees an ordinary stream and its silence timeout never fires.
+   */
+  setMuted(muted: boolean): void;
+  /** Whether the microphone is muted. */
+  readonly muted: boolean;
+  /**
+   * Sets the speaker gain, from 0 (silent) to 2 (+6 dB); 1 leaves audio unchanged.
+   * Applied to received PCM as it goes to the sink (frames already queued included),
+   * saturated to int16. Throws a RangeError outside 0..2 or for a non-finite number.
+   */
+  setGain(gain: number): void;
+  /** The speaker gain, 1 unless set. */
+  readonly gain: number;
 }
 
 /** Frames the sink is fed ahead of playback; beyond, frames wait in the playout queue. */
@@ -144,6 +163,10 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
   const report = (error: unknown) => options.onError?.(error);
 
   let state: 'idle' | 'running' | 'stopped' = 'idle';
+  let startedAt: number | undefined;
+  let stoppedAt: number | undefined;
+  let muted = false;
+  let gain = 1;
   let packetsSent = 0;
   let packetsReceived = 0;
   let packetsLost = 0;
@@ -176,7 +199,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     onSourceEnd: (error) => {
       if (error !== undefined) report(error);
     },
-    onFrame(frame) {
+    onFrame(read) {
+      // Muted: the source was read all the same (it stays aligned), silence goes out.
+      const frame = muted ? allocateFrame(read.length) : read;
       lastSent = frame;
       packetsSent++;
       try {
@@ -190,6 +215,8 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
 
   /** Hands one frame to the sink, which is modeled as playing it after what it already holds. */
   function write(frame: Int16Array, now: number): void {
+    // Every frame written is owned by the call media (a copy or silence), so in place is safe.
+    applyGain(frame, gain);
     try {
       sink.writeFrame(frame);
     } catch (error) {
@@ -253,6 +280,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     start(): void {
       if (state !== 'idle') return;
       state = 'running';
+      startedAt = clock.now();
       pump.start();
     },
     receive(datagram: Uint8Array): void {
@@ -293,6 +321,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     async stop(): Promise<void> {
       if (state === 'stopped') return;
       state = 'stopped';
+      stoppedAt = clock.now();
       pump.stop();
       if (drainTimer !== undefined) clock.clearTimeout(drainTimer);
       drainTimer = undefined;
@@ -324,7 +353,21 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors,
+        durationMs: startedAt === undefined ? 0 : (stoppedAt ?? clock.now()) - startedAt,
       };
+    },
+    setMuted(value: boolean): void {
+      muted = value;
+    },
+    get muted() {
+      return muted;
+    },
+    setGain(value: number): void {
+      checkGain(value);
+      gain = value;
+    },
+    get gain() {
+      return gain;
     },
   };
 }

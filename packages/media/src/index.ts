@@ -30,3 +30,5 @@ export { levelDbfs } from './level.js';
 export type { LatenessStats } from './lateness.js';
 export { createFramePump, type FramePump, type FramePumpOptions } from './frame-pump.js';
 export { createCallMedia, type CallMedia, type CallMediaOptions, type MediaStats } from './call-media.js';
+export { ETSI_RING_CADENCE, createRingToneSource, type RingCadence, type RingToneSourceOptions } from './ring-tone.js';
+export { startRingTone, type RingTone, type StartRingToneOptions } from './ring-player.js';

@@ -1,5 +1,5 @@
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
-import { REASON } from './directory-messages.js';
+import { REASON } from './directory-texts.js';
 
 /**
  * Why a directory stream was refused. After any of these the deframer yields nothing more.

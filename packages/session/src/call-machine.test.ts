@@ -514,3 +514,82 @@ describe('an unverified START', () => {
     expect(has(run(machine, start(BOB)).effects, 'lookupCaller')).toBe(false); // still the old call's late START
   });
 });
+
+describe('the stats timer', () => {
+  test('starts when a call connects, reports and restarts while in the call', () => {
+    expect(run(ringing, { type: 'user-accept' }).effects).toContainEqual({ type: 'startTimer', id: 'stats', ms: 1000 });
+    expect(run(calling, sig(BOB, 'ACCEPT')).effects).toContainEqual({ type: 'startTimer', id: 'stats', ms: 1000 });
+    expect(run(inCallCaller, { type: 'timer', id: 'stats' }).effects).toEqual([{ type: 'reportStats' }, { type: 'startTimer', id: 'stats', ms: 1000 }]);
+  });
+
+  test.each(['idle', 'dialing', 'calling', 'ringing'])('a stats timer firing while %s does nothing', (from) => {
+    expect(run(states[from]!, { type: 'timer', id: 'stats' }).effects).toEqual([]);
+  });
+
+  test('is cancelled when the call ends', () => {
+    expect(run(inCallCaller, { type: 'user-hangup' }).effects).toContainEqual({ type: 'cancelTimer', id: 'stats' });
+  });
+
+  test('its interval is configurable and must be positive', () => {
+    expect(callMachineConfig('alice', { statsIntervalMs: 250 }).statsIntervalMs).toBe(250);
+    expect(DEFAULT_CALL_TIMING.statsIntervalMs).toBe(1000);
+    expect(() => callMachineConfig('alice', { statsIntervalMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('how calls end', () => {
+  function endedNotice(effects: readonly Effect[]): Record<string, unknown> | undefined {
+    for (const e of effects) if (e.type === 'emit' && e.notice.name === 'ended') return e.notice as unknown as Record<string, unknown>;
+    return undefined;
+  }
+
+  test.each([
+    ['calling', { type: 'user-hangup' }, 'outgoing'],
+    ['in-call (caller)', { type: 'user-hangup' }, 'outgoing'],
+    ['dialing', { type: 'user-hangup' }, 'outgoing'],
+    ['ringing', { type: 'user-reject' }, 'incoming'],
+    ['in-call (callee)', { type: 'user-hangup' }, 'incoming'],
+  ] as const)('a call ended while %s is %s', (from, event, direction) => {
+    expect(endedNotice(run(states[from]!, event as MachineEvent).effects)).toMatchObject({ direction });
+  });
+
+  test.each([
+    ['rejecting', ringing, { type: 'user-reject' }],
+    ['a rejection', calling, sig(BOB, 'REJECT')],
+    ['calling oneself', idle, { type: 'user-call', name: 'alice' }],
+    ['calling someone not online', dialing, { type: 'lookup-result', attempt: 1, name: 'bob', result: { ok: true, user: null } }],
+  ] as const)('%s carries no detail: the reason says it all', (_label, machine, event) => {
+    const notice = endedNotice(run(machine, event as MachineEvent).effects);
+    expect(notice).toBeDefined();
+    expect(notice).not.toHaveProperty('detail');
+  });
+
+  test('a silent peer: the detail gives the timeout, not the name again', () => {
+    expect(endedNotice(run(inCallCaller, { type: 'timer', id: 'silence' }).effects)).toMatchObject({ reason: 'peer-silent', detail: 'no audio for 5000 ms' });
+  });
+});
+
+describe('the ring tone effects', () => {
+  test('an incoming call starts ringing once the directory vouched for the caller', () => {
+    expect(run(idle, start(BOB), verified(BOB)).effects).toContainEqual({ type: 'startRinging' });
+  });
+
+  test('accepting stops the ring before the media starts', () => {
+    const types = run(ringing, { type: 'user-accept' }).effects.map((e) => e.type);
+    expect(types).toContain('stopRinging');
+    expect(types.indexOf('stopRinging')).toBeLessThan(types.indexOf('startMedia'));
+  });
+
+  test.each([
+    ['rejected', { type: 'user-reject' }],
+    ['given up by the caller', sig(BOB, 'CLOSE')],
+    ['not answered in time', { type: 'timer', id: 'ring' }],
+    ['closed', { type: 'shutdown' }],
+  ] as const)('a ringing call %s stops the ring', (_label, event) => {
+    expect(run(ringing, event as MachineEvent).effects).toContainEqual({ type: 'stopRinging' });
+  });
+
+  test('outgoing calls never ring here', () => {
+    expect(has(run(dialing, found()).effects, 'startRinging')).toBe(false);
+  });
+});

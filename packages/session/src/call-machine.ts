@@ -1,5 +1,6 @@
 import { nameKey } from '@voip/protocol';
-import type { CallMachineConfig, CallPhase, Effect, Lingering, MachineEvent, MachineState, Peer, PeerAddress, Repeat, Transition } from './call-machine-types.js';
+import { checkDurationMs } from '@voip/clock';
+import type { CallDirection, CallMachineConfig, CallPhase, Effect, Lingering, MachineEvent, MachineState, Peer, PeerAddress, Repeat, Transition } from './call-machine-types.js';
 import type { EndReason } from './phone-types.js';
 
 /** What the linger window adds to the span of the CLOSE repeats, for network delay. */
@@ -16,6 +17,7 @@ export const DEFAULT_CALL_TIMING = Object.freeze({
   repeatIntervalMs: 150,
   repeatCount: 7,
   lingerMs: 7 * 150 + LINGER_MARGIN_MS,
+  statsIntervalMs: 1_000,
 });
 
 /** The machine's full state together with the config it runs under. */
@@ -33,8 +35,9 @@ export function callMachineConfig(selfName: string, overrides: Partial<Omit<Call
   const given = stripUndefined(overrides);
   const merged = { ...DEFAULT_CALL_TIMING, ...given, selfName };
   const config = given.lingerMs === undefined ? { ...merged, lingerMs: merged.repeatCount * merged.repeatIntervalMs + LINGER_MARGIN_MS } : merged;
-  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs'] as const) {
-    if (!Number.isFinite(config[key]) || config[key] <= 0) throw new RangeError(`${key} must be a positive number of milliseconds`);
+  for (const key of ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'lingerMs', 'statsIntervalMs'] as const) {
+    const reason = checkDurationMs(config[key]);
+    if (reason !== undefined) throw new RangeError(`${key} ${reason}`);
   }
   if (!Number.isInteger(config.repeatCount) || config.repeatCount < 1) throw new RangeError('repeatCount must be a positive integer');
   return config;
@@ -112,10 +115,10 @@ function endCall(config: CallMachineConfig, state: MachineState, reason: EndReas
       effects.push({ type: 'cancelTimer', id: 'start-repeat' }, { type: 'cancelTimer', id: 'ring' });
       break;
     case 'ringing':
-      effects.push({ type: 'cancelTimer', id: 'ring' });
+      effects.push({ type: 'cancelTimer', id: 'ring' }, { type: 'stopRinging' });
       break;
     case 'in-call':
-      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'stopMedia' });
+      effects.push({ type: 'cancelTimer', id: 'silence' }, { type: 'cancelTimer', id: 'stats' }, { type: 'stopMedia' });
       if (state.accepting) {
         effects.push({ type: 'cancelTimer', id: 'accept-repeat' });
         next = { ...next, accepting: undefined };
@@ -139,17 +142,25 @@ function endCall(config: CallMachineConfig, state: MachineState, reason: EndReas
     effects.push({ type: 'startTimer', id: 'linger', ms: config.lingerMs });
   }
   const name = peerName(phase);
+  const direction = directionOf(phase);
   effects.push(
     { type: 'emit', notice: { name: 'state', state: 'ended', peer: name } },
-    { type: 'emit', notice: { name: 'ended', peer: name, reason, ...(options.detail ? { detail: options.detail } : {}) } },
+    { type: 'emit', notice: { name: 'ended', peer: name, reason, direction, ...(options.detail ? { detail: options.detail } : {}) } },
     { type: 'emit', notice: { name: 'state', state: 'idle' } },
   );
   return { state: next, effects };
 }
 
-/** A call attempt that never left idle (self-call, lost directory). */
-function failAttempt(state: MachineState, peer: string, reason: EndReason, detail: string): Transition {
-  return { state, effects: [{ type: 'emit', notice: { name: 'ended', peer, reason, detail } }] };
+/** Who placed the call in progress. */
+function directionOf(phase: CallPhase): CallDirection {
+  if (phase.kind === 'ringing') return 'incoming';
+  if (phase.kind === 'in-call') return phase.role === 'callee' ? 'incoming' : 'outgoing';
+  return 'outgoing';
+}
+
+/** A call attempt that never left idle (self-call, lost directory): the reason says it all. */
+function failAttempt(state: MachineState, peer: string, reason: EndReason): Transition {
+  return { state, effects: [{ type: 'emit', notice: { name: 'ended', peer, reason, direction: 'outgoing' } }] };
 }
 
 function connect(config: CallMachineConfig, state: MachineState, peer: Peer, role: 'caller' | 'callee', pre: Effect[]): Transition {
@@ -159,6 +170,7 @@ function connect(config: CallMachineConfig, state: MachineState, peer: Peer, rol
       ...pre,
       { type: 'startMedia', peer: peer.address },
       { type: 'startTimer', id: 'silence', ms: config.silenceTimeoutMs },
+      { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs },
       { type: 'emit', notice: { name: 'connected', peer: peer.name } },
       { type: 'emit', notice: { name: 'state', state: 'in-call', peer: peer.name } },
     ],
@@ -188,7 +200,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
   if (state.unverified?.some((a) => sameAddress(a, from))) {
     return { state, effects: [{ type: 'drop', reason: 'repeated START the directory did not vouch for' }] };
   }
-  if (state.verifying.some((v) => v.caller === caller && sameAddress(v.from, from))) {
+  if (state.verifying.some((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from))) {
     return { state, effects: [] }; // a repeat of a START being verified
   }
   return {
@@ -199,7 +211,7 @@ function onStart(config: CallMachineConfig, state: MachineState, from: PeerAddre
 
 function onCallerVerified(config: CallMachineConfig, state: MachineState, event: Extract<MachineEvent, { type: 'caller-lookup-result' }>): Transition {
   const { caller, from, result } = event;
-  const index = state.verifying.findIndex((v) => v.caller === caller && sameAddress(v.from, from));
+  const index = state.verifying.findIndex((v) => nameKey(v.caller) === nameKey(caller) && sameAddress(v.from, from));
   if (index < 0) return { state, effects: [] };
   const verifying = state.verifying.filter((_, i) => i !== index);
   let next: MachineState = { ...state, verifying };
@@ -233,6 +245,7 @@ function onCallerVerified(config: CallMachineConfig, state: MachineState, event:
     effects: [
       ...cleared.effects,
       { type: 'startTimer', id: 'ring', ms: config.ringTimeoutMs },
+      { type: 'startRinging' },
       { type: 'emit', notice: { name: 'incoming', caller, ip: user.ip, port: user.port } },
       { type: 'emit', notice: { name: 'state', state: 'ringing', peer: caller } },
     ],
@@ -318,13 +331,16 @@ function onTimer(config: CallMachineConfig, state: MachineState, id: Extract<Mac
       return { state, effects: [] };
     case 'silence':
       if (phase.kind !== 'in-call') return { state, effects: [] };
-      return endCall(config, state, 'peer-silent', { close: true, linger: 'ended', detail: `no audio from ${phase.peer.name} for ${config.silenceTimeoutMs} ms` });
+      return endCall(config, state, 'peer-silent', { close: true, linger: 'ended', detail: `no audio for ${config.silenceTimeoutMs} ms` });
     case 'accept-repeat':
       return onRepeat(state, 'accepting', 'accept-repeat', config.repeatIntervalMs);
     case 'close-repeat':
       return onRepeat(state, 'closing', 'close-repeat', config.repeatIntervalMs);
     case 'linger':
       return { state: { ...state, lingering: undefined, unverified: undefined }, effects: [] };
+    case 'stats':
+      if (phase.kind !== 'in-call') return { state, effects: [] };
+      return { state, effects: [{ type: 'reportStats' }, { type: 'startTimer', id: 'stats', ms: config.statsIntervalMs }] };
   }
 }
 
@@ -338,8 +354,8 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
     case 'user-call': {
       if (state.shuttingDown) return refuse(state, 'invalid-state', 'the phone is closing');
       if (phase.kind !== 'idle') return refuse(state, 'busy', `cannot call while ${phase.kind}`);
-      if (nameKey(event.name) === nameKey(config.selfName)) return failAttempt(state, event.name, 'self-call', 'one cannot call oneself');
-      if (state.directoryLost) return failAttempt(state, event.name, 'directory-lost', 'the directory connection is lost');
+      if (nameKey(event.name) === nameKey(config.selfName)) return failAttempt(state, event.name, 'self-call');
+      if (state.directoryLost) return failAttempt(state, event.name, 'directory-lost');
       const attempt = state.attempts + 1;
       return {
         state: { ...state, attempts: attempt, phase: { kind: 'dialing', peer: event.name, attempt } },
@@ -350,7 +366,7 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
       if (phase.kind !== 'ringing') return refuse(state, 'invalid-state', `no call to accept while ${phase.kind}`);
       const to = addressesOf(phase.peer);
       let next = state;
-      const effects: Effect[] = [{ type: 'cancelTimer', id: 'ring' }, ...sendAll(to, 'ACCEPT')];
+      const effects: Effect[] = [{ type: 'cancelTimer', id: 'ring' }, { type: 'stopRinging' }, ...sendAll(to, 'ACCEPT')];
       if (config.repeatCount > 1) {
         next = { ...next, accepting: { signal: 'ACCEPT', to, remaining: config.repeatCount - 1 } };
         effects.push({ type: 'startTimer', id: 'accept-repeat', ms: config.repeatIntervalMs });
@@ -359,7 +375,7 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
     }
     case 'user-reject': {
       if (phase.kind !== 'ringing') return refuse(state, 'invalid-state', `no call to reject while ${phase.kind}`);
-      const ended = endCall(config, state, 'rejected', { linger: 'rejected', detail: 'we rejected the call' });
+      const ended = endCall(config, state, 'rejected', { linger: 'rejected' });
       return { state: ended.state, effects: [...sendAll(addressesOf(phase.peer), 'REJECT'), ...ended.effects] };
     }
     case 'user-hangup':
@@ -371,7 +387,7 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
         case 'calling':
           return endCall(config, state, 'cancelled', { close: true });
         case 'ringing': {
-          const ended = endCall(config, state, 'rejected', { linger: 'rejected', detail: 'we rejected the call' });
+          const ended = endCall(config, state, 'rejected', { linger: 'rejected' });
           return { state: ended.state, effects: [...sendAll(addressesOf(phase.peer), 'REJECT'), ...ended.effects] };
         }
         case 'in-call':
@@ -413,7 +429,7 @@ function step(config: CallMachineConfig, state: MachineState, event: MachineEven
     }
     case 'directory-lost': {
       const next = { ...state, directoryLost: true };
-      if (state.phase.kind === 'dialing') return endCall(config, next, 'directory-lost', { detail: 'the directory connection dropped during the look-up' });
+      if (state.phase.kind === 'dialing') return endCall(config, next, 'directory-lost', { detail: 'it dropped during the look-up' });
       return { state: next, effects: [log('warn', 'the directory connection is lost: calls in progress go on, new calls cannot be placed')] };
     }
     case 'lookup-result': {
@@ -424,7 +440,7 @@ function step(config: CallMachineConfig, state: MachineState, event: MachineEven
         const lost = result.code === 'connection-closed' || result.code === 'server-unreachable' || result.code === 'directory-lost';
         return endCall(config, state, lost ? 'directory-lost' : 'error', { detail: result.detail });
       }
-      if (!result.user) return endCall(config, state, 'not-found', { detail: `${event.name} is not online` });
+      if (!result.user) return endCall(config, state, 'not-found');
       const peer: Peer = { name: phase.peer, address: { address: result.user.ip, port: result.user.port } };
       const cleared = clearRepeatsTo(state, peer);
       return {

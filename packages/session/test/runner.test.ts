@@ -26,7 +26,7 @@ describe('two runners on an in-memory network, manual clock', () => {
     await h.advance(1000);
     expect(alice.media[0]!.received.length).toBeGreaterThan(10);
     expect(bob.media[0]!.received.length).toBeGreaterThan(10);
-    expect(alice.runner.stats()).toMatchObject({ packetsSent: expect.any(Number), durationMs: expect.any(Number) });
+    expect(alice.audio.stats()).toMatchObject({ packetsSent: expect.any(Number), durationMs: expect.any(Number) });
     expect(alice.notices.some((n) => n.name === 'stats')).toBe(true);
 
     alice.runner.hangup();
@@ -146,12 +146,12 @@ describe('two runners on an in-memory network, manual clock', () => {
     alice.runner.call('bob');
     await h.advance(20);
     const mallory = h.network.bind(6000, '127.0.0.9');
-    const before = alice.runner.droppedDatagrams;
+    const before = alice.audio.droppedDatagrams;
     mallory.send(new Uint8Array(1024).fill(1), alice.address);
     mallory.send(encodeClassicSignal({ type: 'CLOSE' }), alice.address);
     await h.advance(5);
     expect(alice.runner.state).toBe('in-call');
-    expect(alice.runner.droppedDatagrams - before).toBe(2);
+    expect(alice.audio.droppedDatagrams - before).toBe(2);
     expect(alice.media[0]!.received.every((d) => d[0] === 7)).toBe(true);
     expect(bob.runner.state).toBe('in-call');
     await mallory.close();
@@ -210,7 +210,7 @@ describe('calling again at once while the old CLOSE repeats are in flight', () =
     await h.advance(2);
     expect(alice.ended()).toEqual(['remote-hangup']);
     const placedAt = h.clock.now();
-    const droppedBefore = alice.runner.droppedDatagrams;
+    const droppedBefore = alice.audio.droppedDatagrams;
     alice.runner.call('bob');
     await h.advance(5);
     expect(alice.runner.state).toBe('calling');
@@ -219,7 +219,7 @@ describe('calling again at once while the old CLOSE repeats are in flight', () =
     const bobAddress = (s: (typeof h.signals)[number]): boolean => s.from.port === bob.address.port;
     const lateCloses = h.signals.filter((s) => s.type === 'CLOSE' && bobAddress(s) && s.at > placedAt);
     expect(lateCloses.length).toBeGreaterThanOrEqual(5);
-    expect(alice.runner.droppedDatagrams - droppedBefore).toBeGreaterThanOrEqual(lateCloses.length);
+    expect(alice.audio.droppedDatagrams - droppedBefore).toBeGreaterThanOrEqual(lateCloses.length);
     expect(alice.runner.state).toBe('in-call');
     expect(bob.runner.state).toBe('in-call');
     expect(alice.ended()).toEqual(['remote-hangup']);
@@ -376,4 +376,24 @@ describe('lossy, duplicating and reordering network', () => {
     expect(bob.incoming()).toBe(1);
     expect(bob.runner.state).toBe('idle');
   });
+});
+
+test('the dropped count is per call: datagrams dropped in one call are not counted in the next', async () => {
+  h = createHarness();
+  const alice = h.add('alice');
+  h.add('bob', { onNotice: autoAccept });
+  alice.runner.call('bob');
+  await h.advance(20);
+  const mallory = h.network.bind(6000, '127.0.0.9');
+  mallory.send(new Uint8Array(1024).fill(1), alice.address);
+  mallory.send(new Uint8Array(1024).fill(1), alice.address);
+  await h.advance(5);
+  expect(alice.audio.stats()?.packetsDropped).toBe(2);
+  alice.runner.hangup();
+  await h.advance(2000);
+  alice.runner.call('bob');
+  await h.advance(20);
+  expect(alice.runner.state).toBe('in-call');
+  expect(alice.audio.stats()?.packetsDropped).toBe(0);
+  await mallory.close();
 });

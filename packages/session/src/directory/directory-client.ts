@@ -1,5 +1,6 @@
 import net from 'node:net';
 import {
+  DIRECTORY_VERSION,
   createJsonDeframer,
   decodeDirectoryReply,
   encodeDirectoryMessage,
@@ -8,7 +9,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import { realClock, type Clock, type TimerHandle } from '@voip/clock';
+import { checkDurationMs, realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { DirectoryError } from './directory-error.js';
 import { describeSocketError, isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { matchReply } from './reply-matcher.js';
@@ -64,8 +65,10 @@ const MAX_TIMED_OUT = 16;
 /**
  * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
  * a time, in call order; each waits for a reply of the kind it expects, so a stale
- * or late reply is never taken for another request's. Works against a classic
- * server (replies without newline, no LIST/WATCH), degrading with clear errors.
+ * or late reply is never taken for another request's. REG announces
+ * {@link DIRECTORY_VERSION}; a server whose answer carries no `v` is classic and is
+ * sent only REG, GET and DISCONNECT (LIST and WATCH reject `'list-unsupported'`
+ * without sending), one request at a time, never pipelined.
  *
  * @example
  * const directory = await DirectoryClient.connect({ host: '127.0.0.1', port: 10000 });
@@ -83,8 +86,14 @@ export class DirectoryClient {
   readonly #listeners = new TypedListeners<DirectoryClientEvents>();
   readonly #queue: Pending[] = [];
   #inFlight: Pending | undefined;
-  #listSupported: boolean | undefined;
-  #watchSupported: boolean | undefined;
+  /** The name REG succeeded with: every extension request carries it. */
+  #name: string | undefined;
+  /** The `v` of the server's REG answer; undefined before it, or from a classic server. */
+  #serverVersion: number | undefined;
+  /** Whether REG has been answered (so a missing `v` means a classic server). */
+  #registered = false;
+  /** Set when our server answered LIST or WATCH with something else: not asked again. */
+  #extensionsRefused = false;
   /** Commands that timed out, oldest first: their replies may still come (in order). */
   readonly #timedOut: DirectoryRequest['command'][] = [];
   #ending = false;
@@ -123,7 +132,8 @@ export class DirectoryClient {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     for (const [key, value] of [['connectTimeoutMs', connectTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
-      if (!(value > 0) || !Number.isFinite(value)) return Promise.reject(new RangeError(`${key} must be a positive number of milliseconds`));
+      const reason = checkDurationMs(value);
+      if (reason !== undefined) return Promise.reject(new RangeError(`${key} ${reason}`));
     }
     const clock = options.clock ?? realClock;
     const createSocket = options.createSocket ?? ((h: string, p: number) => net.connect({ host: h, port: p }));
@@ -132,9 +142,21 @@ export class DirectoryClient {
     );
   }
 
-  /** Whether the server offers LIST: learned from the first {@link list}, undefined before. */
+  /**
+   * Whether the server offers LIST and WATCH: known once REG is answered (the server
+   * is ours when its answer carries `v`), undefined before.
+   */
   get listSupported(): boolean | undefined {
-    return this.#listSupported;
+    if (!this.#registered) return undefined;
+    return this.#serverVersion !== undefined && !this.#extensionsRefused;
+  }
+
+  /**
+   * The directory version the server answered REG with; undefined before REG is
+   * answered, and for a classic server (which sends none).
+   */
+  get serverVersion(): number | undefined {
+    return this.#serverVersion;
   }
 
   /** True once the connection is closed. */
@@ -152,7 +174,7 @@ export class DirectoryClient {
       throw new DirectoryError('name-refused', `the name ${JSON.stringify(name)} is not allowed: ${valid.detail}`, { reason: valid.detail });
     }
     if (!isPort(udpPort)) throw new RangeError(`udpPort must be an integer from 1 to 65535, got ${String(udpPort)}`);
-    await this.#request({ command: 'REG', name, port: udpPort }, name);
+    await this.#request({ command: 'REG', name, port: udpPort, v: DIRECTORY_VERSION }, name);
   }
 
   /** Looks a user up: their address, or null when nobody by that name is online. */
@@ -162,35 +184,41 @@ export class DirectoryClient {
     return outcome.kind === 'reply' && outcome.reply.kind === 'address' ? outcome.reply.user : null;
   }
 
-  /** The users online, as the server sorts them. Rejects `'list-unsupported'` on a classic server. */
+  /**
+   * The users online, as the server sorts them. Rejects `'list-unsupported'` at once,
+   * sending nothing, unless REG was answered by our server (a classic server cannot
+   * survive LIST); also when our server answers LIST with something else.
+   */
   async list(): Promise<DirectoryUser[]> {
-    if (this.#listSupported === false) {
-      throw new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer the user list (a classic server)`);
-    }
     const outcome = await this.#request({ command: 'LIST' });
-    if (outcome.kind === 'reply' && outcome.reply.kind === 'users') {
-      this.#listSupported = true;
-      return outcome.reply.users;
-    }
-    this.#listSupported = false;
-    const detail = outcome.kind === 'reply' ? 'unexpected reply' : outcome.detail;
-    this.#log('warn', `the directory at ${this.address} does not offer the user list (${detail}); enter names by hand`);
-    throw new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer the user list (${detail})`);
+    if (outcome.kind === 'reply' && outcome.reply.kind === 'users') return outcome.reply.users;
+    throw this.#refuseExtensions('LIST', outcome);
   }
 
   /**
-   * Asks for presence pushes. Resolves true when the server offers them (the first
-   * `'presence'` event has then already fired), false when it does not.
+   * Asks for presence pushes and resolves with the first one, the users online now
+   * (the `'presence'` event has then already fired with it). Rejects
+   * `'list-unsupported'` as {@link list} does.
    */
-  async watch(): Promise<boolean> {
-    if (this.#watchSupported === false) return false;
+  async watch(): Promise<DirectoryUser[]> {
     const outcome = await this.#request({ command: 'WATCH' });
-    this.#watchSupported = outcome.kind === 'reply' && outcome.reply.kind === 'presence';
-    if (!this.#watchSupported) {
-      const detail = outcome.kind === 'reply' ? 'unexpected reply' : outcome.detail;
-      this.#log('info', `the directory at ${this.address} does not push presence (${detail})`);
-    }
-    return this.#watchSupported;
+    if (outcome.kind === 'reply' && outcome.reply.kind === 'presence') return outcome.reply.users;
+    throw this.#refuseExtensions('WATCH', outcome);
+  }
+
+  #refuseExtensions(command: 'LIST' | 'WATCH', outcome: Outcome): DirectoryError {
+    this.#extensionsRefused = true;
+    const detail = outcome.kind === 'reply' ? 'unexpected reply' : outcome.detail;
+    this.#log('warn', `the directory at ${this.address} does not offer ${command} (${detail}); enter names by hand`);
+    return new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer ${command} (${detail})`);
+  }
+
+  /** Why an extension request (LIST, WATCH) must not be sent now, or undefined when it may. */
+  #extensionRefusal(): string | undefined {
+    if (!this.#registered) return 'register first: only a server that answers REG with its version is sent LIST or WATCH';
+    if (this.#serverVersion === undefined) return 'a classic server, which offers neither LIST nor WATCH';
+    if (this.#extensionsRefused) return 'the server answered an earlier request for it with something else';
+    return undefined;
   }
 
   /**
@@ -241,12 +269,29 @@ export class DirectoryClient {
   }
 
   #pump(): void {
-    if (this.#inFlight || this.#closed) return;
-    const next = this.#queue.shift();
-    if (!next) return;
+    while (!this.#inFlight && !this.#closed) {
+      const next = this.#queue.shift();
+      if (!next) return;
+      const command = next.request.command;
+      if (command === 'LIST' || command === 'WATCH') {
+        // Decided when the request's turn comes, once every earlier REG is answered.
+        const refusal = this.#extensionRefusal();
+        if (refusal !== undefined) {
+          next.reject(new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer ${command}: ${refusal}`));
+          continue;
+        }
+        // A classic server reads data["name"] before the command: name every request.
+        this.#send(next, { command, name: this.#name! });
+        return;
+      }
+      this.#send(next, next.request);
+    }
+  }
+
+  #send(next: Pending, request: DirectoryRequest): void {
     this.#inFlight = next;
     next.timer = this.#clock.setTimeout(() => this.#onTimeout(next), this.#timeoutMs);
-    this.#socket.write(encodeDirectoryMessage(next.request));
+    this.#socket.write(encodeDirectoryMessage(request));
   }
 
   /** Ends the request in flight and sends the next one. */
@@ -257,14 +302,30 @@ export class DirectoryClient {
     this.#pump();
   }
 
+  /**
+   * A request got no reply in time. On our server (REG answered with `v`) the late
+   * reply is remembered and the next request is sent. Any other server may be a
+   * classic one, which reads one request per `recv` and stops reading a connection
+   * for good after a request it could not handle: sending the next request while the
+   * old reply may still arrive would pipeline, and waiting on would hang, so the
+   * connection is closed (an unexpected `'close'`) after rejecting the request.
+   */
   #onTimeout(pending: Pending): void {
     if (this.#inFlight !== pending) return;
-    this.#timedOut.push(pending.request.command);
-    if (this.#timedOut.length > MAX_TIMED_OUT) this.#timedOut.shift();
     const command = pending.request.command;
     const detail = `no reply to ${command} within ${this.#timeoutMs} ms`;
+    if (this.#serverVersion === undefined) {
+      this.#clock.clearTimeout(pending.timer);
+      this.#inFlight = undefined;
+      if (command === 'DISCONNECT') pending.resolve({ kind: 'unsupported', detail });
+      else pending.reject(new DirectoryError('timeout', `${detail} from the directory at ${this.address}`));
+      this.#finish(`the directory at ${this.address} stopped answering (${detail}); the connection was closed`, this.#ending, 'connection-closed');
+      return;
+    }
+    this.#timedOut.push(command);
+    if (this.#timedOut.length > MAX_TIMED_OUT) this.#timedOut.shift();
     this.#settle(pending, () => {
-      if (command === 'LIST' || command === 'WATCH' || command === 'DISCONNECT') pending.resolve({ kind: 'unsupported', detail });
+      if (command === 'DISCONNECT') pending.resolve({ kind: 'unsupported', detail });
       else pending.reject(new DirectoryError('timeout', `${detail} from the directory at ${this.address}`));
     });
   }
@@ -313,6 +374,8 @@ export class DirectoryClient {
     this.#timedOut.length = 0;
     switch (verdict.kind) {
       case 'answer':
+        // Recorded before the next request is sent: it decides whether LIST and WATCH may go.
+        if (command === 'REG' && reply.kind === 'ack') this.#onRegistered(pending.lookedUp, reply.v);
         this.#settle(pending, () => pending.resolve({ kind: 'reply', reply }));
         return;
       case 'unsupported':
@@ -329,6 +392,12 @@ export class DirectoryClient {
         return;
       }
     }
+  }
+
+  #onRegistered(name: string, version: number | undefined): void {
+    this.#registered = true;
+    this.#name = name;
+    this.#serverVersion = version;
   }
 
   /**

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import {
   ACK,
+  DIRECTORY_VERSION,
   createJsonDeframer,
   decodeDirectoryRequest,
   encodeDirectoryMessage,
@@ -78,7 +79,8 @@ export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
             else {
               held = nameKey(r.name);
               entries.set(held, { user: { name: r.name, ip, port: registeredPort(r) }, socket });
-              write(socket, { ack: ACK.registered });
+              // Like our server: a REG that announces a version is answered with ours.
+              write(socket, r.v === undefined ? { ack: ACK.registered } : { ack: ACK.registered, v: DIRECTORY_VERSION });
               pushPresence();
             }
             break;
