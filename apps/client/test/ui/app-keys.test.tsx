@@ -40,6 +40,11 @@ function mount(argv: string[], outcome: FakePhone | ConnectFailure) {
 }
 
 const direct = ['--server', '127.0.0.1:10000', '--name', 'alice'];
+const THREE = [
+  { name: 'alice', ip: '127.0.0.1', port: 5001 },
+  { name: 'bob', ip: '127.0.0.1', port: 5002 },
+  { name: 'carol', ip: '127.0.0.1', port: 5003 },
+];
 
 describe('App keys', () => {
   test('the form: a bad port shows inline, fixing it connects', async () => {
@@ -70,11 +75,7 @@ describe('App keys', () => {
 
   test('arrows and Enter call the selected user; h hangs up', async () => {
     const phone = new FakePhone();
-    phone.userList = [
-      { name: 'alice', ip: '127.0.0.1', port: 5001 },
-      { name: 'bob', ip: '127.0.0.1', port: 5002 },
-      { name: 'carol', ip: '127.0.0.1', port: 5003 },
-    ];
+    phone.userList = THREE;
     phone.onCall = () => Promise.resolve();
     const { stdin, lastFrame } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('carol'));
@@ -98,7 +99,7 @@ describe('App keys', () => {
     await type(stdin, 'a');
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'bob' });
-    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup', direction: 'incoming', durationMs: 0 });
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     await until(lastFrame, (t) => t.includes('carol is calling'));
     await type(stdin, 'n');
@@ -109,7 +110,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     phone.listSupported = false;
     phone.onCall = (name) => {
-      phone.emit('ended', { peer: name, reason: 'not-found' });
+      phone.emit('ended', { peer: name, reason: 'not-found', direction: 'outgoing', durationMs: 0 });
       return Promise.reject(new FakeCallFailedError('not-found'));
     };
     const { stdin, lastFrame } = mount(direct, phone);
@@ -261,15 +262,6 @@ describe('App keys', () => {
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
 
-  test('q while idle quits at once', async () => {
-    const phone = new FakePhone();
-    const { stdin, lastFrame, exits } = mount(direct, phone);
-    await until(lastFrame, (t) => t.includes('Users online'));
-    await type(stdin, 'q');
-    await until(() => String(exits.length), (t) => t === '1');
-    expect(exits).toEqual([{ code: 0 }]);
-  });
-
   test('? shows every key, Esc goes back; l shows the history', async () => {
     const phone = new FakePhone();
     const { stdin, lastFrame } = mount(direct, phone);
@@ -284,11 +276,7 @@ describe('App keys', () => {
 
   test('/ filters the list and Enter calls the one selected in it', async () => {
     const phone = new FakePhone();
-    phone.userList = [
-      { name: 'alice', ip: '127.0.0.1', port: 5001 },
-      { name: 'bob', ip: '127.0.0.1', port: 5002 },
-      { name: 'carol', ip: '127.0.0.1', port: 5003 },
-    ];
+    phone.userList = THREE;
     const { stdin, lastFrame } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('carol'));
     await type(stdin, '/', 'car', KEY.enter);
