@@ -1,3 +1,4 @@
+/** The user list: a window over the users online that keeps the selection in view, with its filter. */
 import { Box, Text } from 'ink';
 import type { UserFilter, UsersStatus } from '../app-state.js';
 import { listWindow } from '../layout.js';
