@@ -95,10 +95,27 @@ describe('connect form', () => {
     expect(formServer(state.form)).toBe('127.0.0.1:12000');
   });
 
-  test('host:port with a bad port is refused on the port field', () => {
+  test('host:port with a bad port is refused on the host field, in the parser\'s words', () => {
     const state = run(initialState(), edit('host', '127.0.0.1:99999'), edit('name', 'bob'), { type: 'form-submit' });
-    expect(state.form.errors).toEqual({ port: 'port 99999 is out of range (1-65535)' });
-    expect(state.form.focus).toBe('port');
+    expect(state.form.errors).toEqual({ host: 'the port in "127.0.0.1:99999" must be an integer from 1 to 65535' });
+    expect(state.form.focus).toBe('host');
+    expect(state.form.values.port).toBe('10000');
+  });
+
+  test('[v6]:port in the host field: the port follows, the host is checked as a host', () => {
+    const state = run(initialState(), edit('host', '[::1]:443'), edit('name', 'bob'), { type: 'form-submit' });
+    expect(state.form.values.port).toBe('443');
+    expect(state.form.errors.host).toContain('bad host "::1"');
+  });
+
+  test('a --server the parser refuses is shown as given and refused on submit', () => {
+    const state = run(initialState({ server: 'localhost:abc' }), edit('name', 'alice'), { type: 'form-submit' });
+    expect(state.form.values.host).toBe('localhost:abc');
+    expect(state.form.errors.host).toBe('the port in "localhost:abc" must be an integer from 1 to 65535');
+  });
+
+  test('--server [::1]:12000 is split by the one parser', () => {
+    expect(initialState({ server: '[::1]:12000', name: 'bob' }).form.values).toMatchObject({ host: '::1', port: '12000' });
   });
 
   test('an empty UDP port field leaves the command line one', () => {

@@ -2,7 +2,7 @@
  * The connect form of the terminal client: its fields, their checks, and the
  * reducer of the form's edits (`host:port` in the host field fills the port).
  */
-import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, parseHostPort } from '@voip/protocol';
 import type { Action, AppState, FormField, FormState, InitialInput } from './app-state-types.js';
 import { checkHost, checkName, checkPort } from './validate.js';
 
@@ -19,10 +19,11 @@ export function submitsFrom(field: FormField): boolean {
 
 /** The form as the command line pre-fills it. */
 export function initialForm(input: InitialInput): FormState {
-  const split = input.server === undefined ? undefined : splitHostPort(input.server);
+  // A --server the parser refuses is shown as typed: the form says why on submit.
+  const parsed = input.server === undefined ? undefined : parseHostPort(input.server, DEFAULT_DIRECTORY_PORT);
   const values = {
-    host: split?.host ?? '',
-    port: split?.port ?? String(DEFAULT_DIRECTORY_PORT),
+    host: parsed === undefined ? '' : parsed.ok ? parsed.value.host : (input.server ?? ''),
+    port: parsed?.ok ? String(parsed.value.port) : String(DEFAULT_DIRECTORY_PORT),
     name: input.name ?? '',
     udpPort: input.udpPort === undefined ? '' : String(input.udpPort),
   };
@@ -48,8 +49,9 @@ export function formServer(form: FormState): string {
 /** Checks every field; returns the reasons to show next to them (empty when valid). */
 export function validateForm(values: FormState['values']): Partial<Record<FormField, string>> {
   const errors: Partial<Record<FormField, string>> = {};
+  const typed = typedHostPort(values.host);
   const split = normalized(values);
-  const host = checkHost(split.host);
+  const host = typed.ok || typed.code === 'empty' ? checkHost(split.host) : typed;
   if (!host.ok) errors.host = host.detail;
   // A directory may listen on a privileged port (e.g. 443); our UDP port may not.
   const port = checkPort(split.port, 'port', 1);
@@ -76,9 +78,9 @@ export function reduceForm(state: AppState, action: Extract<Action, { type: 'for
       delete errors[field];
       // `host:port` typed in the host field: the port field follows it.
       if (field === 'host') {
-        const split = splitHostPort(value);
-        if (split.port !== undefined) {
-          values = { ...values, port: split.port };
+        const typed = typedHostPort(value);
+        if (typed.ok && typed.value.port !== undefined) {
+          values = { ...values, port: String(typed.value.port) };
           delete errors.port;
         }
       }
@@ -103,12 +105,14 @@ export function reduceForm(state: AppState, action: Extract<Action, { type: 'for
 
 /** The values with a `host:port` in the host field split into host and port. */
 function normalized(values: FormState['values']): FormState['values'] {
-  const split = splitHostPort(values.host);
-  return split.port === undefined ? values : { ...values, host: split.host, port: split.port };
+  const typed = typedHostPort(values.host);
+  return typed.ok && typed.value.port !== undefined ? { ...values, host: typed.value.host, port: String(typed.value.port) } : values;
 }
 
-/** `host` or `host:port` as typed (the port text unchecked, undefined when none is typed). */
-function splitHostPort(text: string): { readonly host: string; readonly port?: string } {
-  const colon = text.lastIndexOf(':');
-  return colon < 0 ? { host: text } : { host: text.slice(0, colon), port: text.slice(colon + 1) };
+/** What the host field holds, read by the one host:port parser; `port` only when one is typed. */
+function typedHostPort(text: string): { ok: true; value: { host: string; port?: number } } | { ok: false; code: string; detail: string } {
+  // No port from the parser is 0, which it never reads from text (ports are 1-65535).
+  const parsed = parseHostPort(text, 0);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: parsed.value.port === 0 ? { host: parsed.value.host } : parsed.value };
 }

@@ -20,6 +20,7 @@ describe('mainLayout', () => {
 
   test('few users: the list takes what it needs, the log the rest', () => {
     expect(mainLayout({ rows: 24, fixed: 3, extra: 0, userRows: 3, logLines: 100 })).toEqual({ extra: 0, users: 6, userRows: 3, log: 13, logLines: 10 });
+    expect(mainLayout({ rows: 24, fixed: 3, extra: 0, userRows: 1, logLines: 100 })).toMatchObject({ users: USERS_MIN, userRows: 2 });
   });
 
   test('many users: the log keeps a third', () => {
@@ -30,6 +31,7 @@ describe('mainLayout', () => {
 
   test('the figures give way before the lists do', () => {
     expect(mainLayout({ rows: 16, fixed: 8, extra: 3, userRows: 3, logLines: 3 }).extra).toBe(0);
+    expect(mainLayout({ rows: 16, fixed: 3, extra: 3, userRows: 500, logLines: 3 })).toMatchObject({ extra: 0, users: 7 });
     expect(mainLayout({ rows: 24, fixed: 3, extra: 3, userRows: 3, logLines: 3 }).extra).toBe(3);
   });
 
@@ -49,7 +51,8 @@ describe('listWindow', () => {
     [500, 0, 5, { start: 0, end: 4, more: 496 }],
     [500, 250, 5, { start: 248, end: 252, more: 496 }],
     [500, 499, 5, { start: 496, end: 500, more: 496 }],
-    [10, 9, 1, { start: 9, end: 9, more: 10 }],
+    [10, 9, 1, { start: 9, end: 10, more: 9 }],
+    [10, 9, 2, { start: 9, end: 10, more: 9 }],
   ])('%i entries, selected %i, %i rows -> %j', (count, selected, rows, window) => {
     expect(listWindow(count, selected, rows)).toEqual(window);
   });

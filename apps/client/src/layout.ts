@@ -23,8 +23,8 @@ export const RESERVED_ROWS = 2;
 /** A bordered box's border rows (top and bottom). */
 export const BORDER_ROWS = 2;
 
-/** The smallest user list: border, header and one row. */
-export const USERS_MIN = BORDER_ROWS + 2;
+/** The smallest user list: border, header, one user and the "N more" line. */
+export const USERS_MIN = BORDER_ROWS + 3;
 
 /** The smallest log: border, header and one line. */
 export const LOG_MIN = BORDER_ROWS + 2;
@@ -87,12 +87,15 @@ export interface ListWindow {
 
 /**
  * The entries of a list of `count` shown in `rows` rows, keeping `selected` in view
- * and centred when it can; when some are cut, the last row says how many.
+ * and centred when it can; when some are cut, the last row says how many (given
+ * two rows or more).
  */
 export function listWindow(count: number, selected: number, rows: number): ListWindow {
   if (count <= rows) return { start: 0, end: count, more: 0 };
-  const shown = Math.max(0, rows - 1);
   const focus = Math.min(count - 1, Math.max(0, selected));
+  // One row: the selection alone, no room to say what is cut.
+  if (rows <= 1) return { start: focus, end: focus + Math.max(0, rows), more: count - Math.max(0, rows) };
+  const shown = rows - 1;
   const start = Math.max(0, Math.min(count - shown, focus - Math.floor(shown / 2)));
   return { start, end: start + shown, more: count - shown };
 }

@@ -1,3 +1,4 @@
+/** The prompts over the main screen: an incoming call to answer, and "call who?". */
 import { Box, Text } from 'ink';
 import { incomingLines, wrapText } from '../layout.js';
 import { TextField } from './TextField.js';

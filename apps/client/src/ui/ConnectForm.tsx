@@ -1,3 +1,4 @@
+/** The connect form screen: directory address, name and UDP port, sized to the terminal. */
 import { Box, Text } from 'ink';
 import { FORM_FIELDS, formServer, type FormField, type FormState } from '../app-state.js';
 import { RESERVED_ROWS, wrapText, type Size } from '../layout.js';

@@ -1,3 +1,4 @@
+/** The help overlay (`?`): every key, from the key reference table. */
 import { KEY_REFERENCE } from '../key-reference.js';
 import { wrapText } from '../layout.js';
 import { Overlay } from './Overlay.js';

@@ -1,3 +1,4 @@
+/** The call history overlay (`l`): past calls, newest first. */
 import { formatDuration, formatStart } from '../format.js';
 import { wrapText } from '../layout.js';
 import type { EndReason } from '../phone-contract.js';

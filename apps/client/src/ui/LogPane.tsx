@@ -1,3 +1,4 @@
+/** The log pane: timestamped lines, wrapped to the width, scrolled with PgUp/PgDn. */
 import { Box, Text } from 'ink';
 import type { LogLine } from '../app-state.js';
 import { formatClock } from '../format.js';

@@ -1,3 +1,4 @@
+/** The main screen: title, call status, prompts, user list and log, laid out by `layout.ts`. */
 import { Box, Text } from 'ink';
 import { visibleUsers, type AppState } from '../app-state.js';
 import { mainLayout, RESERVED_ROWS, wrapText } from '../layout.js';

@@ -1,3 +1,4 @@
+/** A scrolled, bordered view of prepared lines, under the help and history overlays. */
 import { Box, Text } from 'ink';
 import { scrolledLines } from '../layout.js';
 

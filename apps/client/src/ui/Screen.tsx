@@ -1,3 +1,4 @@
+/** The whole terminal frame for a state: its screen and the key-help line under it. */
 import { Box, Text } from 'ink';
 import type { AppState } from '../app-state.js';
 import { keyHelp } from '../key-bindings.js';

@@ -1,3 +1,4 @@
+/** The call status: state, peer, timer, microphone and volume, and in a call its figures. */
 import { Box, Text } from 'ink';
 import type { AudioView, CallView } from '../app-state.js';
 import { formatDuration, formatLevel, levelBar } from '../format.js';

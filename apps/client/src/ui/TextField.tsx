@@ -1,3 +1,4 @@
+/** A one-line text field with its cursor, as drawn (editing is `text-edit.ts`). */
 import { Text } from 'ink';
 
 /** Props of {@link TextField}. */

@@ -1,3 +1,4 @@
+/** The user list: a window over the users online that keeps the selection in view, with its filter. */
 import { Box, Text } from 'ink';
 import type { UserFilter, UsersStatus } from '../app-state.js';
 import { listWindow } from '../layout.js';
@@ -61,7 +62,7 @@ export function UserList({ users, total, status, selected, self, filter, rows }:
             </Text>
           );
         })}
-      {status === 'ready' && window.more > 0 && <Text dimColor wrap="truncate-end">{`… ${window.more} more (↑↓ scroll, / filter)`}</Text>}
+      {status === 'ready' && window.more > 0 && window.end - window.start < rows && <Text dimColor wrap="truncate-end">{`… ${window.more} more (↑↓ scroll, / filter)`}</Text>}
     </Box>
   );
 }

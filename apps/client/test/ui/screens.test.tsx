@@ -98,7 +98,7 @@ describe('ConnectForm', () => {
   });
 
   test('a port that is not a number', () => {
-    const state = run(initialState({ server: 'localhost:abc' }), { type: 'form-edit', field: 'name', value: 'alice' }, { type: 'form-submit' });
+    const state = run(initialState({ server: 'localhost' }), { type: 'form-edit', field: 'port', value: 'abc' }, { type: 'form-edit', field: 'name', value: 'alice' }, { type: 'form-submit' });
     expect(frameOf(state)).toContain('port "abc" is not a number');
   });
 
