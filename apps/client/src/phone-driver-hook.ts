@@ -33,9 +33,12 @@ export function createDriverSlot(deps: () => PhoneDriverDeps): DriverSlot {
       return current;
     },
     async connect(request) {
-      await release().catch(() => undefined);
+      // The previous phone frees its UDP port first; a release meanwhile cancels this connect.
+      const previous = release().catch(() => undefined);
       const driver = createPhoneDriver(deps());
       current = driver;
+      await previous;
+      if (current !== driver) return false;
       return driver.connect(request);
     },
     release,
