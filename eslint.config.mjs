@@ -100,8 +100,8 @@ export default tseslint.config(
     },
   },
   {
-    // The React hooks rules for the Ink screens.
-    files: ['**/*.tsx'],
+    // The React hooks rules for the Ink apps (their hooks live in .ts files too).
+    files: ['apps/**/*.ts', 'apps/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
