@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   InvalidEntryError,
   NameTakenError,
@@ -10,10 +10,24 @@ import {
   RegistryError,
   RegistryStorageError,
   createMemoryRegistry,
+  openPostgresRegistry,
   openSqliteRegistry,
   type NewRegistryEntry,
   type Registry,
 } from '../src/index.js';
+import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.js';
+
+// One throwaway PostgreSQL cluster for the file, started by the first test that needs
+// it: if it cannot start (programs missing), those tests fail saying why.
+let cluster: Promise<{ cluster: PostgresCluster; url: string }> | undefined;
+function postgres(): Promise<{ cluster: PostgresCluster; url: string }> {
+  cluster ??= startPostgresCluster().then(async (started) => ({ cluster: started, url: await started.createDatabase('contract') }));
+  return cluster;
+}
+afterAll(async () => {
+  const started = await cluster?.catch(() => undefined);
+  await started?.cluster.stop();
+});
 
 /** A backend under test: opens a fresh, empty registry and cleans up after it. */
 interface Backend {
@@ -50,6 +64,14 @@ const backends: Backend[] = [
       return { registry, dispose: () => registry.close() };
     },
   },
+  {
+    label: 'PostgreSQL',
+    async open() {
+      // Opening deletes the rows this server id left: every test starts empty.
+      const registry = await openPostgresRegistry({ pool: (await postgres()).url, serverId: 'contract' });
+      return { registry, dispose: () => registry.close() };
+    },
+  },
 ];
 
 function entry(name: string, owner: string, extra: Partial<NewRegistryEntry> = {}): NewRegistryEntry {
@@ -76,6 +98,15 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     }
     expect(await registry.lookup('Alic')).toBeUndefined();
     expect(await registry.lookup('Alice ')).toBeUndefined();
+  });
+
+  test('only ASCII letters fold: names differing in the case of other letters are distinct', async () => {
+    await registry.register(entry('Élodie', 'c1'));
+    await registry.register(entry('élodie', 'c2'));
+    await expect(registry.register(entry('éLODIE', 'c3'))).rejects.toBeInstanceOf(NameTakenError);
+    expect((await registry.lookup('ÉLODIE'))?.owner).toBe('c1');
+    expect((await registry.lookup('ÉLODIE'))?.name).toBe('Élodie');
+    expect((await registry.list()).map((e) => e.name)).toEqual(['Élodie', 'élodie']);
   });
 
   test('ports and dates round-trip', async () => {
