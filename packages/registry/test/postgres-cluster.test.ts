@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PostgresBinariesMissingError, findPostgresBin, startPostgresCluster } from './support/postgres-cluster.js';
+import { PostgresBinariesMissingError, findPostgresBin, startPostgresCluster } from './support/postgres-cluster.mjs';
 
 describe('the throwaway PostgreSQL cluster of the tests', () => {
   test('without the programs it fails saying how to install them', () => {

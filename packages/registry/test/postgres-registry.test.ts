@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError, openPostgresRegistry, type Registry } from '../src/index.js';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.js';
+import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.mjs';
 
 const alice = { name: 'alice', ip: '127.0.0.1', port: 5001, owner: 'c1' };
 

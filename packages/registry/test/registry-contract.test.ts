@@ -15,7 +15,7 @@ import {
   type NewRegistryEntry,
   type Registry,
 } from '../src/index.js';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.js';
+import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.mjs';
 
 // One throwaway PostgreSQL cluster for the file, started by the first test that needs
 // it: if it cannot start (programs missing), those tests fail saying why.

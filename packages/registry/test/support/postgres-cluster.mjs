@@ -1,42 +1,34 @@
-/** A throwaway PostgreSQL cluster for tests: initdb and pg_ctl in a temp folder, on a free loopback port, removed afterwards. */
+/**
+ * A throwaway PostgreSQL cluster for tests: initdb and pg_ctl in a temp folder, on a
+ * free loopback port, removed afterwards. Plain JavaScript (types in the .d.mts beside
+ * it) so that other projects' tests can run it as a process, which they may, instead
+ * of importing it, which they may not: `node postgres-cluster.mjs` prints one JSON
+ * line `{"port", "socketDir", "url"}` and stops the cluster when its stdin closes or on
+ * SIGTERM/SIGINT.
+ */
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
 const run = promisify(execFile);
 
-/** A running cluster. Its superuser is `postgres`, trusted without a password on loopback and the socket. */
-export interface PostgresCluster {
-  /** The TCP address it listens on. */
-  readonly host: '127.0.0.1';
-  readonly port: number;
-  /** The folder holding its Unix socket. */
-  readonly socketDir: string;
-  readonly user: 'postgres';
-  /** `postgres://postgres@127.0.0.1:PORT/DATABASE` (`postgres` by default). */
-  url(database?: string, user?: string): string;
-  /** Runs one SQL statement as the superuser in a database (`postgres` by default). */
-  query(text: string, database?: string): Promise<pg.QueryResult>;
-  /** Creates an empty database and returns its URL. */
-  createDatabase(name: string): Promise<string>;
-  /** Stops the cluster at once and deletes its folder; calling it again does nothing. */
-  stop(): Promise<void>;
-}
-
 /** Thrown when the PostgreSQL server programs are not installed. */
 export class PostgresBinariesMissingError extends Error {
-  override readonly name = 'PostgresBinariesMissingError';
-  constructor(detail: string) {
+  name = 'PostgresBinariesMissingError';
+  /** @param {string} detail */
+  constructor(detail) {
     super(`PostgreSQL server programs (initdb, pg_ctl) were not found (${detail}): run \`bash tools/install-test-deps.sh\` to install them (Debian package postgresql)`);
   }
 }
 
 /** Finds the folder of initdb and pg_ctl: on PATH, else the newest `/usr/lib/postgresql/N/bin` (Debian's layout). */
-export function findPostgresBin(where: { path?: string; debian?: string } = {}): string {
+/** @param {{ path?: string; debian?: string }} [where] */
+export function findPostgresBin(where = {}) {
   const candidates = (where.path ?? process.env.PATH ?? '').split(delimiter).filter((dir) => dir.length > 0);
   const debian = where.debian ?? '/usr/lib/postgresql';
   if (existsSync(debian)) {
@@ -49,12 +41,14 @@ export function findPostgresBin(where: { path?: string; debian?: string } = {}):
 }
 
 /** The servers still running, stopped on exit if a test run ends without stopping them. */
-const running = new Set<{ stopNow(): void }>();
+/** @type {Set<{ stopNow(): void }>} */
+const running = new Set();
 process.once('exit', () => {
   for (const cluster of running) cluster.stopNow();
 });
 
-function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -70,17 +64,20 @@ function freePort(): Promise<number> {
  * run, so they run as the user `postgres` (made by the Debian package) and the
  * folder is given to it. Durability is off: the data is thrown away anyway.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/** @returns {Promise<import('./postgres-cluster.d.mts').PostgresCluster>} */
+export async function startPostgresCluster() {
   const bin = findPostgresBin();
   const asRoot = process.getuid?.() === 0;
-  let owner: { uid: number; gid: number } | undefined;
+  /** @type {{ uid: number; gid: number } | undefined} */
+  let owner;
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres']);
     const gids = spawnSync('id', ['-g', 'postgres']);
     if (ids.status !== 0) throw new PostgresBinariesMissingError('running as root, but there is no user postgres to run them as');
     owner = { uid: Number(ids.stdout.toString()), gid: Number(gids.stdout.toString()) };
   }
-  const command = (program: string, args: string[]): [string, string[]] =>
+  /** @type {(program: string, args: string[]) => [string, string[]]} */
+  const command = (program, args) =>
     asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
 
   const root = mkdtempSync(join(tmpdir(), 'voip-pg-'));
@@ -106,11 +103,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       } catch (error) {
         const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
         if (attempt < 3 && /already in use/i.test(text)) continue;
-        throw new Error(`pg_ctl start failed: ${(error as Error).message}\n${text}`);
+        throw new Error(`pg_ctl start failed: ${/** @type {Error} */ (error).message}\n${text}`);
       }
     }
+    /** @type {(database?: string, user?: string) => string} */
     const url = (database = 'postgres', user = 'postgres') => `postgres://${user}@127.0.0.1:${port}/${database}`;
-    const query = async (text: string, database = 'postgres') => {
+    /** @type {(text: string, database?: string) => Promise<pg.QueryResult>} */
+    const query = async (text, database = 'postgres') => {
       const client = new pg.Client({ connectionString: url(database) });
       await client.connect();
       try {
@@ -127,6 +126,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       user: 'postgres',
       url,
       query,
+      /** @param {string} name */
       async createDatabase(name) {
         await query(`create database "${name}"`);
         return url(name);
@@ -147,4 +147,32 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     stopNow();
     throw error;
   }
+}
+
+// Run as a process: start, say where, and stop when told (stdin closed, SIGTERM, SIGINT).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  startPostgresCluster().then(
+    (cluster) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        cluster.stop().then(
+          () => process.exit(0),
+          (error) => {
+            process.stderr.write(`${String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      process.stdin.on('end', stop).resume();
+      process.stdout.write(`${JSON.stringify({ port: cluster.port, socketDir: cluster.socketDir, url: cluster.url() })}\n`);
+    },
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
