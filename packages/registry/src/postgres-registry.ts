@@ -39,8 +39,14 @@ const COLUMNS = ['name', 'ip', 'port', 'server_id', 'conn_id', 'since'] as const
 
 type PresenceRow = Pick<Selectable<PostgresPresenceTable>, (typeof COLUMNS)[number]>;
 
+/** A pool, and for one made from settings, where it connects (`USER@HOST:PORT/DB`, no password) for messages. */
+interface ResolvedPool {
+  readonly pool: PostgresPool;
+  readonly target: string | undefined;
+}
+
 /** Makes a pg Pool from a connection string; pg is loaded only then, so a caller's own pool needs no import of it. */
-async function poolFromConnectionString(connectionString: string, connectTimeoutMs: number): Promise<PostgresPool> {
+async function poolFromConnectionString(connectionString: string, connectTimeoutMs: number): Promise<ResolvedPool> {
   if (connectionString.length > 0) {
     let url: URL;
     try {
@@ -56,28 +62,31 @@ async function poolFromConnectionString(connectionString: string, connectTimeout
   const settings = { connectionString: connectionString.length > 0 ? connectionString : undefined, connectionTimeoutMillis: connectTimeoutMs };
   // A Client reads the settings as a connection would (URL, then PG* variables, then
   // defaults) without connecting: a bad port from any of them is caught here.
-  let port: number;
+  let client: InstanceType<typeof pg.Client>;
   try {
-    port = new pg.Client(settings).port;
+    client = new pg.Client(settings);
   } catch (error) {
     throw new RegistryStorageError('the connection settings are unusable', error, 'config');
   }
+  const { port, user, host, database } = client;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RegistryStorageError(`the database port must be a number from 1 to 65535 (from the URL or PGPORT), got ${String(port)}`, undefined, 'config');
+    // pg reads PGPORT as parseInt would: a NaN port came from there, as text.
+    const given = Number.isNaN(port) ? `PGPORT="${process.env.PGPORT ?? ''}"` : String(port);
+    throw new RegistryStorageError(`the database port must be a number from 1 to 65535 (from the URL or PGPORT), got ${given}`, undefined, 'config');
   }
   const pool = new pg.Pool(settings);
   // An idle connection that breaks (the database restarted) is dropped by the pool and
   // the next query gets a fresh one, or fails and says so; without a listener pg
   // would crash the process instead.
   pool.on('error', () => undefined);
-  return pool;
+  return { pool, target: `${user ?? ''}@${host}:${port}/${database ?? ''}` };
 }
 
-async function resolvePool(config: PostgresRegistryConfig): Promise<PostgresPool> {
+async function resolvePool(config: PostgresRegistryConfig): Promise<ResolvedPool> {
   const { pool } = config;
   if (typeof pool === 'string') return poolFromConnectionString(pool, config.connectTimeoutMs ?? 5000);
   try {
-    return typeof pool === 'function' ? await pool() : pool;
+    return { pool: typeof pool === 'function' ? await pool() : pool, target: undefined };
   } catch (error) {
     throw new RegistryStorageError('the registry pool factory failed', error, 'config');
   }
@@ -103,16 +112,17 @@ export async function openPostgresRegistry(config: PostgresRegistryConfig): Prom
   if (typeof serverId !== 'string' || serverId.length === 0) {
     throw new RegistryStorageError('serverId must be a non-empty string', undefined, 'config');
   }
-  const pool = await resolvePool(config);
+  const { pool, target } = await resolvePool(config);
+  const where = target === undefined ? 'the database' : `the database ${target}`;
   const db = new Kysely<PostgresRegistryDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     try {
       await sql`select 1`.execute(db);
     } catch (error) {
-      throw storageError('cannot connect to the database', error);
+      throw storageError(`cannot connect to ${where}`, error);
     }
     const { error } = await new Migrator({ db, provider: postgresRegistryMigrationProvider, ...POSTGRES_MIGRATION_TABLES }).migrateToLatest();
-    if (error !== undefined) throw storageError('cannot migrate the registry schema', error, 'schema');
+    if (error !== undefined) throw storageError(`cannot migrate the registry schema in ${where}`, error, 'schema');
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('voip_server')
@@ -125,7 +135,7 @@ export async function openPostgresRegistry(config: PostgresRegistryConfig): Prom
   } catch (error) {
     // The setup error is the one worth reporting; ending the pool is best effort.
     await db.destroy().catch(() => undefined);
-    throw storageError('cannot set up the registry database', error);
+    throw storageError(`cannot set up ${where}`, error);
   }
   return createPostgresRegistry(db, serverId, now);
 }
