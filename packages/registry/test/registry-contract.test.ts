@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -9,70 +6,13 @@ import {
   OwnerHasNameError,
   RegistryError,
   RegistryStorageError,
-  createMemoryRegistry,
-  openPostgresRegistry,
-  openSqliteRegistry,
   type NewRegistryEntry,
   type Registry,
 } from '../src/index.js';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.mjs';
+import { CONTRACT_BACKENDS, stopContractBackends } from './support/contract-backends.js';
 
-// One throwaway PostgreSQL cluster for the file, started by the first test that needs
-// it: if it cannot start (programs missing), those tests fail saying why.
-let cluster: Promise<{ cluster: PostgresCluster; url: string }> | undefined;
-function postgres(): Promise<{ cluster: PostgresCluster; url: string }> {
-  cluster ??= startPostgresCluster().then(async (started) => ({ cluster: started, url: await started.createDatabase('contract') }));
-  return cluster;
-}
-afterAll(async () => {
-  const started = await cluster?.catch(() => undefined);
-  await started?.cluster.stop();
-});
-
-/** A backend under test: opens a fresh, empty registry and cleans up after it. */
-interface Backend {
-  readonly label: string;
-  open(): Promise<{ registry: Registry; dispose(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    label: 'memory',
-    async open() {
-      const registry = createMemoryRegistry();
-      return { registry, dispose: () => registry.close() };
-    },
-  },
-  {
-    label: 'SQLite file',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'voip-registry-'));
-      const registry = await openSqliteRegistry({ database: join(dir, 'registry.db') });
-      return {
-        registry,
-        async dispose() {
-          await registry.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    label: 'SQLite :memory:',
-    async open() {
-      const registry = await openSqliteRegistry({ database: ':memory:' });
-      return { registry, dispose: () => registry.close() };
-    },
-  },
-  {
-    label: 'PostgreSQL',
-    async open() {
-      // Opening deletes the rows this server id left: every test starts empty.
-      const registry = await openPostgresRegistry({ pool: (await postgres()).url, serverId: 'contract' });
-      return { registry, dispose: () => registry.close() };
-    },
-  },
-];
+const backends = [...CONTRACT_BACKENDS];
+afterAll(stopContractBackends);
 
 function entry(name: string, owner: string, extra: Partial<NewRegistryEntry> = {}): NewRegistryEntry {
   return { name, owner, ip: '127.0.0.1', port: 5001, ...extra };
