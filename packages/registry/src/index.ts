@@ -6,6 +6,7 @@ export {
   InvalidEntryError,
   RegistryStorageError,
   type RegistryErrorCode,
+  type RegistryStorageReason,
 } from './errors.js';
 export { registryNameKey } from './entry.js';
 export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry.js';
@@ -15,3 +16,4 @@ export {
   type SqliteRegistryDatabase,
   type SqliteRegistryStatement,
 } from './sqlite-registry.js';
+export { openPostgresRegistry, type PostgresRegistryConfig } from './postgres-registry.js';

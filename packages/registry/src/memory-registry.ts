@@ -32,7 +32,7 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
   let closed = false;
 
   function ensureOpen(): void {
-    if (closed) throw new RegistryStorageError('the registry is closed');
+    if (closed) throw new RegistryStorageError('the registry is closed', undefined, 'closed');
   }
 
   return {

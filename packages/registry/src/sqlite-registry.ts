@@ -108,7 +108,7 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
     // failure costs nothing; NORMAL keeps WAL safe from corruption.
     raw.pragma('synchronous = NORMAL');
     const { error } = await new Migrator({ db: kysely, provider: registryMigrationProvider }).migrateToLatest();
-    if (error !== undefined) throw error;
+    if (error !== undefined) throw new RegistryStorageError('cannot migrate the registry schema', error, 'schema');
     await kysely.deleteFrom('presence').execute();
 
     // Hot queries: built and compiled by kysely once, prepared once on the driver.
@@ -150,7 +150,7 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
   let closed = false;
 
   function ensureOpen(): void {
-    if (closed) throw new RegistryStorageError('the registry is closed');
+    if (closed) throw new RegistryStorageError('the registry is closed', undefined, 'closed');
   }
 
   return {
