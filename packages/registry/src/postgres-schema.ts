@@ -50,7 +50,7 @@ const FOLD_ASCII = sql`translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghij
  */
 export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
   '0001-presence': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('voip_server')
         .addColumn('server_id', 'text', (col) => col.primaryKey().check(sql`length(server_id) > 0`))
@@ -69,7 +69,7 @@ export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
         .addUniqueConstraint('voip_presence_owner_key', ['server_id', 'conn_id'])
         .execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('voip_presence').execute();
       await db.schema.dropTable('voip_server').execute();
     },

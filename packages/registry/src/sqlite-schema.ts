@@ -24,7 +24,7 @@ export interface RegistryDatabase {
  */
 export const registryMigrations: Readonly<Record<string, Migration>> = {
   '0001-presence': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       // WITHOUT ROWID: the NOCASE primary key is the table itself, so a lookup by
       // name is one b-tree search, and the database refuses case-variant duplicates.
       await db.schema
@@ -38,7 +38,7 @@ export const registryMigrations: Readonly<Record<string, Migration>> = {
         .execute();
       await db.schema.createIndex('presence_owner_unique').unique().on('presence').column('owner').execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('presence').execute();
     },
   },
