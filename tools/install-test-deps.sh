@@ -17,4 +17,5 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 # better-sqlite3 and naudiodon compile from source here (about 90 s the first time).
-npm ci --no-audit --no-fund
+# Packages already in the npm cache are not fetched again, so a re-run works offline.
+npm ci --prefer-offline --no-audit --no-fund

@@ -4,7 +4,9 @@
 // a real call runs). Frames are stamped at capture so the receiving sink can measure
 // the latency added beyond packetization, and capture times give the pacing error.
 import dgram from 'node:dgram';
-import { createCallMedia, createNullSink, createToneSource, realClock } from '@voip/media';
+import { realClock } from '@voip/clock';
+import { createCallMedia } from '@voip/media';
+import { createNullSink, createToneSource } from '@voip/media/internal';
 
 const MARK = 0x5a5a;
 const PERIOD_MS = 64;

@@ -21,6 +21,8 @@ describe('parseServerArgs', () => {
     [['--idle-timeout', '5'], run({ idleTimeoutSeconds: 5 })],
     [['--help'], { ok: true, value: { kind: 'help' } }],
     [['--port', '1', '-h'], { ok: true, value: { kind: 'help' } }],
+    [['--version'], { ok: true, value: { kind: 'version' } }],
+    [['--port', '1', '--version'], { ok: true, value: { kind: 'version' } }],
   ])('%j', (argv, expected) => {
     expect(parseServerArgs(argv)).toEqual(expected);
   });
@@ -40,6 +42,8 @@ describe('parseServerArgs', () => {
     [['--verbose']],
     [['serve']],
     [['--no-tui=yes']],
+    [['--version=1']],
+    [['-v']],
   ])('refuses %j with a usage error', (argv) => {
     const result = parseServerArgs(argv);
     expect(result.ok).toBe(false);

@@ -1,3 +1,4 @@
+/** The command line of `voip-server`: its options, their defaults, the usage text and a pure parser. */
 import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
 
 /** Where the directory keeps its entries. */
@@ -20,7 +21,7 @@ export interface ServerCliOptions {
 }
 
 /** What the command line asks for. */
-export type CliCommand = { readonly kind: 'run'; readonly options: ServerCliOptions } | { readonly kind: 'help' };
+export type CliCommand = { readonly kind: 'run'; readonly options: ServerCliOptions } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** The result of {@link parseServerArgs}: a command, or a usage error to print with the usage. */
 export type CliParseResult =
@@ -58,8 +59,13 @@ Options:
   --max-conns-per-ip N    open connections per source IP, 0 = off (default ${DEFAULT_CLI_OPTIONS.maxConnsPerIp})
   --idle-timeout S        close a connection without a name after S idle seconds, 0 = off (default ${DEFAULT_CLI_OPTIONS.idleTimeoutSeconds})
   -h, --help              show this help
+  --version               print the version
 
-Exit codes: 0 clean stop, 2 usage or startup error (port in use, unusable database), 3 bug.
+Dashboard keys: q quit (asks first while users are online: y quits), Ctrl-C quit at once,
+  Up/Down scroll the users, PgUp/PgDn scroll the log, End back to the newest log line.
+
+Exit codes: 0 clean stop (also SIGINT, SIGTERM), 2 usage or startup error (port in use,
+  unusable database, standard output closed), 3 bug.
 `;
 
 const VALUE_FLAGS = new Set(['--host', '--port', '--db', '--log', '--rate-limit', '--max-conns-per-ip', '--idle-timeout']);
@@ -94,6 +100,7 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return { ok: true, value: { kind: 'help' } };
+    if (arg === '--version') return { ok: true, value: { kind: 'version' } };
     if (arg === '--no-tui') {
       options.tui = false;
       continue;

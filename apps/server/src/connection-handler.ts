@@ -1,21 +1,10 @@
-import {
-  ACK,
-  REASON,
-  createJsonDeframer,
-  deframeErrorReason,
-  decodeDirectoryRequest,
-  registeredPort,
-  requestCommand,
-  validateName,
-  nameKey,
-  type DeframeResult,
-  type DirectoryReply,
-  type DirectoryRequest,
-  type DirectoryUser,
-} from '@voip/protocol';
+/** One directory connection without I/O: bytes in, effects out, requests answered one after another. */
+import { ACK, deframeErrorReason, type DirectoryReply, type DirectoryUser } from '@voip/protocol';
 import type { Clock, TimerHandle } from '@voip/clock';
+import { DirectoryRequests } from './directory-requests.js';
 import type { DirectoryService } from './directory-service.js';
 import type { CloseReason } from './events.js';
+import { RequestInbox } from './request-inbox.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What the handler asks its socket adapter to do. */
@@ -55,12 +44,6 @@ export interface ConnectionHandlerOptions {
 /** Refusals logged per connection; later ones are answered but not logged. */
 const LOGGED_REFUSALS = 3;
 
-/** Reason sent before closing a connection that kept sending requests without a name. */
-export const TOO_MANY_WITHOUT_NAME = 'too many requests without a name';
-
-/** Largest slice of input deframed at once, so one read cannot queue thousands of requests. */
-const SLICE_BYTES = 4096;
-
 /**
  * The directory protocol of one connection (PROTOCOL.md section 1), without I/O:
  * bytes go in through {@link receive}, replies and actions come out as
@@ -68,21 +51,13 @@ const SLICE_BYTES = 4096;
  * keep request order although the registry is asynchronous.
  */
 export class ConnectionHandler {
-  private readonly deframer = createJsonDeframer();
-  private readonly inbox: Uint8Array[] = [];
-  private inboxBytes = 0;
-  // Frames cut from the last slice, read from `frameIndex` on (no O(n) shift per request).
-  private frames: DeframeResult[] = [];
-  private frameIndex = 0;
-  private requestsWithoutName = 0;
+  private readonly inbox: RequestInbox;
+  private readonly requests: DirectoryRequests;
   private refusals = 0;
   private readonly bucket: TokenBucket | undefined;
-  private readonly maxInboxBytes: number;
-  private heldName: string | undefined;
   private stopped = false;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
-  private paused = false;
   private writable = true;
   private owedPresence: readonly DirectoryUser[] | undefined;
   private wake: (() => void) | undefined;
@@ -90,30 +65,38 @@ export class ConnectionHandler {
   private ended: Promise<void> | undefined;
 
   constructor(private readonly options: ConnectionHandlerOptions) {
-    this.maxInboxBytes = options.maxInboxBytes ?? 64 * 1024;
+    this.inbox = new RequestInbox(options.maxInboxBytes ?? 64 * 1024, {
+      pause: () => options.output({ type: 'pause-reading' }),
+      resume: () => options.output({ type: 'resume-reading' }),
+    });
+    this.requests = new DirectoryRequests({
+      id: options.id,
+      ip: options.ip,
+      service: options.service,
+      maxRequestsWithoutName: options.maxRequestsWithoutName ?? 20,
+      send: (message) => this.send(message),
+      refused: (reason) => this.logRefusal(reason),
+      close: (reason) => this.close(reason),
+      pushPresence: (users) => this.pushPresence(users),
+    });
     this.bucket = options.rateLimit > 0 ? new TokenBucket(options.rateLimit, options.rateLimit * 2, options.clock.now()) : undefined;
     this.armIdleTimer();
   }
 
   /** The name this connection holds, if any. */
   get name(): string | undefined {
-    return this.heldName;
+    return this.requests.name;
   }
 
   /** Bytes received and not yet processed (excluding a partial frame inside the deframer). */
   get pendingBytes(): number {
-    return this.inboxBytes;
+    return this.inbox.pendingBytes;
   }
 
   /** Feeds bytes from the connection, split anywhere. */
   receive(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
     this.inbox.push(chunk);
-    this.inboxBytes += chunk.length;
-    if (!this.paused && this.inboxBytes >= this.maxInboxBytes) {
-      this.paused = true;
-      this.options.output({ type: 'pause-reading' });
-    }
     this.kick();
   }
 
@@ -139,7 +122,7 @@ export class ConnectionHandler {
     this.ended ??= (async () => {
       this.stop();
       await this.loop;
-      this.heldName = undefined;
+      this.requests.forget();
       await this.options.service.release(this.options.id);
     })();
     return this.ended;
@@ -179,7 +162,7 @@ export class ConnectionHandler {
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
-        const frame = this.nextFrame();
+        const frame = this.inbox.next();
         if (frame === undefined) break;
         if (!frame.ok) {
           this.send({ ack: ACK.error, reason: deframeErrorReason(frame.code) });
@@ -188,7 +171,10 @@ export class ConnectionHandler {
           break;
         }
         if (!(await this.takeToken())) break;
-        await this.handle(frame.value);
+        this.armIdleTimer();
+        await this.requests.handle(frame.value);
+        // A name, once held, keeps the connection open however quiet it is.
+        if (this.requests.name !== undefined) this.clearIdleTimer();
       }
     } finally {
       this.running = false;
@@ -215,129 +201,10 @@ export class ConnectionHandler {
     }
   }
 
-  private nextFrame(): DeframeResult | undefined {
-    while (this.frameIndex >= this.frames.length && this.inbox.length > 0) {
-      const head = this.inbox[0]!;
-      let slice: Uint8Array;
-      if (head.length <= SLICE_BYTES) {
-        slice = head;
-        this.inbox.shift();
-      } else {
-        slice = head.subarray(0, SLICE_BYTES);
-        this.inbox[0] = head.subarray(SLICE_BYTES);
-      }
-      this.inboxBytes -= slice.length;
-      this.frames = this.deframer.push(slice);
-      this.frameIndex = 0;
-    }
-    if (this.paused && this.inboxBytes <= this.maxInboxBytes / 2) {
-      this.paused = false;
-      this.options.output({ type: 'resume-reading' });
-    }
-    return this.frameIndex < this.frames.length ? this.frames[this.frameIndex++] : undefined;
-  }
-
-  private async handle(message: Record<string, unknown>): Promise<void> {
-    this.armIdleTimer();
-    const limit = this.options.maxRequestsWithoutName ?? 20;
-    if (this.heldName === undefined && limit > 0 && ++this.requestsWithoutName > limit) {
-      this.send({ ack: ACK.error, reason: TOO_MANY_WITHOUT_NAME });
-      this.logRefusal(TOO_MANY_WITHOUT_NAME);
-      this.close('abuse');
-      return;
-    }
-    const decoded = decodeDirectoryRequest(message);
-    if (!decoded.ok) {
-      if (decoded.code === 'bad-field' && requestCommand(message) === 'REG') {
-        this.refuse({ ack: ACK.registerFailed, reason: decoded.detail });
-      } else {
-        this.refuse({ ack: ACK.error, reason: decoded.code === 'bad-field' ? decoded.detail : REASON.unknownCommand });
-      }
-      return;
-    }
-    const request = decoded.value;
-    switch (request.command) {
-      case 'REG':
-        return this.register(request);
-      case 'GET':
-      case 'LIST':
-      case 'WATCH':
-        if (this.heldName === undefined) {
-          this.refuse({ ack: ACK.error, reason: REASON.notRegistered });
-          return;
-        }
-        if (request.command === 'GET') return this.lookup(request.name);
-        if (request.command === 'LIST') return this.list();
-        return this.watch();
-      case 'DISCONNECT':
-        return this.disconnect(request.name);
-    }
-  }
-
-  private refuse(reply: DirectoryReply & { readonly reason: string }): void {
-    this.send(reply);
-    this.logRefusal(reply.reason);
-  }
-
   private logRefusal(reason: string): void {
     this.refusals++;
     if (this.refusals <= LOGGED_REFUSALS) this.options.output({ type: 'refused', reason });
     else if (this.refusals === LOGGED_REFUSALS + 1) this.options.output({ type: 'refused', reason: `${reason} (further refusals on this connection are not logged)` });
-  }
-
-  private async register(request: Extract<DirectoryRequest, { command: 'REG' }>): Promise<void> {
-    if (this.heldName !== undefined) {
-      this.refuse({ ack: ACK.registerFailed, reason: REASON.alreadyRegistered });
-      return;
-    }
-    const valid = validateName(request.name);
-    if (!valid.ok) {
-      this.refuse({ ack: ACK.registerFailed, reason: valid.detail });
-      return;
-    }
-    const result = await this.options.service.register(this.options.id, this.options.ip, valid.value, registeredPort(request));
-    if (result.ok) {
-      this.heldName = result.value.name;
-      this.clearIdleTimer();
-      this.send({ ack: ACK.registered });
-    } else if (result.code === 'storage-failed') {
-      this.send({ ack: ACK.error, reason: result.detail });
-    } else {
-      this.refuse({ ack: ACK.registerFailed, reason: result.detail });
-    }
-  }
-
-  private async lookup(name: string): Promise<void> {
-    const result = await this.options.service.lookup(name);
-    if (!result.ok) this.send({ ack: ACK.error, reason: result.detail });
-    else if (result.value === undefined) this.send({ ip: 'None' });
-    else this.send({ ip: result.value.ip, port: result.value.port });
-  }
-
-  private async list(): Promise<void> {
-    const result = await this.options.service.list();
-    this.send(result.ok ? { users: result.value } : { ack: ACK.error, reason: result.detail });
-  }
-
-  private async watch(): Promise<void> {
-    // Subscribe before reading, so no change is missed; but a push must not overtake
-    // the reply: one that comes while the list is read is held and sent after it (it
-    // is the broadcaster's, so the watcher ends with the latest list).
-    let replied = false;
-    let heldPush: readonly DirectoryUser[] | undefined;
-    const stop = this.options.service.watch(this.options.id, (users) => {
-      if (replied) this.pushPresence(users);
-      else heldPush = users;
-    });
-    const result = await this.options.service.list();
-    replied = true;
-    if (!result.ok) {
-      stop();
-      this.send({ ack: ACK.error, reason: result.detail });
-      return;
-    }
-    this.send({ event: 'presence', users: result.value });
-    if (heldPush !== undefined && heldPush !== result.value) this.pushPresence(heldPush);
   }
 
   private pushPresence(users: readonly DirectoryUser[]): void {
@@ -346,24 +213,12 @@ export class ConnectionHandler {
     else this.owedPresence = users;
   }
 
-  private async disconnect(name: string): Promise<void> {
-    if (this.heldName !== undefined && nameKey(name) !== nameKey(this.heldName)) {
-      this.refuse({ ack: ACK.error, reason: REASON.notYourName });
-      return;
-    }
-    // Remove first, then answer: once the client reads "Disconnected" nobody finds the name.
-    this.heldName = undefined;
-    await this.options.service.release(this.options.id);
-    this.send({ ack: ACK.disconnected });
-    this.close('disconnect');
-  }
-
   private armIdleTimer(): void {
     this.clearIdleTimer();
-    if (this.options.idleTimeoutMs <= 0 || this.heldName !== undefined || this.stopped) return;
+    if (this.options.idleTimeoutMs <= 0 || this.requests.name !== undefined || this.stopped) return;
     this.idleTimer = this.options.clock.setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.heldName === undefined) this.close('idle-timeout');
+      if (this.requests.name === undefined) this.close('idle-timeout');
     }, this.options.idleTimeoutMs);
   }
 

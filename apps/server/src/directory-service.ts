@@ -1,3 +1,4 @@
+/** The directory behind the sockets: registry, watchers and events, without I/O of its own. */
 import { REASON, type DirectoryUser } from '@voip/protocol';
 import type { Registry, RegistryEntry } from '@voip/registry';
 import type { ServerEvents } from './events.js';

@@ -1,3 +1,4 @@
+/** What the server announces (connections, names, refusals, errors) and the emitter the dashboard and the log listen to. */
 /** Why a connection ended, as logged. */
 export type CloseReason =
   | 'disconnect'

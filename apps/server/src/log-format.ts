@@ -1,3 +1,4 @@
+/** Server events as log lines, in text or JSON. */
 import type { ServerEvent } from './events.js';
 
 /** How log lines are written without the dashboard. */

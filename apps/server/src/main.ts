@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** The entry point of `voip-server`: runs it, exits with its code, and reports anything unexpected as a bug (exit 3). */
 import { EXIT, runServer } from './run.js';
 
 function bug(error: unknown): never {

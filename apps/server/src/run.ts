@@ -1,3 +1,4 @@
+/** The `voip-server` executable's body: parse the flags, open the storage, serve until stopped, and say how it ended. */
 import { resolve } from 'node:path';
 import { createMemoryRegistry, openSqliteRegistry, type Registry } from '@voip/registry';
 import { parseServerArgs, USAGE, type ServerCliOptions } from './cli.js';
@@ -5,10 +6,11 @@ import { createDashboardStore } from './dashboard/dashboard-state.js';
 import { ServerEvents } from './events.js';
 import { formatLogLine } from './log-format.js';
 import { ServerStartError, startDirectoryServer } from './server.js';
+import { serverVersion } from './version.js';
 
 /** Exit codes of `voip-server`, as the seed report numbers them. */
 export const EXIT = Object.freeze({
-  /** Stopped cleanly (signal, `q`, or `--help`). */
+  /** Stopped cleanly (signal, `q`, `--help` or `--version`). */
   ok: 0,
   /** Critical: bad command line, port in use, unusable database. */
   critical: 2,
@@ -75,6 +77,10 @@ export async function runServer(argv: readonly string[], io: RunIo = processIo):
   }
   if (parsed.value.kind === 'help') {
     io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.value.kind === 'version') {
+    io.stdout.write(`voip-server ${serverVersion()}\n`);
     return EXIT.ok;
   }
   const options = parsed.value.options;

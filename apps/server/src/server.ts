@@ -1,10 +1,15 @@
+/** The directory server on TCP: the `node:net` adapter around the connection handlers and the directory service. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage, type DirectoryReply, type DirectoryUser } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage } from '@voip/protocol';
 import { createMemoryRegistry, type Registry } from '@voip/registry';
 import { realClock, type Clock } from '@voip/clock';
 import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
 import { DirectoryService } from './directory-service.js';
 import { ServerEvents, type CloseReason } from './events.js';
+import { encodeReply } from './reply-bytes.js';
+import { listenError } from './server-start-error.js';
+
+export { ServerStartError, type ServerStartErrorCode } from './server-start-error.js';
 
 /** Defaults of the limits; generous for real clients, lifted by benchmarks. */
 export const DEFAULT_LIMITS = Object.freeze({
@@ -71,61 +76,10 @@ export interface DirectoryServer {
   close(): Promise<void>;
 }
 
-/** Stable codes of {@link ServerStartError}. */
-export type ServerStartErrorCode = 'port-in-use' | 'permission-denied' | 'address-unavailable' | 'listen-failed';
-
-/** The server could not listen. */
-export class ServerStartError extends Error {
-  override readonly name = 'ServerStartError';
-
-  constructor(
-    /** Stable reason. */
-    readonly code: ServerStartErrorCode,
-    /** The address that was asked for. */
-    readonly host: string,
-    readonly port: number,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): ServerStartError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return new ServerStartError('port-in-use', host, port, `port ${port} is already in use (on ${host}); choose another with --port`, { cause: error });
-    case 'EACCES':
-      return new ServerStartError('permission-denied', host, port, `not allowed to listen on port ${port}; ports below 1024 need privileges, choose another with --port`, { cause: error });
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return new ServerStartError('address-unavailable', host, port, `address ${host} is not on this machine; choose another with --host`, { cause: error });
-    default:
-      return new ServerStartError('listen-failed', host, port, `cannot listen on ${host}:${port}: ${error.message}`, { cause: error });
-  }
-}
-
 /** `::ffff:1.2.3.4` (an IPv4 client of a dual-stack socket) is `1.2.3.4`. */
 function plainIp(address: string | undefined): string {
   if (!address) return 'unknown';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
-// Encodings of user lists, by the identity of the (frozen, shared) list: one encoding
-// serves every LIST reply and presence push until the directory changes.
-const listReplies = new WeakMap<readonly DirectoryUser[], Buffer>();
-const presencePushes = new WeakMap<readonly DirectoryUser[], Buffer>();
-
-/** A reply as the bytes to write; user lists are encoded once per version. */
-function encodeReply(message: DirectoryReply): Buffer | string {
-  if (!('users' in message)) return encodeDirectoryMessage(message);
-  const cache = 'event' in message ? presencePushes : listReplies;
-  let bytes = cache.get(message.users);
-  if (!bytes) {
-    bytes = Buffer.from(encodeDirectoryMessage(message), 'utf8');
-    if (Object.isFrozen(message.users)) cache.set(message.users, bytes);
-  }
-  return bytes;
 }
 
 interface Connection {

@@ -1,3 +1,4 @@
+/** The token bucket behind the per-connection request rate limit. */
 /**
  * A request rate limit per connection, like Mumble's messagelimit/messageburst:
  * `ratePerSecond` tokens are added each second up to `burst`; each request takes one.

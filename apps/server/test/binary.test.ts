@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteRegistry } from '@voip/registry';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServer, type ServerProcess } from './support/spawn-server.js';
+import { SERVER_BIN, spawnServer, type ServerProcess } from './support/spawn-server.js';
 import { openClient, type TestClient } from './support/tcp-client.js';
 
 describe('the voip-server executable', () => {
@@ -149,6 +149,22 @@ describe('the voip-server executable', () => {
     const server = start(['--help']);
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toContain('--max-conns-per-ip');
+  });
+
+  it('prints the usage with -h too, keys and exit codes included', async () => {
+    const server = start(['-h']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toContain('--version');
+    expect(server.stdout()).toContain('Dashboard keys');
+    expect(server.stdout()).toContain('Exit codes');
+    expect(server.stderr()).toBe('');
+  });
+
+  it('prints the version of the package with --version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(SERVER_BIN, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const server = start(['--version']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toBe(`voip-server ${version}\n`);
   });
 
   it('keeps entries in the SQLite file of the working directory and clears them on exit', async () => {

@@ -2,3 +2,4 @@
 export type { Clock, TimerHandle } from './clock.js';
 export { realClock } from './real-clock.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
+export { checkDurationMs } from './duration.js';

@@ -1,3 +1,4 @@
+// Tests of the manual clock.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from './manual-clock.js';
 

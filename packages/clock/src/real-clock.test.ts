@@ -1,3 +1,4 @@
+// Tests of the real clock.
 import { describe, expect, it } from 'vitest';
 import { realClock } from './real-clock.js';
 

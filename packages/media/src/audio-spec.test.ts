@@ -1,3 +1,4 @@
+/** Tests of the audio spec parser. */
 import { describe, expect, it } from 'vitest';
 import { parseAudioSpec, type AudioSpec } from './audio-spec.js';
 

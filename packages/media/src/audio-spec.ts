@@ -1,3 +1,4 @@
+/** Audio spec strings (`device`, `wav:PATH`, `tone:HZ`, `silence`, `null`...): their parsed form and their parser. */
 import { fail, ok, type Result } from '@voip/protocol';
 import { audioAlternatives, audioFlag, type AudioDirection } from './errors.js';
 

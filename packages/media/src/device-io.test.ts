@@ -1,3 +1,4 @@
+/** Tests of device sources and sinks over a fake naudiodon backend. */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { openDeviceSink, openDeviceSource } from './device-io.js';

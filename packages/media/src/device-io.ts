@@ -1,3 +1,4 @@
+/** Sound device sources and sinks over naudiodon streams, with bounded buffering both ways. */
 import type { AudioFormat, AudioSink, AudioSource } from './audio-port.js';
 import type { DeviceSelector } from './audio-spec.js';
 import { selectAudioDevice } from './device-select.js';

@@ -1,3 +1,4 @@
+/** Choosing a sound device from a `device` spec among the devices PortAudio lists. */
 import { fail, ok, type Result } from '@voip/protocol';
 import type { DeviceSelector } from './audio-spec.js';
 import { audioAlternatives, audioFlag, type AudioDirection } from './errors.js';

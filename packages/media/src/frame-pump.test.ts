@@ -1,3 +1,4 @@
+/** Tests of the frame pump under a manual clock. */
 import { describe, expect, it } from 'vitest';
 import type { AudioSource } from './audio-port.js';
 import { CLASSIC_FORMAT } from './generators.js';

@@ -1,3 +1,4 @@
+/** The frame pump: reads a source one frame per period in real time, deadlines from the frame index. */
 import type { AudioSource } from './audio-port.js';
 import { realClock, type Clock, type TimerHandle } from '@voip/clock';
 import { allocateFrame } from './frame-slab.js';

@@ -1,3 +1,4 @@
+/** Tests of frame memory carved from shared slabs. */
 import { describe, expect, it } from 'vitest';
 import { allocateBytes, allocateFrame } from './frame-slab.js';
 

@@ -1,3 +1,4 @@
+/** Tests of the tone and silence sources and the null sink. */
 import { describe, expect, it } from 'vitest';
 import { createNullSink, createSilenceSource, createToneSource, TONE_AMPLITUDE } from './generators.js';
 import { levelDbfs } from './level.js';

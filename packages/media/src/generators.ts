@@ -1,3 +1,4 @@
+/** Generated audio: the classic format, a tone source, a silence source and a null sink. */
 import { CLASSIC_AUDIO } from '@voip/protocol';
 import type { AudioFormat, AudioSink, AudioSource } from './audio-port.js';
 import { allocateFrame } from './frame-slab.js';

@@ -1,4 +1,6 @@
+/** @voip/media: the audio of a voip call (sources and sinks from spec strings, call media, ring tone), as an app or bot embeds it. */
 export type { AudioFormat, AudioSource, AudioSink } from './audio-port.js';
+export { CLASSIC_FORMAT } from './generators.js';
 export {
   AudioError,
   AudioSpecError,
@@ -12,21 +14,9 @@ export {
   type AudioErrorCode,
   type AudioDirection,
 } from './errors.js';
-export {
-  parseAudioSpec,
-  audioSpecHelp,
-  DEFAULT_TONE_HZ,
-  type AudioSpec,
-  type AudioSpecErrorCode,
-  type DeviceSelector,
-} from './audio-spec.js';
+export { parseAudioSpec, type AudioSpec, type AudioSpecErrorCode, type DeviceSelector } from './audio-spec.js';
 export { openAudioSource, openAudioSink, type OpenAudioOptions } from './open-audio.js';
-export { CLASSIC_FORMAT, TONE_AMPLITUDE, createToneSource, createSilenceSource, createNullSink } from './generators.js';
-export { openWavSource, openWavSink } from './wav-file.js';
-export { parseWavHeader, encodeWavHeader, type WavInfo } from './wav-header.js';
-export { listAudioDevices, type AudioDeviceInfo, type AudioBackendLoader, type NaudiodonModule } from './naudiodon-backend.js';
-export type { DeviceOptions, DeviceAudioSource, DeviceAudioSink } from './device-io.js';
-export { levelDbfs } from './level.js';
-export type { LatenessStats } from './lateness.js';
-export { createFramePump, type FramePump, type FramePumpOptions } from './frame-pump.js';
+export { listAudioDevices, type AudioDeviceInfo } from './naudiodon-backend.js';
 export { createCallMedia, type CallMedia, type CallMediaOptions, type MediaStats } from './call-media.js';
+export { ETSI_RING_CADENCE, type RingCadence } from './ring-tone.js';
+export { startRingTone, type RingTone, type StartRingToneOptions } from './ring-player.js';

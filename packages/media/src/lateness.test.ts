@@ -1,3 +1,4 @@
+/** Tests of the lateness meter. */
 import { describe, expect, it } from 'vitest';
 import { LatenessMeter } from './lateness.js';
 

@@ -1,3 +1,4 @@
+/** Tests of the dBFS level. */
 import { describe, expect, it } from 'vitest';
 import { levelDbfs } from './level.js';
 

@@ -1,3 +1,4 @@
+/** Audio level: the RMS of a frame in dBFS. */
 /**
  * The RMS level of a frame in dBFS (0 dBFS = a full-scale square wave; a full-scale
  * sine is about -3 dBFS). Digital silence (or an empty frame) is `-Infinity`.

@@ -1,3 +1,4 @@
+/** Tests of the loss schedule state machine. */
 import { describe, expect, it } from 'vitest';
 import { confirmLoss, initialLossSchedule, scheduleArrival, type LossSchedule } from './loss-schedule.js';
 

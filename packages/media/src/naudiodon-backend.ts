@@ -1,3 +1,4 @@
+/** The naudiodon (PortAudio) backend, loaded lazily: its module shape, the loader and the device list. */
 import { AudioBackendMissingError } from './errors.js';
 
 /** What a device looks like to the rest of voip. */

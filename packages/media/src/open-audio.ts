@@ -1,3 +1,4 @@
+/** Opening the source or sink an audio spec string names. */
 import type { AudioSink, AudioSource } from './audio-port.js';
 import { parseAudioSpec } from './audio-spec.js';
 import { openDeviceSink, openDeviceSource, type DeviceOptions } from './device-io.js';

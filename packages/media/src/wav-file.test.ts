@@ -1,3 +1,4 @@
+/** Tests of WAV file sources and sinks on real files. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** WAV file sources and sinks (8000 Hz mono 16-bit PCM). */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { AudioFormat, AudioSink, AudioSource } from './audio-port.js';
 import { assertFrameLength, CLASSIC_FORMAT } from './generators.js';

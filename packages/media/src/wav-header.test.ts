@@ -1,3 +1,4 @@
+/** Tests of the WAV header parser and writer. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeWavHeader, parseWavHeader, WAV_HEADER_BYTES, wavFormatProblem } from './wav-header.js';

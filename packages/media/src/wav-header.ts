@@ -1,3 +1,4 @@
+/** Reading and writing WAV headers: pure functions over bytes. */
 import { fail, ok, type Result } from '@voip/protocol';
 
 /** Size of the canonical header that {@link encodeWavHeader} writes. */

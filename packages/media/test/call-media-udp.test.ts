@@ -1,9 +1,11 @@
+/** Two call media over real UDP sockets on loopback. */
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallMedia, createToneSource, openAudioSink, openAudioSource, type CallMedia } from '../src/index.js';
+import { createCallMedia, openAudioSink, openAudioSource, type CallMedia } from '../src/index.js';
+import { createToneSource } from '../src/internal.js';
 
 let dir: string;
 const sockets: Socket[] = [];

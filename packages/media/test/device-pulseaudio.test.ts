@@ -1,3 +1,4 @@
+/** Real sound devices through PulseAudio null sinks, in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const PAD = RATE; // 1 s of silence each side (PulseAudio trims the edges otherw
 
 /** The loop the child runs: `device` in -> pump -> `device` out, for argv[2] ms; prints JSON stats. */
 const LOOP_SCRIPT = `
-const media = await import(process.argv[1]);
+const media = { ...(await import(process.argv[1])), ...(await import(new URL('./internal.js', process.argv[1]).href)) };
 const runMs = Number(process.argv[2]);
 // Generous cushions: the assertion is about the path (nothing lost, altered or reordered),
 // and a loaded test machine stalls timers now and then.

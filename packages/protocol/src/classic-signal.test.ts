@@ -1,3 +1,4 @@
+// Tests of classic signalling and audio datagrams, golden bytes included.
 import { describe, expect, test } from 'vitest';
 import {
   ClassicFrameSizeError,

@@ -1,3 +1,4 @@
+/** Classic call signalling (START, ACCEPT, REJECT, CLOSE) and classic audio datagrams (PROTOCOL.md section 2). */
 import { CLASSIC_AUDIO } from './constants.js';
 import { InvalidNameError, validateName } from './name.js';
 import { fail, ok, type Result } from './result.js';

@@ -23,3 +23,10 @@ export const CLASSIC_AUDIO = Object.freeze({
 
 /** A name is 1-32 characters (PROTOCOL.md section 1). */
 export const MAX_NAME_LENGTH = 32;
+
+/**
+ * The directory protocol version this package speaks: the classic requests plus our
+ * extensions (LIST, WATCH, the REG `port`). A client announces it as REG's `"v"`; our
+ * server answers such a REG with its own `"v"`, a classic server with none.
+ */
+export const DIRECTORY_VERSION = 1;

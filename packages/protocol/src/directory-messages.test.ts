@@ -1,7 +1,7 @@
+// Tests of the directory message codecs, golden bytes included.
 import { describe, expect, test } from 'vitest';
+import { ACK, REASON } from './directory-texts.js';
 import {
-  ACK,
-  REASON,
   decodeDirectoryReply,
   decodeDirectoryRequest,
   deframeErrorReason,
@@ -12,6 +12,7 @@ import {
   type DirectoryReply,
   type DirectoryRequest,
 } from './directory-messages.js';
+import { DIRECTORY_VERSION } from './constants.js';
 import { createJsonDeframer } from './json-deframer.js';
 
 /** Golden wire text of each message we send: compact JSON, keys in this order, one `\n`. */
@@ -21,8 +22,11 @@ const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply,
   ['GET', { command: 'GET', name: 'bob' }, '{"command":"GET","name":"bob"}\n'],
   ['LIST', { command: 'LIST' }, '{"command":"LIST"}\n'],
   ['WATCH', { command: 'WATCH' }, '{"command":"WATCH"}\n'],
+  ['LIST naming the client', { command: 'LIST', name: 'bob' }, '{"command":"LIST","name":"bob"}\n'],
+  ['WATCH naming the client', { command: 'WATCH', name: 'bob' }, '{"command":"WATCH","name":"bob"}\n'],
   ['DISCONNECT', { command: 'DISCONNECT', name: 'bob' }, '{"command":"DISCONNECT","name":"bob"}\n'],
   ['registered', { ack: ACK.registered }, '{"ack":"Registered successfully"}\n'],
+  ['registered, with the server version', { ack: ACK.registered, v: DIRECTORY_VERSION }, '{"ack":"Registered successfully","v":1}\n'],
   ['register failed', { ack: ACK.registerFailed, reason: REASON.nameTaken }, '{"ack":"Error Registering","reason":"name already taken"}\n'],
   ['error', { ack: ACK.error, reason: REASON.unknownCommand }, '{"ack":"Error","reason":"unknown command"}\n'],
   ['server failure', { ack: ACK.error }, '{"ack":"Error"}\n'],
@@ -67,6 +71,8 @@ describe('decodeDirectoryRequest', () => {
     ['GET', { command: 'GET', name: 'bob' }, { command: 'GET', name: 'bob' }],
     ['DISCONNECT', { command: 'DISCONNECT', name: 'bob' }, { command: 'DISCONNECT', name: 'bob' }],
     ['LIST', { command: 'LIST' }, { command: 'LIST' }],
+    ['LIST naming the client', { command: 'LIST', name: 'bob' }, { command: 'LIST', name: 'bob' }],
+    ['WATCH naming the client', { command: 'WATCH', name: 'bob' }, { command: 'WATCH', name: 'bob' }],
     ['WATCH', { cmd: 'WATCH' }, { command: 'WATCH' }],
     ['command wins over cmd', { command: 'LIST', cmd: 'WATCH' }, { command: 'LIST' }],
     ['extra fields are ignored', { command: 'GET', name: 'bob', extra: [1] }, { command: 'GET', name: 'bob' }],
@@ -116,9 +122,14 @@ describe('requestCommand and registeredPort', () => {
   });
 });
 
+test('the directory version is 1', () => {
+  expect(DIRECTORY_VERSION).toBe(1);
+});
+
 describe('decodeDirectoryReply', () => {
   test.each<[string, Record<string, unknown>, unknown]>([
     ['registered', { ack: 'Registered successfully' }, { kind: 'ack', ack: ACK.registered }],
+    ['registered by our server', { ack: 'Registered successfully', v: 1 }, { kind: 'ack', ack: ACK.registered, v: 1 }],
     ['refused with a reason', { ack: 'Error Registering', reason: 'name already taken' }, { kind: 'ack', ack: ACK.registerFailed, reason: 'name already taken' }],
     ['a classic refusal without reason', { ack: 'Error Registering' }, { kind: 'ack', ack: ACK.registerFailed }],
     ['a non-string reason is dropped', { ack: 'Error', reason: 3 }, { kind: 'ack', ack: ACK.error }],
@@ -139,6 +150,8 @@ describe('decodeDirectoryReply', () => {
     ['a request echoed back', { command: 'LIST' }, 'unknown-reply'],
     ['an unknown event', { event: 'typing', users: [] }, 'unknown-reply'],
     ['a numeric ack', { ack: 1 }, 'unknown-reply'],
+    ['a version that is not a positive integer', { ack: 'Registered successfully', v: 0 }, 'bad-field'],
+    ['a version that is text', { ack: 'Registered successfully', v: '1' }, 'bad-field'],
     ['a numeric ip', { ip: 127 }, 'bad-field'],
     ['an empty ip', { ip: '' }, 'bad-field'],
     ['an address with a bad port', { ip: '127.0.0.1', port: 'x' }, 'bad-field'],

@@ -1,4 +1,6 @@
+/** Directory messages (PROTOCOL.md section 1): the request and reply types and their codecs. */
 import { DEFAULT_CALL_PORT } from './constants.js';
+import { ACK, REASON } from './directory-texts.js';
 import type { DeframeErrorCode } from './json-deframer.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -13,47 +15,15 @@ export interface DirectoryUser {
 export type DirectoryRequest =
   | { readonly command: 'REG'; readonly name: string; readonly port?: number; readonly v?: number }
   | { readonly command: 'GET'; readonly name: string }
-  | { readonly command: 'LIST' }
+  | { readonly command: 'LIST'; readonly name?: string }
   | { readonly command: 'DISCONNECT'; readonly name: string }
-  | { readonly command: 'WATCH' };
+  | { readonly command: 'WATCH'; readonly name?: string };
 
 /** The commands the directory knows. */
 export type DirectoryCommand = DirectoryRequest['command'];
 
 /** Why a request could not be decoded. */
 export type RequestErrorCode = 'missing-command' | 'unknown-command' | 'bad-field';
-
-/** The reply texts of the seed's server, kept byte for byte. */
-export const ACK = Object.freeze({
-  registered: 'Registered successfully',
-  registerFailed: 'Error Registering',
-  error: 'Error',
-  disconnected: 'Disconnected',
-} as const);
-
-/**
- * The `reason` texts of our server's error replies (docs/protocol.md lists when each is
- * sent and whether the connection closes). A refused name's reason is the detail
- * of {@link validateName}'s result instead.
- */
-export const REASON = Object.freeze({
-  /** `{"ack": "Error"}`: an unknown command, or an object without a string `command`/`cmd`; stays open. */
-  unknownCommand: 'unknown command',
-  /** `{"ack": "Error Registering"}`: someone else holds the name (compared regardless of case). */
-  nameTaken: 'name already taken',
-  /** `{"ack": "Error Registering"}`: this connection already holds a name. */
-  alreadyRegistered: 'this connection already holds a name',
-  /** `{"ack": "Error"}`: GET, LIST or WATCH before REG. */
-  notRegistered: 'register first',
-  /** `{"ack": "Error"}`: DISCONNECT of a name this connection does not hold. */
-  notYourName: 'that name belongs to another connection',
-  /** `{"ack": "Error"}`, then close: a message over 64 KiB. */
-  frameTooLarge: 'message too large',
-  /** `{"ack": "Error"}`, then close: bytes that are not UTF-8 JSON. */
-  invalidJson: 'invalid JSON',
-  /** `{"ack": "Error"}`, then close: JSON that is not an object. */
-  notAnObject: 'message must be a JSON object',
-} as const);
 
 /** The `reason` to send before closing a connection whose stream the deframer refused. */
 export function deframeErrorReason(code: DeframeErrorCode): string {
@@ -69,7 +39,7 @@ export function deframeErrorReason(code: DeframeErrorCode): string {
 
 /** A message from the directory to a client. Replies never carry `event`; pushes always do. */
 export type DirectoryReply =
-  | { readonly ack: typeof ACK.registered }
+  | { readonly ack: typeof ACK.registered; readonly v?: number }
   | { readonly ack: typeof ACK.registerFailed; readonly reason: string }
   | { readonly ack: typeof ACK.error; readonly reason?: string }
   | { readonly ack: typeof ACK.disconnected }
@@ -94,6 +64,10 @@ function own(message: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(message, key) ? message[key] : undefined;
 }
 
+function isVersion(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}
+
 function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
@@ -109,8 +83,11 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
   if (!COMMANDS.has(command)) return fail('unknown-command', REASON.unknownCommand);
   switch (command) {
     case 'LIST':
-    case 'WATCH':
-      return ok({ command });
+    case 'WATCH': {
+      // Our client names itself in every extension request, so a classic server survives it.
+      const name = own(message, 'name');
+      return ok(typeof name === 'string' ? { command, name } : { command });
+    }
     case 'GET':
     case 'DISCONNECT': {
       const name = own(message, 'name');
@@ -123,7 +100,7 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
       const port = own(message, 'port');
       if (port !== undefined && !isPort(port)) return fail('bad-field', '"port" must be an integer from 1 to 65535');
       const v = own(message, 'v');
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      if (v !== undefined && !isVersion(v)) {
         return fail('bad-field', '"v" must be a positive integer');
       }
       return ok({ command: 'REG', name, ...(port === undefined ? {} : { port }), ...(v === undefined ? {} : { v }) });
@@ -150,7 +127,8 @@ export function encodeDirectoryBytes(message: DirectoryRequest | DirectoryReply)
 
 /** A directory reply, sorted by what it answers. */
 export type DecodedReply =
-  | { readonly kind: 'ack'; readonly ack: string; readonly reason?: string }
+  /** An `ack` reply; `v` is the server's directory version, sent only by our server in answer to a REG carrying `v`. */
+  | { readonly kind: 'ack'; readonly ack: string; readonly reason?: string; readonly v?: number }
   | { readonly kind: 'address'; readonly user: DirectoryUser | null }
   | { readonly kind: 'users'; readonly users: DirectoryUser[] }
   | { readonly kind: 'presence'; readonly users: DirectoryUser[] };
@@ -207,7 +185,9 @@ export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpN
   const ack = own(message, 'ack');
   if (typeof ack === 'string') {
     const reason = own(message, 'reason');
-    return ok({ kind: 'ack', ack, ...(typeof reason === 'string' ? { reason } : {}) });
+    const v = own(message, 'v');
+    if (v !== undefined && !isVersion(v)) return fail('bad-field', '"v" must be a positive integer');
+    return ok({ kind: 'ack', ack, ...(typeof reason === 'string' ? { reason } : {}), ...(v === undefined ? {} : { v }) });
   }
   return fail('unknown-reply', 'message is not a directory reply');
 }

@@ -3,8 +3,9 @@
  * signalling and audio (UDP). See README.md and docs/protocol.md.
  * @packageDocumentation
  */
-export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO } from './constants.js';
+export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO, DIRECTORY_VERSION } from './constants.js';
 export { ok, fail, type Result } from './result.js';
+export { parseHostPort, type HostPort, type HostPortErrorCode } from './host-port.js';
 export { validateName, nameKey, InvalidNameError, type NameErrorCode } from './name.js';
 export {
   createJsonDeframer,
@@ -13,9 +14,8 @@ export {
   type DeframeResult,
   type DeframeErrorCode,
 } from './json-deframer.js';
+export { ACK, REASON } from './directory-texts.js';
 export {
-  ACK,
-  REASON,
   deframeErrorReason,
   decodeDirectoryRequest,
   decodeDirectoryReply,

@@ -1,3 +1,4 @@
+// Tests of the JSON deframer: split and joined frames, limits, errors.
 import { describe, expect, test } from 'vitest';
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
 import { deframeErrorReason } from './directory-messages.js';

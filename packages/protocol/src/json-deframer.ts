@@ -1,5 +1,6 @@
+/** The incremental JSON deframer of the directory's TCP stream: `push(chunk)` returns the objects completed, the rest is kept. */
 import { MAX_DIRECTORY_FRAME_BYTES } from './constants.js';
-import { REASON } from './directory-messages.js';
+import { REASON } from './directory-texts.js';
 
 /**
  * Why a directory stream was refused. After any of these the deframer yields nothing more.

@@ -1,3 +1,4 @@
+// Tests of the name rule.
 import { describe, expect, test } from 'vitest';
 import { InvalidNameError, nameKey, validateName } from './name.js';
 

@@ -1,3 +1,4 @@
+/** The one rule for user names: `validateName` and `nameKey`, the only way names are compared. */
 import { MAX_NAME_LENGTH } from './constants.js';
 import { fail, ok, type Result } from './result.js';
 

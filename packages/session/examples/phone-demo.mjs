@@ -44,8 +44,6 @@ try {
 }
 print('registered', { name: phone.name, udpPort: phone.udpPort });
 
-let last;
-phone.on('stats', (stats) => (last = stats));
 const ended = new Promise((resolve) => phone.on('ended', resolve));
 
 if (values.call) {
@@ -66,6 +64,7 @@ if (values.call) {
   });
 }
 
-const { peer, reason } = await ended;
-print('ended', { peer, reason, packetsReceived: last?.packetsReceived ?? 0, packetsSent: last?.packetsSent ?? 0 });
+// The end of a call carries its duration and its final figures.
+const { peer, reason, direction, durationMs, stats } = await ended;
+print('ended', { peer, reason, direction, durationMs, packetsReceived: stats?.packetsReceived ?? 0, packetsSent: stats?.packetsSent ?? 0 });
 await phone.close();

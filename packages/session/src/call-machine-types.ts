@@ -1,3 +1,4 @@
+/** The call machine's data: its config, state, events, effects and notices, all plain values. */
 import type { ClassicSignal, DirectoryUser } from '@voip/protocol';
 import type { CallState, EndReason } from './phone-types.js';
 
@@ -8,7 +9,7 @@ export interface PeerAddress {
 }
 
 /** The timers the call machine asks for. One of each kind runs at a time. */
-export type TimerId = 'start-repeat' | 'ring' | 'silence' | 'accept-repeat' | 'close-repeat' | 'linger';
+export type TimerId = 'start-repeat' | 'ring' | 'silence' | 'accept-repeat' | 'close-repeat' | 'linger' | 'stats';
 
 /** Tunables of the call machine; all durations in milliseconds. */
 export interface CallMachineConfig {
@@ -30,6 +31,8 @@ export interface CallMachineConfig {
    * span of the peer's CLOSE repeats, plus a margin for network delay.
    */
   readonly lingerMs: number;
+  /** Interval of stats reports (`reportStats` effects) while in a call; default 1 000. */
+  readonly statsIntervalMs: number;
 }
 
 /** The other party of a call. */
@@ -117,13 +120,24 @@ export type MachineEvent =
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 
+/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
+export type CallDirection = 'outgoing' | 'incoming';
+
 /** What the machine tells the outside world, turned into phone events by the runner. */
 export type MachineNotice =
   | { readonly name: 'state'; readonly state: CallState; readonly peer?: string }
   | { readonly name: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
   | { readonly name: 'calling'; readonly peer: string; readonly ip: string; readonly port: number }
   | { readonly name: 'connected'; readonly peer: string }
-  | { readonly name: 'ended'; readonly peer: string; readonly reason: EndReason; readonly detail?: string }
+  | {
+      readonly name: 'ended';
+      readonly peer: string;
+      readonly reason: EndReason;
+      /** Who placed the call: we ('outgoing') or the peer ('incoming'). */
+      readonly direction: CallDirection;
+      /** Only what the reason does not already say. */
+      readonly detail?: string;
+    }
   | { readonly name: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
 
 /** What the machine asks the runner to do: plain data. */
@@ -134,6 +148,12 @@ export type Effect =
   | { readonly type: 'startMedia'; readonly peer: PeerAddress }
   | { readonly type: 'deliverAudio'; readonly pcm: Uint8Array }
   | { readonly type: 'stopMedia' }
+  /** Report the current call's figures (a `stats` timer fired while in a call). */
+  | { readonly type: 'reportStats' }
+  /** An incoming call starts ringing: play the ring tone, if any. */
+  | { readonly type: 'startRinging' }
+  /** The incoming call stopped ringing (accepted, rejected, given up): stop the ring tone before any media opens. */
+  | { readonly type: 'stopRinging' }
   | { readonly type: 'lookup'; readonly name: string; readonly attempt: number }
   | { readonly type: 'lookupCaller'; readonly caller: string; readonly from: PeerAddress }
   /** A datagram was discarded (wrong sender, not expected now, malformed). */

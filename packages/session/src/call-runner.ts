@@ -1,92 +1,32 @@
-import { classifyClassicDatagram, encodeClassicSignal, type DirectoryUser } from '@voip/protocol';
-import type { Clock, TimerHandle } from '@voip/clock';
-import { callMachineConfig, createCallMachine, transition, type CallMachine } from './call-machine.js';
-import type { CallMachineConfig, Effect, MachineEvent, MachineNotice, PeerAddress, TimerId } from './call-machine-types.js';
+/** The interpreter of the call machine: carries out its effects (timers, datagrams, look-ups, media, notices) and feeds events back. */
+import { classifyClassicDatagram, encodeClassicSignal } from '@voip/protocol';
+import type { TimerHandle } from '@voip/clock';
+import { callMachineConfig, createCallMachine, type CallMachine } from './call-machine-config.js';
+import { transition } from './call-machine.js';
+import type { Effect, MachineEvent, PeerAddress, TimerId } from './call-machine-types.js';
+import type { CallRunnerOptions, RunnerNotice } from './call-runner-ports.js';
 import { PhoneError } from './errors.js';
-import type { CallState, CallStats } from './phone-types.js';
-import type { Transport } from './transport/transport.js';
+import type { CallState } from './phone-types.js';
 
-/** What the runner needs of the directory: finding a user's address. */
-export interface DirectoryPort {
-  /** The user's address, or null when nobody by that name is online. Rejects with an error carrying `code`. */
-  lookup(name: string): Promise<DirectoryUser | null>;
-}
+export type { CallRunnerOptions, DirectoryPort, MediaEffectsPort, RunnerNotice } from './call-runner-ports.js';
 
-/** Figures a call's media reports. */
-export interface MediaFigures {
-  readonly packetsSent: number;
-  readonly packetsReceived: number;
-  readonly packetsLost: number;
-  readonly packetsDropped: number;
-  readonly inputLevelDbfs: number;
-  readonly outputLevelDbfs: number;
-}
+type Refusal = Extract<Effect, { type: 'refuse' }>;
 
-/** The audio of one call, as the runner drives it (`createCallMedia` of @voip/media fits). */
-export interface CallMediaPort {
-  start(): void;
-  receive(datagram: Uint8Array): void;
-  stop(): Promise<void>;
-  stats(): MediaFigures;
-}
-
-/** Creates the audio of one call; `send` puts a datagram on the wire to the peer. */
-export type MediaFactory = (options: { readonly peer: PeerAddress; readonly send: (datagram: Uint8Array) => void }) => CallMediaPort | Promise<CallMediaPort>;
-
-/** What a runner reports: the machine's notices, plus call figures about once a second. */
-export type RunnerNotice = MachineNotice | { readonly name: 'stats'; readonly stats: CallStats };
-
-/** Options of {@link CallRunner}. */
-export interface CallRunnerOptions {
-  readonly name: string;
-  readonly transport: Transport;
-  readonly directory: DirectoryPort;
-  readonly media: MediaFactory;
-  readonly clock: Clock;
-  /** Timing overrides (ring and silence timeouts, repeat spacing...). */
-  readonly timing?: Partial<Omit<CallMachineConfig, 'selfName'>>;
-  /** Interval of `stats` notices during a call; default 1 000 ms. */
-  readonly statsIntervalMs?: number;
-  readonly onNotice?: (notice: RunnerNotice) => void;
-}
-
-const ZERO_FIGURES: MediaFigures = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -Infinity, outputLevelDbfs: -Infinity };
-
-/**
- * Carries out the call machine's effects over a transport, a directory, a clock and
- * the media: the thin, impure shell around {@link transition}.
- */
+/** Runs the call machine ({@link transition}) over a transport, a directory, a clock and the media: like xstate-fsm's `interpret`. */
 export class CallRunner {
   #machine: CallMachine;
-  readonly #transport: Transport;
-  readonly #directory: DirectoryPort;
-  readonly #mediaFactory: MediaFactory;
-  readonly #clock: Clock;
-  readonly #statsIntervalMs: number;
-  readonly #onNotice: (notice: RunnerNotice) => void;
+  readonly #options: CallRunnerOptions;
   readonly #timers = new Map<TimerId, TimerHandle>();
   readonly #queue: MachineEvent[] = [];
   #dispatching = false;
   #closed = false;
-  #media: CallMediaPort | undefined;
-  #mediaGeneration = 0;
-  readonly #mediaStops = new Set<Promise<void>>();
-  #connectedAt = 0;
-  #statsTimer: TimerHandle | undefined;
-  #dropped = 0;
   #closingDone: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: CallRunnerOptions) {
     this.#machine = createCallMachine(callMachineConfig(options.name, options.timing));
-    this.#transport = options.transport;
-    this.#directory = options.directory;
-    this.#mediaFactory = options.media;
-    this.#clock = options.clock;
-    this.#statsIntervalMs = options.statsIntervalMs ?? 1000;
-    if (!Number.isFinite(this.#statsIntervalMs) || this.#statsIntervalMs <= 0) throw new RangeError('statsIntervalMs must be a positive number of milliseconds');
-    this.#onNotice = options.onNotice ?? (() => {});
-    this.#transport.onMessage((bytes, from) => this.#onDatagram(bytes, from));
+    this.#options = options;
+    options.transport.onMessage((bytes, from) => this.#onDatagram(bytes, from));
   }
 
   /** Where the call stands. */
@@ -99,11 +39,6 @@ export class CallRunner {
     const phase = this.#machine.state.phase;
     if (phase.kind === 'idle') return undefined;
     return phase.kind === 'dialing' ? phase.peer : phase.peer.name;
-  }
-
-  /** Datagrams discarded by the runner (wrong sender, unexpected, malformed) since creation. */
-  get droppedDatagrams(): number {
-    return this.#dropped;
   }
 
   /** Places a call. Throws PhoneError 'busy' unless idle; the outcome comes as notices. */
@@ -131,20 +66,9 @@ export class CallRunner {
     this.#dispatch({ type: 'directory-lost' });
   }
 
-  /** Figures of the current call, or undefined when not in a call. */
-  stats(): CallStats | undefined {
-    if (this.state !== 'in-call') return undefined;
-    const figures = this.#media?.stats() ?? ZERO_FIGURES;
-    return {
-      ...figures,
-      packetsDropped: figures.packetsDropped + this.#dropped,
-      durationMs: Math.max(0, this.#clock.now() - this.#connectedAt),
-    };
-  }
-
   /**
-   * Hangs up, lets the CLOSE repeats go out (about a second), stops the media and all
-   * timers. Leaves the transport open: its owner closes it. Idempotent.
+   * Hangs up, lets the CLOSE repeats go out (about a second), then stops the media and
+   * all timers. Leaves the transport and the media's owner open. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -154,16 +78,11 @@ export class CallRunner {
   async #close(): Promise<void> {
     // From here on a START is answered REJECT: nothing may ring once close() was called.
     this.#dispatch({ type: 'shutdown' });
-    if (this.#machine.state.closing) {
-      await new Promise<void>((resolve) => {
-        this.#closingDone = resolve;
-      });
-    }
+    if (this.#machine.state.closing) await new Promise<void>((resolve) => (this.#closingDone = resolve));
     this.#closed = true;
-    for (const handle of this.#timers.values()) this.#clock.clearTimeout(handle);
+    for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);
     this.#timers.clear();
-    this.#stopMedia();
-    await Promise.all([...this.#mediaStops]);
+    this.#options.media.stop();
   }
 
   #command(event: MachineEvent): void {
@@ -180,29 +99,23 @@ export class CallRunner {
     else this.#dispatch({ type: 'invalid-datagram', from, detail: datagram.detail });
   }
 
-  /** Runs an event through the machine; returns the refusal of a user command, if any. */
-  #dispatch(event: MachineEvent): Extract<Effect, { type: 'refuse' }> | undefined {
+  /** Runs an event through the machine (after any it is running now); returns the refusal of a user command, if any. */
+  #dispatch(event: MachineEvent): Refusal | undefined {
     if (this.#dispatching) {
-      // A listener reacted to a notice: finish the current step first.
-      this.#queue.push(event);
+      this.#queue.push(event); // a listener reacted to a notice: finish the current step first
       return undefined;
     }
     this.#dispatching = true;
-    let refusal: Extract<Effect, { type: 'refuse' }> | undefined;
+    let refusal: Refusal | undefined;
     try {
-      let next: MachineEvent | undefined = event;
-      while (next) {
+      for (let next: MachineEvent | undefined = event; next; next = this.#queue.shift()) {
         const result = transition(this.#machine, next);
         this.#machine = { config: result.config, state: result.state };
         for (const effect of result.effects) {
-          if (effect.type === 'refuse') {
-            if (next === event) refusal = effect;
-            else this.#emit({ name: 'log', level: 'warn', message: effect.detail });
-          } else {
-            this.#run(effect);
-          }
+          if (effect.type !== 'refuse') this.#run(effect);
+          else if (next === event) refusal = effect;
+          else this.#emit({ name: 'log', level: 'warn', message: effect.detail });
         }
-        next = this.#queue.shift();
       }
     } finally {
       this.#dispatching = false;
@@ -217,24 +130,22 @@ export class CallRunner {
 
   #emit(notice: RunnerNotice): void {
     try {
-      this.#onNotice(notice);
+      this.#options.onNotice?.(notice);
     } catch (error) {
-      // A listener's bug must not break the call machinery.
       queueMicrotask(() => {
-        throw error;
+        throw error; // a listener's bug must not break the call machinery
       });
     }
   }
 
-  #run(effect: Exclude<Effect, { type: 'refuse' }>): void {
+  #run(effect: Exclude<Effect, Refusal>): void {
+    const { clock, media } = this.#options;
     switch (effect.type) {
       case 'send':
-        this.#send(encodeClassicSignal(effect.signal), effect.to);
-        return;
+        return this.#send(encodeClassicSignal(effect.signal), effect.to);
       case 'startTimer': {
-        const old = this.#timers.get(effect.id);
-        if (old !== undefined) this.#clock.clearTimeout(old);
-        const handle = this.#clock.setTimeout(() => {
+        clock.clearTimeout(this.#timers.get(effect.id));
+        const handle = clock.setTimeout(() => {
           if (this.#timers.get(effect.id) !== handle) return;
           this.#timers.delete(effect.id);
           if (!this.#closed) this.#dispatch({ type: 'timer', id: effect.id });
@@ -242,120 +153,60 @@ export class CallRunner {
         this.#timers.set(effect.id, handle);
         return;
       }
-      case 'cancelTimer': {
-        const handle = this.#timers.get(effect.id);
-        if (handle !== undefined) this.#clock.clearTimeout(handle);
+      case 'cancelTimer':
+        clock.clearTimeout(this.#timers.get(effect.id));
         this.#timers.delete(effect.id);
         return;
-      }
-      case 'startMedia':
-        this.#startMedia(effect.peer);
-        return;
-      case 'deliverAudio':
-        if (this.#media) this.#media.receive(effect.pcm);
-        else this.#dropped++;
-        return;
-      case 'stopMedia':
-        this.#stopMedia();
-        return;
       case 'lookup':
-        this.#directory.lookup(effect.name).then(
-          (user) => this.#dispatchLater({ type: 'lookup-result', attempt: effect.attempt, name: effect.name, result: { ok: true, user } }),
-          (error: unknown) => this.#dispatchLater({ type: 'lookup-result', attempt: effect.attempt, name: effect.name, result: failure(error) }),
-        );
-        return;
+        return this.#lookup(effect.name, (result) => ({ type: 'lookup-result', attempt: effect.attempt, name: effect.name, result }));
       case 'lookupCaller':
-        this.#directory.lookup(effect.caller).then(
-          (user) => this.#dispatchLater({ type: 'caller-lookup-result', caller: effect.caller, from: effect.from, result: { ok: true, user } }),
-          (error: unknown) => this.#dispatchLater({ type: 'caller-lookup-result', caller: effect.caller, from: effect.from, result: failure(error) }),
-        );
-        return;
-      case 'drop':
-        this.#dropped++;
-        return;
+        return this.#lookup(effect.caller, (result) => ({ type: 'caller-lookup-result', caller: effect.caller, from: effect.from, result }));
       case 'emit':
-        this.#emit(effect.notice);
+        return this.#emit(effect.notice);
+      case 'startMedia': {
+        const peer = effect.peer;
+        const fail = (detail: string): void => {
+          if (!this.#closed) this.#dispatch({ type: 'local-failure', detail });
+        };
+        return media.start(peer, (datagram) => this.#send(datagram, peer), fail);
+      }
+      case 'deliverAudio':
+        return media.deliver(effect.pcm);
+      case 'stopMedia':
+        return media.stop();
+      case 'drop':
+        return media.drop();
+      case 'startRinging':
+        return media.startRinging();
+      case 'stopRinging':
+        return media.stopRinging();
+      case 'reportStats': {
+        const stats = media.stats();
+        if (stats) this.#emit({ name: 'stats', stats });
         return;
+      }
     }
   }
 
-  #dispatchLater(event: MachineEvent): void {
-    if (!this.#closed) this.#dispatch(event);
+  #lookup(name: string, event: (result: LookupResult) => MachineEvent): void {
+    this.#options.directory.lookup(name).then(
+      (user) => this.#closed || this.#dispatch(event({ ok: true, user })),
+      (error: unknown) => this.#closed || this.#dispatch(event(failure(error))),
+    );
   }
 
   #send(bytes: Uint8Array, to: PeerAddress): void {
     try {
-      this.#transport.send(bytes, to);
+      this.#options.transport.send(bytes, to);
     } catch (error) {
       this.#emit({ name: 'log', level: 'error', message: `cannot send to ${to.address}:${to.port}: ${(error as Error).message}` });
     }
   }
-
-  #startMedia(peer: PeerAddress): void {
-    const generation = ++this.#mediaGeneration;
-    this.#connectedAt = this.#clock.now();
-    const onFailure = (error: unknown): void => {
-      if (generation !== this.#mediaGeneration || this.#closed) return;
-      this.#dispatch({ type: 'local-failure', detail: `audio failed: ${(error as Error).message ?? String(error)}` });
-    };
-    let created: CallMediaPort | Promise<CallMediaPort>;
-    try {
-      created = this.#mediaFactory({ peer, send: (datagram) => this.#send(datagram, peer) });
-    } catch (error) {
-      queueMicrotask(() => onFailure(error));
-      return;
-    }
-    const begin = (media: CallMediaPort): void => {
-      if (generation !== this.#mediaGeneration || this.#closed) {
-        this.#track(media.stop().catch(() => {}));
-        return;
-      }
-      this.#media = media;
-      try {
-        media.start();
-      } catch (error) {
-        onFailure(error);
-        return;
-      }
-      this.#scheduleStats(generation);
-    };
-    if (created instanceof Promise) created.then(begin, onFailure);
-    else begin(created);
-  }
-
-  #scheduleStats(generation: number): void {
-    this.#statsTimer = this.#clock.setTimeout(() => {
-      if (generation !== this.#mediaGeneration || this.#closed) return;
-      const stats = this.stats();
-      if (stats) this.#emit({ name: 'stats', stats });
-      this.#scheduleStats(generation);
-    }, this.#statsIntervalMs);
-  }
-
-  /** Remembers a media stop until it settles, so that close() can wait for it. */
-  #track(stopping: Promise<void>): void {
-    this.#mediaStops.add(stopping);
-    void stopping.finally(() => this.#mediaStops.delete(stopping));
-  }
-
-  #stopMedia(): void {
-    this.#mediaGeneration++;
-    if (this.#statsTimer !== undefined) this.#clock.clearTimeout(this.#statsTimer);
-    this.#statsTimer = undefined;
-    const media = this.#media;
-    this.#media = undefined;
-    if (media) {
-      this.#track(
-        media.stop().catch((error: unknown) => {
-          this.#emit({ name: 'log', level: 'error', message: `stopping audio failed: ${(error as Error).message}` });
-        }),
-      );
-    }
-  }
 }
 
-function failure(error: unknown): { ok: false; code: string; detail: string } {
+type LookupResult = Extract<MachineEvent, { type: 'lookup-result' }>['result'];
+
+function failure(error: unknown): LookupResult {
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'error';
-  const detail = error instanceof Error ? error.message : String(error);
-  return { ok: false, code, detail };
+  return { ok: false, code, detail: error instanceof Error ? error.message : String(error) };
 }

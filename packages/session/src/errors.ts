@@ -1,3 +1,4 @@
+/** The phone's errors: `PhoneError` with a stable `code`, `CallFailedError` with the call's `reason`. */
 import type { EndReason } from './phone-types.js';
 
 /** Stable codes of {@link PhoneError}. */

@@ -1,3 +1,4 @@
+/** The types of the phone's public face: its options, call states, end reasons, figures and events. */
 import type { DirectoryUser } from '@voip/protocol';
 import type { Clock } from '@voip/clock';
 import type { AudioSink, AudioSource } from '@voip/media';
@@ -38,11 +39,18 @@ export interface PhoneOptions {
   readonly ringTimeoutMs?: number;
   /** How long without audio from the peer before the call is ended; default 5 000 ms. */
   readonly silenceTimeoutMs?: number;
+  /** Play a ring cadence on the audio output while an incoming call rings; default false. */
+  readonly ringtone?: boolean;
   /** Injected time; default the real clock. */
   readonly clock?: Clock;
 }
 
-/** Figures of the current call, for a status line. */
+/**
+ * Figures of a call, for a status line and the call's end: the same fields as
+ * @voip/media's `MediaStats` (so a `CallMedia` reports them as is), with
+ * `packetsDropped` also counting the call's datagrams the phone discarded and
+ * `durationMs` counted from the moment the call connected.
+ */
 export interface CallStats {
   readonly packetsSent: number;
   readonly packetsReceived: number;
@@ -58,6 +66,20 @@ export interface CallStats {
   readonly durationMs: number;
 }
 
+/** How a call ended (the payload of the `ended` event). */
+export interface CallEnd {
+  readonly peer: string;
+  readonly reason: EndReason;
+  /** Who placed the call: we ('outgoing') or the peer ('incoming'). */
+  readonly direction: 'outgoing' | 'incoming';
+  /** How long the call was connected, ms; 0 when it never connected. */
+  readonly durationMs: number;
+  /** The call's final figures, when it connected. */
+  readonly stats?: CallStats;
+  /** Only what `reason` does not already say (a failure's cause, a timeout's length). */
+  readonly detail?: string;
+}
+
 /** The events a phone emits, with their payloads. */
 export interface PhoneEvents {
   /** Every change of call state. */
@@ -68,8 +90,8 @@ export interface PhoneEvents {
   calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
   /** Audio flows both ways. */
   connected: [{ readonly peer: string }];
-  /** The call ended, or a call attempt failed. */
-  ended: [{ readonly peer: string; readonly reason: EndReason; readonly detail?: string }];
+  /** The call ended, or a call attempt failed (a failed `call()` also rejects with a CallFailedError of the same reason). */
+  ended: [CallEnd];
   /** The users online (pushed by WATCH when the server offers it). */
   users: [readonly DirectoryUser[]];
   /** Call figures, about once a second during a call. */
@@ -85,13 +107,23 @@ export interface PhoneApi {
   readonly name: string;
   readonly udpPort: number;
   readonly state: CallState;
-  /** Whether the server supports LIST and WATCH (a classic server does not). */
+  /** Whether the server is ours and offers the user list (a classic server does not). */
   readonly listSupported: boolean;
+  /** The users online, as the directory last pushed them; undefined on a classic server. */
+  readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /**
    * Calls a user by name; resolves when the call connects, rejects with a
    * CallFailedError whose `reason` is an {@link EndReason}.
    */
   call(name: string): Promise<void>;
+  /** Whether the microphone is muted (kept across calls). */
+  readonly muted: boolean;
+  /** Mutes or unmutes the microphone, now and for later calls. */
+  setMuted(muted: boolean): void;
+  /** Speaker volume in percent, 0-200 (kept across calls). */
+  readonly volume: number;
+  /** Sets the speaker volume, 0-200 percent, now and for later calls. */
+  setVolume(percent: number): void;
   /** Accepts the ringing call. */
   accept(): void;
   /** Rejects the ringing call. */

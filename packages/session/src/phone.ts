@@ -1,82 +1,19 @@
-import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_PORT, validateName, type DirectoryUser } from '@voip/protocol';
+/** The `Phone` facade: one registered name, waiting for calls on a UDP port and calling others by name. */
+import type { DirectoryUser } from '@voip/protocol';
 import { realClock, type Clock } from '@voip/clock';
-import { createCallMedia, openAudioSink, openAudioSource, type AudioSink, type AudioSource } from '@voip/media';
-import { CallRunner, type MediaFactory, type RunnerNotice } from './call-runner.js';
-import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
+import type { AudioSink, AudioSource } from '@voip/media';
+import { CallAudio } from './call-audio.js';
+import { defaultMedia, defaultRing } from './default-media.js';
+import { CallRunner, type RunnerNotice } from './call-runner.js';
+import { DirectoryError, type DirectoryClient } from './directory/directory-client.js';
 import { CallFailedError, PhoneError } from './errors.js';
-import type { CallState, PhoneApi, PhoneEvents, PhoneOptions } from './phone-types.js';
-import { bindUdpTransport, type UdpTransport } from './transport/udp-transport.js';
+import type { CallState, PhoneApi, PhoneEvents } from './phone-types.js';
+import { TypedListeners } from './directory/typed-listeners.js';
+import { checkPhoneOptions, type PhoneConnectOptions } from './phone-options.js';
+import { openPhoneLinks } from './phone-links.js';
+import type { UdpTransport } from './transport/udp-transport.js';
 
-/** Options of {@link Phone.connect}: {@link PhoneOptions} plus a few for tests and tuning. */
-export interface PhoneConnectOptions extends PhoneOptions {
-  /** Spacing of START, ACCEPT and CLOSE repeats, ms; default 150. */
-  readonly repeatIntervalMs?: number;
-  /** Per-request timeout of the directory, ms; default 5 000. */
-  readonly directoryTimeoutMs?: number;
-  /** Interval of `stats` events during a call, ms; default 1 000. */
-  readonly statsIntervalMs?: number;
-  /** Replaces the audio of each call (default: @voip/media's createCallMedia over `audio`). */
-  readonly media?: MediaFactory;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
-
-/** Splits `"host:port"`, `"host"`, `"[v6]:port"` or an object into host and port. */
-export function parseServer(server: PhoneOptions['server']): { host: string; port: number } {
-  if (typeof server === 'object' && server !== null) {
-    if (typeof server.host !== 'string' || server.host.length === 0) throw new PhoneError('invalid-option', 'server.host must be a non-empty string');
-    const port = server.port ?? DEFAULT_DIRECTORY_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be an integer from 1 to 65535, got ${String(port)}`);
-    return { host: server.host, port };
-  }
-  if (typeof server !== 'string' || server.trim() === '') throw new PhoneError('invalid-option', 'server must be "host", "host:port" or { host, port }');
-  const text = server.trim();
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const match = v6 ?? /^([^:]+)(?::(\d+))?$/.exec(text);
-  if (!match) throw new PhoneError('invalid-option', `cannot read server address ${JSON.stringify(server)}: use "host" or "host:port"`);
-  const port = match[2] === undefined ? DEFAULT_DIRECTORY_PORT : Number(match[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PhoneError('invalid-option', `server port must be from 1 to 65535 in ${JSON.stringify(server)}`);
-  return { host: match[1]!, port };
-}
-
-const DURATION_OPTIONS = ['ringTimeoutMs', 'silenceTimeoutMs', 'repeatIntervalMs', 'directoryTimeoutMs', 'statsIntervalMs'] as const;
-
-/** Every duration given must be a positive, finite number of milliseconds. */
-function checkDurations(options: PhoneConnectOptions): void {
-  for (const key of DURATION_OPTIONS) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new PhoneError('invalid-option', `${key} must be a positive number of milliseconds, got ${String(value)}`);
-    }
-  }
-}
-
-/** Wraps a caller-owned source so that a call's end does not close it. */
-function borrowedSource(source: AudioSource): AudioSource {
-  return { format: source.format, label: source.label, readFrame: () => source.readFrame(), close: () => Promise.resolve() };
-}
-
-function borrowedSink(sink: AudioSink): AudioSink {
-  return { format: sink.format, label: sink.label, writeFrame: (frame) => sink.writeFrame(frame), close: () => Promise.resolve() };
-}
-
-function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaFactory {
-  const input = audio?.input ?? 'silence';
-  const output = audio?.output ?? 'null';
-  return async ({ send }) => {
-    const source = typeof input === 'string' ? await openAudioSource(input) : borrowedSource(input);
-    let sink: AudioSink;
-    try {
-      sink = typeof output === 'string' ? await openAudioSink(output) : borrowedSink(output);
-    } catch (error) {
-      await source.close();
-      throw error;
-    }
-    return createCallMedia({ source, sink, send, clock });
-  };
-}
+export { parseServer, type PhoneConnectOptions } from './phone-options.js';
 
 /**
  * A voip phone: registered in a directory, waiting for calls on a UDP port, able to
@@ -94,9 +31,11 @@ export class Phone implements PhoneApi {
   readonly #transport: UdpTransport;
   readonly #directory: DirectoryClient;
   readonly #runner: CallRunner;
-  readonly #listeners = new Map<keyof PhoneEvents, Set<Listener>>();
+  readonly #audio: CallAudio;
+  readonly #listeners = new TypedListeners<PhoneEvents>();
   readonly #owned: { close(): Promise<void> }[];
-  #listSupported: boolean;
+  /** The users online as WATCH last pushed them; undefined on a classic server. */
+  #users: readonly DirectoryUser[] | undefined;
   #pending: { peer: string; resolve: () => void; reject: (error: Error) => void } | undefined;
   #directoryUp = true;
   #closing: Promise<void> | undefined;
@@ -107,27 +46,40 @@ export class Phone implements PhoneApi {
     directory: DirectoryClient;
     options: PhoneConnectOptions;
     clock: Clock;
-    listSupported: boolean;
+    users: readonly DirectoryUser[] | undefined;
   }) {
     const { options, clock } = init;
     this.name = init.name;
     this.udpPort = init.transport.local.port;
     this.#transport = init.transport;
     this.#directory = init.directory;
-    this.#listSupported = init.listSupported;
+    this.#users = init.users;
     this.#owned = [options.audio?.input, options.audio?.output].filter((a): a is AudioSource | AudioSink => typeof a === 'object' && a !== null);
+    this.#audio = new CallAudio({
+      media: options.media ?? defaultMedia(options.audio, clock),
+      ...(options.ringtone ? { ring: defaultRing(options.audio, clock) } : {}),
+      clock,
+      onLog: (level, message) => this.#emit('log', { level, message }),
+    });
     this.#runner = new CallRunner({
       name: init.name,
       transport: init.transport,
       directory: init.directory,
       clock,
-      media: options.media ?? defaultMedia(options.audio, clock),
-      timing: { ringTimeoutMs: options.ringTimeoutMs, silenceTimeoutMs: options.silenceTimeoutMs, repeatIntervalMs: options.repeatIntervalMs },
-      ...(options.statsIntervalMs === undefined ? {} : { statsIntervalMs: options.statsIntervalMs }),
+      media: this.#audio,
+      timing: {
+        ringTimeoutMs: options.ringTimeoutMs,
+        silenceTimeoutMs: options.silenceTimeoutMs,
+        repeatIntervalMs: options.repeatIntervalMs,
+        statsIntervalMs: options.statsIntervalMs,
+      },
       onNotice: (notice) => this.#onNotice(notice),
     });
     this.#transport.onError((error) => this.#emit('log', { level: 'warn', message: `UDP socket: ${error.message}` }));
-    this.#directory.on('presence', (users) => this.#emit('users', users));
+    this.#directory.on('presence', (users) => {
+      this.#users = users;
+      this.#emit('users', users);
+    });
     this.#directory.on('log', (entry) => this.#emit('log', entry));
     this.#directory.on('close', ({ reason, expected }) => {
       this.#directoryUp = false;
@@ -138,60 +90,21 @@ export class Phone implements PhoneApi {
   }
 
   /**
-   * Binds the UDP port, connects to the directory, registers the name, then asks
-   * for the user list and presence pushes when the server offers them. Rejects with
-   * a {@link PhoneError}: 'invalid-option' (a bad server or duration), 'name-invalid', 'udp-port-in-use',
-   * 'udp-bind-failed', 'server-unreachable', 'name-refused' or 'directory-error'.
-   * Nothing stays open after a failure.
+   * Checks the options, binds the UDP port, connects to the directory and registers
+   * the name; on our server (its REG answer carries `v`) also watches presence.
+   * Rejects with a {@link PhoneError}: 'invalid-option', 'name-invalid',
+   * 'udp-port-in-use', 'udp-bind-failed', 'server-unreachable', 'name-refused' or
+   * 'directory-error'. Nothing stays open after a failure.
    */
   static async connect(options: PhoneConnectOptions): Promise<Phone> {
-    checkDurations(options);
-    const valid = validateName(options.name);
-    if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
-    const { host, port } = parseServer(options.server);
+    const server = checkPhoneOptions(options);
     const clock = options.clock ?? realClock;
-    const transport = await bindUdpTransport({ port: options.udpPort ?? DEFAULT_CALL_PORT, ...(options.udpHost ? { host: options.udpHost } : {}) });
-    let directory: DirectoryClient | undefined;
-    try {
-      try {
-        directory = await DirectoryClient.connect({ host, port, clock, ...(options.directoryTimeoutMs !== undefined ? { requestTimeoutMs: options.directoryTimeoutMs, connectTimeoutMs: options.directoryTimeoutMs } : {}) });
-      } catch (error) {
-        if (error instanceof DirectoryError) throw new PhoneError('server-unreachable', error.message, { cause: error });
-        throw error;
-      }
-      try {
-        await directory.register(options.name, transport.local.port);
-      } catch (error) {
-        if (error instanceof DirectoryError && error.code === 'name-refused') {
-          throw new PhoneError('name-refused', `the directory refused the name ${JSON.stringify(options.name)}${error.reason ? `: ${error.reason}` : ''}`, { cause: error });
-        }
-        throw new PhoneError('directory-error', `registering ${JSON.stringify(options.name)} failed: ${(error as Error).message}`, { cause: error });
-      }
-      let listSupported = false;
-      const early: DirectoryUser[][] = [];
-      const keep = (users: DirectoryUser[]): void => void early.push(users);
-      directory.on('presence', keep);
-      try {
-        await directory.list();
-        listSupported = true;
-        await directory.watch();
-      } catch (error) {
-        if (!(error instanceof DirectoryError && error.code === 'list-unsupported')) {
-          throw new PhoneError('directory-error', `the directory failed after registration: ${(error as Error).message}`, { cause: error });
-        }
-      } finally {
-        directory.off('presence', keep);
-      }
-      const phone = new Phone({ name: options.name, transport, directory, options, clock, listSupported });
-      // WATCH answers with the first presence at once: hand it on once listeners can attach.
-      const last = early.at(-1);
-      if (last) queueMicrotask(() => phone.#emit('users', last));
-      return phone;
-    } catch (error) {
-      directory?.close();
-      await transport.close();
-      throw error;
-    }
+    const { transport, directory, users } = await openPhoneLinks(options, server, clock);
+    const phone = new Phone({ name: options.name, transport, directory, options, clock, users });
+    // WATCH answers with the first presence at once: hand it on once the caller of
+    // connect() has resumed and attached its listeners (a later turn of the event loop).
+    if (users) setImmediate(() => phone.#emit('users', users));
+    return phone;
   }
 
   /** Where the call stands. */
@@ -199,9 +112,14 @@ export class Phone implements PhoneApi {
     return this.#runner.state;
   }
 
-  /** Whether the server supports LIST and WATCH. */
+  /** Whether the server is ours and offers the user list (WATCH); false on a classic server. */
   get listSupported(): boolean {
-    return this.#listSupported;
+    return this.#users !== undefined;
+  }
+
+  /** The users online, as the directory last pushed them (sorted by name); undefined on a classic server. */
+  get onlineUsers(): readonly DirectoryUser[] | undefined {
+    return this.#users;
   }
 
   /** Whether the directory connection is up (calls can be placed). */
@@ -229,6 +147,30 @@ export class Phone implements PhoneApi {
     });
   }
 
+  /** Whether the microphone is muted; kept across calls. */
+  get muted(): boolean {
+    return this.#audio.muted;
+  }
+
+  /** Mutes or unmutes the microphone, in the call in progress and in later calls (silence is sent meanwhile, so the peer's silence timeout does not fire). */
+  setMuted(muted: boolean): void {
+    if (typeof muted !== 'boolean') throw new PhoneError('invalid-option', 'muted must be true or false');
+    this.#audio.setMuted(muted);
+  }
+
+  /** The speaker volume in percent (100 = unchanged); kept across calls. */
+  get volume(): number {
+    return Math.round(this.#audio.gain * 100);
+  }
+
+  /** Sets the speaker volume, 0 (silent) to 200 percent, in the call in progress and in later calls. Throws PhoneError 'invalid-option' outside 0-200. */
+  setVolume(percent: number): void {
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 200) {
+      throw new PhoneError('invalid-option', `volume must be a number from 0 to 200 percent, got ${String(percent)}`);
+    }
+    this.#audio.setGain(percent / 100);
+  }
+
   /** Accepts the ringing call; throws PhoneError 'invalid-state' when nothing rings. */
   accept(): void {
     this.#runner.accept();
@@ -245,9 +187,13 @@ export class Phone implements PhoneApi {
     this.#runner.hangup();
   }
 
-  /** The users online, sorted by name. Rejects PhoneError 'list-unsupported' on a classic server, 'not-connected' without a directory. */
+  /**
+   * Asks the directory (LIST) for the users online, sorted by name; {@link onlineUsers}
+   * has the last pushed list without asking. Rejects PhoneError 'list-unsupported' on a
+   * classic server (nothing is sent), 'not-connected' without a directory.
+   */
   async users(): Promise<DirectoryUser[]> {
-    if (!this.#listSupported) throw new PhoneError('list-unsupported', 'the directory does not offer the user list (a classic server): enter names by hand');
+    if (this.#users === undefined) throw new PhoneError('list-unsupported', 'the directory does not offer the user list (a classic server)');
     if (!this.connected) throw new PhoneError('not-connected', 'the directory connection is closed');
     try {
       return await this.#directory.list();
@@ -265,6 +211,7 @@ export class Phone implements PhoneApi {
 
   async #close(): Promise<void> {
     await this.#runner.close();
+    await this.#audio.close();
     if (this.#directoryUp) {
       try {
         await this.#directory.disconnect(this.name);
@@ -280,15 +227,13 @@ export class Phone implements PhoneApi {
 
   /** Adds a listener of a {@link PhoneEvents} event. */
   on<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
+    this.#listeners.add(event, listener);
     return this;
   }
 
   /** Removes a listener. */
   off<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this {
-    this.#listeners.get(event)?.delete(listener as Listener);
+    this.#listeners.remove(event, listener);
     return this;
   }
 
@@ -303,20 +248,9 @@ export class Phone implements PhoneApi {
     });
   }
 
-  /**
-   * Calls each listener; one that throws neither keeps the others from hearing the
-   * event nor leaves a `call()` unsettled: its error is rethrown asynchronously.
-   */
+  /** Tells the listeners; one that throws neither keeps the others from hearing nor leaves a `call()` unsettled. */
   #emit<E extends keyof PhoneEvents>(event: E, ...args: PhoneEvents[E]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        (listener as Listener)(...args);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    this.#listeners.emit(event, ...args);
   }
 
   #onNotice(notice: RunnerNotice): void {
@@ -340,7 +274,15 @@ export class Phone implements PhoneApi {
       case 'ended': {
         const pending = this.#pending;
         this.#pending = undefined;
-        this.#emit('ended', notice.detail === undefined ? { peer: notice.peer, reason: notice.reason } : { peer: notice.peer, reason: notice.reason, detail: notice.detail });
+        const summary = this.#audio.takeSummary();
+        this.#emit('ended', {
+          peer: notice.peer,
+          reason: notice.reason,
+          direction: notice.direction,
+          durationMs: summary?.durationMs ?? 0,
+          ...(summary ? { stats: summary.stats } : {}),
+          ...(notice.detail === undefined ? {} : { detail: notice.detail }),
+        });
         pending?.reject(new CallFailedError(notice.peer, notice.reason, notice.detail));
         return;
       }

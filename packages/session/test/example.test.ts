@@ -1,3 +1,4 @@
+// Tests that run the example program as two real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests of Phone over real UDP and TCP on 127.0.0.1.
 import { createSocket, type Socket } from 'node:dgram';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';

@@ -14,7 +14,7 @@ function stateOf(events: ServerEvent[]): DashboardState {
 const listening: ServerEvent = { type: 'listening', at, host: '0.0.0.0', port: 10000, storage: 'sqlite:voip-directory.db' };
 const alice: ServerEvent = { type: 'registered', at, connection: 'c1', name: 'alice', ip: '192.0.2.7', port: 5002, since: at };
 
-const tick = () => new Promise((r) => setTimeout(r, 20));
+const tick = () => new Promise((r) => setTimeout(r, 60));
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {
@@ -24,18 +24,18 @@ afterEach(() => {
 
 describe('UsersTable', () => {
   it('shows name, ip, port and since', () => {
-    const { lastFrame, unmount } = render(<UsersTable users={stateOf([alice]).users} maxRows={5} />);
+    const { lastFrame, unmount } = render(<UsersTable users={stateOf([alice]).users} rows={5} width={100} />);
     cleanup = unmount;
     expect(lastFrame()).toMatch(/alice\s+192\.0\.2\.7\s+5002\s+09:30:05/);
     expect(lastFrame()).toContain('Users online (1)');
   });
 
   it('says when nobody is online and summarises overflow', () => {
-    const empty = render(<UsersTable users={[]} maxRows={5} />);
+    const empty = render(<UsersTable users={[]} rows={5} width={100} />);
     expect(empty.lastFrame()).toContain('nobody yet');
     empty.unmount();
     const many = stateOf(Array.from({ length: 8 }, (_, i) => ({ ...alice, connection: `c${i}`, name: `u${i}` }) as ServerEvent)).users;
-    const { lastFrame, unmount } = render(<UsersTable users={many} maxRows={3} />);
+    const { lastFrame, unmount } = render(<UsersTable users={many} rows={3} width={100} />);
     cleanup = unmount;
     expect(lastFrame()).toContain('and 5 more');
     expect(lastFrame()).not.toContain('u5');
@@ -88,6 +88,49 @@ describe('DashboardApp', () => {
     await tick();
     expect(quits).toBe(0);
     stdin.write('q');
+    await tick();
+    expect(quits).toBe(0);
+    expect(lastFrame()).toContain('quit with 1 user online? y: quit · any other key: stay');
+    stdin.write('y');
+    await tick();
+    stdin.write('q');
+    await tick();
+    expect(quits).toBe(1);
+    expect(lastFrame()).toContain('closing every connection');
+  });
+
+  it('asks before quitting with users online: any key but y cancels, Ctrl-C still quits at once', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { lastFrame, stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    store.dispatch({ type: 'server-event', event: listening });
+    store.dispatch({ type: 'server-event', event: alice });
+    await tick();
+    for (const other of ['n', 'q', '\r', '\u001B']) {
+      stdin.write('q');
+      await tick();
+      expect(lastFrame()).toContain('y: quit');
+      stdin.write(other);
+      await tick();
+      expect(quits).toBe(0);
+      expect(lastFrame()).not.toContain('y: quit');
+      expect(lastFrame()).toContain('q or Ctrl-C: quit');
+    }
+    stdin.write('q');
+    await tick();
+    stdin.write('\u0003');
+    await tick();
+    expect(quits).toBe(1);
+    expect(lastFrame()).toContain('closing every connection');
+  });
+
+  it('quits at once on q when nobody is online', async () => {
+    const store = createDashboardStore();
+    let quits = 0;
+    const { lastFrame, stdin, unmount } = render(<DashboardApp store={store} onQuit={() => quits++} />);
+    cleanup = unmount;
+    store.dispatch({ type: 'server-event', event: listening });
     await tick();
     stdin.write('q');
     await tick();

@@ -1,3 +1,4 @@
+/** The dashboard's state and its pure reducer, with a tiny store around it. */
 import type { ServerEvent } from '../events.js';
 import { describeEvent } from '../log-format.js';
 
@@ -27,12 +28,28 @@ export interface DashboardState {
   /** Oldest first, at most {@link MAX_LOG_LINES}. */
   readonly log: readonly LogLine[];
   readonly nextLogId: number;
+  /** Index of the first user shown (the list scrolls with Up/Down). */
+  readonly userScroll: number;
+  /** Log lines hidden below the view; 0 follows the newest line. */
+  readonly logScroll: number;
+  /** True while `q` waits for the user to confirm (users are online). */
+  readonly confirmingQuit: boolean;
   /** True once the user asked to quit (or the server is stopping). */
   readonly quitting: boolean;
 }
 
-/** What changes the dashboard: a server event, or the user asking to quit. */
-export type DashboardAction = { readonly type: 'server-event'; readonly event: ServerEvent } | { readonly type: 'quit-requested'; readonly at: Date };
+/** What changes the dashboard: a server event, the user scrolling, or the user asking to quit. */
+export type DashboardAction =
+  | { readonly type: 'server-event'; readonly event: ServerEvent }
+  /** Moves the user list by `by` rows, keeping its first row within `0..max`. */
+  | { readonly type: 'scroll-users'; readonly by: number; readonly max: number }
+  /** Moves the log back (`by` > 0) or forward by `by` lines, keeping the hidden newer lines within `0..max`. */
+  | { readonly type: 'scroll-log'; readonly by: number; readonly max: number }
+  /** `q` with users online: ask before quitting. */
+  | { readonly type: 'quit-asked' }
+  /** The user did not confirm: the dashboard goes on. */
+  | { readonly type: 'quit-cancelled' }
+  | { readonly type: 'quit-requested'; readonly at: Date };
 
 /** Lines of log kept; older ones scroll away. */
 export const MAX_LOG_LINES = 200;
@@ -44,6 +61,9 @@ export const initialDashboardState: DashboardState = Object.freeze({
   connections: 0,
   log: [],
   nextLogId: 1,
+  userScroll: 0,
+  logScroll: 0,
+  confirmingQuit: false,
   quitting: false,
 });
 
@@ -54,9 +74,18 @@ function levelOf(event: ServerEvent): LogLine['level'] {
   return 'info';
 }
 
-function appendLog(state: DashboardState, at: Date, text: string, level: LogLine['level']): Pick<DashboardState, 'log' | 'nextLogId'> {
+function appendLog(state: DashboardState, at: Date, text: string, level: LogLine['level']): Pick<DashboardState, 'log' | 'nextLogId' | 'logScroll'> {
   const log = [...state.log, { id: state.nextLogId, at, text, level }];
-  return { log: log.length > MAX_LOG_LINES ? log.slice(log.length - MAX_LOG_LINES) : log, nextLogId: state.nextLogId + 1 };
+  return {
+    log: log.length > MAX_LOG_LINES ? log.slice(log.length - MAX_LOG_LINES) : log,
+    nextLogId: state.nextLogId + 1,
+    // A log scrolled back stays on the lines being read while new ones arrive below.
+    logScroll: state.logScroll > 0 ? Math.min(state.logScroll + 1, MAX_LOG_LINES - 1) : 0,
+  };
+}
+
+function clamp(value: number, max: number): number {
+  return Math.max(0, Math.min(value, Math.max(0, max)));
 }
 
 function byName(a: OnlineUser, b: OnlineUser): number {
@@ -88,9 +117,19 @@ function applyEvent(state: DashboardState, event: ServerEvent): DashboardState {
 
 /** The dashboard's reducer: pure, every event also becomes a log line. */
 export function dashboardReducer(state: DashboardState, action: DashboardAction): DashboardState {
+  if (action.type === 'scroll-users') {
+    const userScroll = clamp(clamp(state.userScroll, action.max) + action.by, action.max);
+    return userScroll === state.userScroll ? state : { ...state, userScroll };
+  }
+  if (action.type === 'scroll-log') {
+    const logScroll = clamp(clamp(state.logScroll, action.max) + action.by, action.max);
+    return logScroll === state.logScroll ? state : { ...state, logScroll };
+  }
+  if (action.type === 'quit-asked') return state.quitting || state.confirmingQuit ? state : { ...state, confirmingQuit: true };
+  if (action.type === 'quit-cancelled') return state.confirmingQuit ? { ...state, confirmingQuit: false } : state;
   if (action.type === 'quit-requested') {
     if (state.quitting) return state;
-    return { ...state, quitting: true, ...appendLog(state, action.at, 'quitting: closing every connection', 'info') };
+    return { ...state, quitting: true, confirmingQuit: false, ...appendLog(state, action.at, 'quitting: closing every connection', 'info') };
   }
   const next = applyEvent(state, action.event);
   return { ...next, ...appendLog(next, action.event.at, describeEvent(action.event), levelOf(action.event)) };

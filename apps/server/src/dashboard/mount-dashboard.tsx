@@ -1,3 +1,4 @@
+/** Mounts the live dashboard on the process's terminal and gives the terminal back on unmount. */
 import { render } from 'ink';
 import { DashboardApp } from './DashboardApp.js';
 import type { DashboardStore } from './dashboard-state.js';
@@ -8,7 +9,7 @@ export interface MountedDashboard {
   unmount(): void;
 }
 
-/** Draws the live dashboard on the process's terminal; `onQuit` runs once on `q` or Ctrl-C. */
+/** Draws the live dashboard on the process's terminal; `onQuit` runs once on Ctrl-C, or on `q` (confirmed with `y` while users are online). */
 export function mountDashboard(store: DashboardStore, onQuit: () => void): MountedDashboard {
   const instance = render(<DashboardApp store={store} onQuit={onQuit} />, { exitOnCtrlC: false, patchConsole: false });
   return {

@@ -1,3 +1,4 @@
+/** The registry backends every directory contract test runs on: memory and a SQLite temp file. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

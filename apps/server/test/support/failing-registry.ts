@@ -1,3 +1,4 @@
+/** A registry wrapper that a test can make fail, to check what the server answers when storage breaks. */
 import { RegistryStorageError, type Registry } from '@voip/registry';
 
 /** Wraps a registry so that a test can make its storage fail on demand. */

@@ -1,3 +1,4 @@
+/** Runs the built `voip-server` executable as a child process and reads its output. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+/** A directory client over real TCP for tests, reading replies in order. */
 import { connect, type Socket } from 'node:net';
 import { createJsonDeframer } from '@voip/protocol';
 

@@ -1,3 +1,4 @@
+/** Opening the directory's TCP socket, and socket errors in words. */
 import type { Clock } from '@voip/clock';
 import { DirectoryError } from './directory-error.js';
 

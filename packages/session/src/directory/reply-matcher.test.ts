@@ -1,3 +1,4 @@
+// Tests of pairing directory replies with requests.
 import { describe, expect, test } from 'vitest';
 import type { DecodedReply } from '@voip/protocol';
 import { matchReply, type RequestCommand, type ReplyVerdict } from './reply-matcher.js';

@@ -1,3 +1,4 @@
+/** The pure rule pairing a message from the directory with the request waiting for a reply. */
 import { ACK, type DecodedReply } from '@voip/protocol';
 
 /** The requests a directory client sends. */

@@ -1,3 +1,5 @@
+/** One small emitter, reused by the directory client and the phone: listener lists keyed by event name, typed by an event map. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyListener = (...args: any[]) => void;
 
 /** Listener lists keyed by event name, with payload types from an event map. */
@@ -18,8 +20,21 @@ export class TypedListeners<Events extends Record<keyof Events, unknown[]>> {
     if (list && index >= 0) list.splice(index, 1);
   }
 
-  /** Calls every listener of an event, in the order they were added. */
+  /**
+   * Calls every listener of an event, in the order they were added. A listener that
+   * throws keeps neither the others from hearing the event nor the emitter from going
+   * on: its error is rethrown asynchronously (as an uncaught error, like an
+   * EventEmitter listener's would surface).
+   */
   emit<E extends keyof Events>(event: E, ...args: Events[E]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(...args);
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }

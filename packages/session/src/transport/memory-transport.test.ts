@@ -1,3 +1,4 @@
+// Tests of the in-memory network and its faults.
 import { createManualClock } from '@voip/clock';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryNetwork, type FaultAction } from './memory-transport.js';

@@ -1,3 +1,4 @@
+/** An in-memory network of transports on a clock, for tests: latency, loss, duplication and reordering on demand. */
 import type { Clock } from '@voip/clock';
 import type { PeerAddress } from '../call-machine-types.js';
 import type { DatagramListener, Transport } from './transport.js';

@@ -1,3 +1,4 @@
+/** The datagram port the call runner sends and receives through. */
 import type { PeerAddress } from '../call-machine-types.js';
 
 /** Receives one datagram and where it came from. */

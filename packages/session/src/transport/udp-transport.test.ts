@@ -1,3 +1,4 @@
+// Tests of the UDP transport on 127.0.0.1.
 import { afterEach, describe, expect, test } from 'vitest';
 import { PhoneError } from '../errors.js';
 import type { PeerAddress } from '../call-machine-types.js';

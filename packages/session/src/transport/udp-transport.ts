@@ -1,3 +1,4 @@
+/** The UDP face of the transport port, over `node:dgram`. */
 import { createSocket, type Socket } from 'node:dgram';
 import { PhoneError } from '../errors.js';
 import type { PeerAddress } from '../call-machine-types.js';

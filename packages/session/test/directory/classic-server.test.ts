@@ -28,7 +28,7 @@ describe('DirectoryClient against a classic server', () => {
     await alice.register('alice', 6001);
     await bob.register('bob', 6002);
     expect(server.users).toEqual(new Map([['alice', '127.0.0.1'], ['bob', '127.0.0.1']]));
-    expect(server.requests[0]).toEqual({ command: 'REG', name: 'alice', port: 6001 });
+    expect(server.requests[0]).toEqual({ command: 'REG', name: 'alice', port: 6001, v: 1 });
 
     await expect(alice.lookup('bob')).resolves.toEqual({ name: 'bob', ip: '127.0.0.1', port: 5001 });
     await expect(alice.lookup('carol')).resolves.toBeNull();
@@ -37,27 +37,27 @@ describe('DirectoryClient against a classic server', () => {
   test('LIST degrades to list-unsupported and later requests still work', async () => {
     const alice = await connect();
     await alice.register('alice', 5001);
-    expect(alice.listSupported).toBeUndefined();
+    expect(alice.listSupported).toBe(false);
+    const sent = server.requests.length;
 
     const error = await alice.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DirectoryError);
     expect((error as DirectoryError).code).toBe('list-unsupported');
     expect(alice.listSupported).toBe(false);
 
-    // Known to be unsupported now: refused at once, nothing sent.
-    const sent = server.requests.length;
+    // Known to be unsupported: refused at once, nothing sent.
     await expect(alice.list()).rejects.toMatchObject({ code: 'list-unsupported' });
     expect(server.requests.length).toBe(sent);
 
     await expect(alice.lookup('alice')).resolves.toEqual({ name: 'alice', ip: '127.0.0.1', port: 5001 });
   });
 
-  test('WATCH resolves false, and the stale reply is not taken for the next request', async () => {
+  test('WATCH rejects list-unsupported without sending, and lookups still work', async () => {
     const alice = await connect();
     await alice.register('alice', 5001);
-    await expect(alice.watch()).resolves.toBe(false);
+    await expect(alice.watch()).rejects.toMatchObject({ code: 'list-unsupported' });
     await expect(alice.lookup('nobody')).resolves.toBeNull();
-    await expect(alice.watch()).resolves.toBe(false);
+    await expect(alice.watch()).rejects.toMatchObject({ code: 'list-unsupported' });
   });
 
   test('LIST before any reply was sent times out as list-unsupported, never hangs', async () => {

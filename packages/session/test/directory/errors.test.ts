@@ -1,3 +1,4 @@
+// Tests of the directory client's failures: unreachable, refused, closed, timed out, bad bytes.
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createManualClock, type ManualClock } from '@voip/clock';
@@ -63,7 +64,7 @@ describe('DirectoryClient errors', () => {
     const socket = new FakeSocket(false);
     const client = await DirectoryClient.connect({ host: 'directory.test', port: 10000, createSocket: () => socket });
     const registering = client.register('alice', 5002);
-    expect(socket.written).toEqual([line({ command: 'REG', name: 'alice', port: 5002 })]);
+    expect(socket.written).toEqual([line({ command: 'REG', name: 'alice', port: 5002, v: 1 })]);
     socket.emit('data', Buffer.from('{"ack": "Registered successfully"}'));
     await registering;
     client.close();
@@ -98,14 +99,14 @@ describe('DirectoryClient errors', () => {
     const closes: { reason: string; expected: boolean }[] = [];
     client.on('close', (info) => closes.push(info));
     const first = client.lookup('bob');
-    const second = client.list();
+    const second = client.lookup('carol');
     await expect(first).rejects.toMatchObject({ code: 'connection-closed' });
     await expect(second).rejects.toMatchObject({ code: 'connection-closed' });
     expect(closes).toEqual([{ reason: expect.stringContaining('closed the connection'), expected: false }]);
     await expect(client.register('alice', 5001)).rejects.toMatchObject({ code: 'connection-closed' });
   });
 
-  test('no reply -> timeout; a late reply is not paired with the next request', async () => {
+  test('no reply from our server -> timeout; a late reply is not paired with the next request', async () => {
     const clock = createManualClock();
     let lateReply = '';
     const client = await setUp(
@@ -113,14 +114,15 @@ describe('DirectoryClient errors', () => {
         if (request['command'] === 'GET') lateReply = line({ ip: '127.0.0.9', port: 5009 });
         // The late GET reply comes first, then this request's own reply.
         else if (request['command'] === 'LIST') connection.send(lateReply + line({ users: [] }));
-        else connection.send(lateReply + line({ ack: 'Registered successfully' }));
+        else connection.send(lateReply + line({ ack: 'Registered successfully', v: 1 }));
       },
       { clock, requestTimeoutMs: 500 },
     );
     const logs: string[] = [];
     client.on('log', (entry) => logs.push(entry.message));
+    await client.register('alice', 5001);
     const lookup = client.lookup('bob');
-    await waitUntil(() => server!.connections[0]?.requests.length === 1);
+    await waitUntil(() => server!.connections[0]?.requests.length === 2);
     clock.advance(500);
     await expect(lookup).rejects.toMatchObject({ code: 'timeout' });
     // An address reply to LIST would mean "unsupported", were it not the late GET reply.
@@ -128,39 +130,75 @@ describe('DirectoryClient errors', () => {
     expect(client.listSupported).toBe(true);
     expect(logs).toEqual([expect.stringContaining('late reply')]);
     // Known late replies are forgotten once a request is answered: this one is just stale.
-    await client.register('alice', 5001);
+    await expect(client.register('alice', 5001)).resolves.toBeUndefined();
     expect(logs).toHaveLength(2);
     expect(logs[1]).toContain('does not answer REG');
   });
 
-  test('LIST with no reply -> list-unsupported after the timeout', async () => {
+  test('no reply from a server that is not known to be ours -> timeout, then the connection closes, nothing more is sent', async () => {
     const clock = createManualClock();
-    const client = await setUp(() => {}, { clock, requestTimeoutMs: 500 });
-    const listing = client.list();
-    await waitUntil(() => server!.connections[0]?.requests.length === 1);
+    const client = await setUp((request, connection) => {
+      if (request['command'] === 'REG') connection.send(JSON.stringify({ ack: 'Registered successfully' }));
+    }, { clock, requestTimeoutMs: 500 });
+    const closes: { reason: string; expected: boolean }[] = [];
+    client.on('close', (info) => closes.push(info));
+    await client.register('alice', 5001);
+    const lookup = client.lookup('bob');
+    const queued = client.lookup('carol');
+    await waitUntil(() => server!.connections[0]?.requests.length === 2);
     clock.advance(500);
-    await expect(listing).rejects.toMatchObject({ code: 'list-unsupported' });
-    expect(client.listSupported).toBe(false);
+    await expect(lookup).rejects.toMatchObject({ code: 'timeout' });
+    await expect(queued).rejects.toMatchObject({ code: 'connection-closed' });
+    expect(closes).toEqual([{ reason: expect.stringContaining('stopped answering'), expected: false }]);
+    expect(client.closed).toBe(true);
+    expect(server!.connections[0]!.requests.map((r) => r['command'])).toEqual(['REG', 'GET']);
   });
 
-  test('stale reply to LIST -> list-unsupported, later requests still work', async () => {
+  test('LIST with no reply from our server -> timeout', async () => {
+    const clock = createManualClock();
+    const client = await setUp((request, connection) => {
+      if (request['command'] === 'REG') connection.send(line({ ack: 'Registered successfully', v: 1 }));
+    }, { clock, requestTimeoutMs: 500 });
+    await client.register('alice', 5001);
+    const listing = client.list();
+    await waitUntil(() => server!.connections[0]?.requests.length === 2);
+    clock.advance(500);
+    await expect(listing).rejects.toMatchObject({ code: 'timeout' });
+    expect(client.listSupported).toBe(true);
+  });
+
+  test('stale reply to LIST from our server -> list-unsupported, never asked again, later requests still work', async () => {
     let last = '';
     const client = await setUp((request, connection) => {
-      if (request['command'] === 'REG') last = JSON.stringify({ ack: 'Registered successfully' });
+      if (request['command'] === 'REG') last = JSON.stringify({ ack: 'Registered successfully', v: 1 });
       else if (request['command'] === 'GET') last = JSON.stringify({ ip: '127.0.0.1' });
       connection.send(last);
     });
     await client.register('alice', 5001);
     await expect(client.list()).rejects.toMatchObject({ code: 'list-unsupported' });
+    expect(client.listSupported).toBe(false);
     await expect(client.lookup('alice')).resolves.toEqual({ name: 'alice', ip: '127.0.0.1', port: 5001 });
-    await expect(client.watch()).resolves.toBe(false);
+    const sent = server!.connections[0]!.requests.length;
+    await expect(client.watch()).rejects.toMatchObject({ code: 'list-unsupported' });
+    expect(server!.connections[0]!.requests.length).toBe(sent);
     await expect(client.lookup('bob')).resolves.toEqual({ name: 'bob', ip: '127.0.0.1', port: 5001 });
   });
 
-  test('LIST refused for a reason (not registered) -> server-error, support still unknown', async () => {
-    const client = await setUp((_request, connection) => connection.send(line({ ack: 'Error', reason: 'register first' })));
+  test('LIST refused for a reason -> server-error, support unchanged', async () => {
+    const client = await setUp((request, connection) =>
+      connection.send(line(request['command'] === 'REG' ? { ack: 'Registered successfully', v: 1 } : { ack: 'Error', reason: 'register first' })),
+    );
+    await client.register('alice', 5001);
     await expect(client.list()).rejects.toMatchObject({ code: 'server-error', reason: 'register first' });
+    expect(client.listSupported).toBe(true);
+  });
+
+  test('LIST and WATCH before REG is answered are refused without sending', async () => {
+    const client = await setUp(() => {});
     expect(client.listSupported).toBeUndefined();
+    await expect(client.list()).rejects.toMatchObject({ code: 'list-unsupported' });
+    await expect(client.watch()).rejects.toMatchObject({ code: 'list-unsupported' });
+    expect(server!.connections[0]!.requests).toEqual([]);
   });
 
   test('bytes that are not JSON -> protocol-error and an unexpected close', async () => {

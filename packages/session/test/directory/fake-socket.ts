@@ -1,3 +1,4 @@
+/** Test support: an in-memory directory socket. */
 import { EventEmitter } from 'node:events';
 import type { DirectorySocket } from '../../src/directory/directory-client.js';
 

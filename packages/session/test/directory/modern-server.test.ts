@@ -1,3 +1,4 @@
+// Tests of the directory client against a scripted server speaking our protocol.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DirectoryUser } from '@voip/protocol';
 import { DirectoryClient } from '../../src/directory/directory-client.js';
@@ -11,7 +12,7 @@ const line = (message: unknown) => `${JSON.stringify(message)}\n`;
 const ourServer: RequestHandler = (request, connection) => {
   switch (request['command']) {
     case 'REG':
-      connection.send(line({ ack: 'Registered successfully' }));
+      connection.send(line({ ack: 'Registered successfully', v: 1 }));
       return;
     case 'GET':
       connection.send(line(request['name'] === 'bob' ? { ip: BOB.ip, port: BOB.port } : { ip: 'None' }));
@@ -54,19 +55,20 @@ describe('DirectoryClient against a server speaking our protocol', () => {
     await client.register('alice', 6001);
     await expect(client.lookup('bob')).resolves.toEqual(BOB);
     await expect(client.lookup('carol')).resolves.toBeNull();
+    expect(client.serverVersion).toBe(1);
     await expect(client.list()).resolves.toEqual([ALICE, BOB]);
     expect(client.listSupported).toBe(true);
-    await expect(client.watch()).resolves.toBe(true);
+    await expect(client.watch()).resolves.toEqual([ALICE]);
     expect(presence).toEqual([[ALICE]]);
     await client.disconnect('alice');
     expect(client.closed).toBe(true);
 
     expect(server!.connections[0]!.requests).toEqual([
-      { command: 'REG', name: 'alice', port: 6001 },
+      { command: 'REG', name: 'alice', port: 6001, v: 1 },
       { command: 'GET', name: 'bob' },
       { command: 'GET', name: 'carol' },
-      { command: 'LIST' },
-      { command: 'WATCH' },
+      { command: 'LIST', name: 'alice' },
+      { command: 'WATCH', name: 'alice' },
       { command: 'DISCONNECT', name: 'alice' },
     ]);
   });
@@ -89,7 +91,7 @@ describe('DirectoryClient against a server speaking our protocol', () => {
     client.on('presence', (users) => presence.push(users));
 
     await client.register('alice', 6001);
-    await expect(client.watch()).resolves.toBe(true);
+    await expect(client.watch()).resolves.toEqual([ALICE]);
     await expect(client.lookup('bob')).resolves.toEqual(BOB);
     await expect(client.list()).resolves.toEqual([BOB]);
     expect(presence).toEqual([[ALICE], [ALICE, BOB], []]);
@@ -97,7 +99,7 @@ describe('DirectoryClient against a server speaking our protocol', () => {
 
   test('replies split byte by byte, and without newlines, are read whole', async () => {
     const client = await setUp((request, connection) => {
-      if (request['command'] === 'REG') void connection.trickle(line({ ack: 'Registered successfully' }));
+      if (request['command'] === 'REG') void connection.trickle(line({ ack: 'Registered successfully', v: 1 }));
       else if (request['command'] === 'LIST') void connection.trickle(JSON.stringify({ users: [{ name: 'bé b', ip: '127.0.0.1', port: 7000 }] }));
       else if (request['command'] === 'GET') connection.send(JSON.stringify({ ip: '127.0.0.1' }));
     });

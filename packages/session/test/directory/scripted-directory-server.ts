@@ -1,3 +1,4 @@
+/** Test support: a directory server whose every answer the test writes, recording the requests it gets. */
 import net from 'node:net';
 import { createJsonDeframer } from '@voip/protocol';
 

@@ -1,3 +1,4 @@
+// Tests of the directory client reading a reply stream split at every point.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { DirectoryUser } from '@voip/protocol';
@@ -10,7 +11,7 @@ const CAROL: DirectoryUser = { name: 'carol é', ip: '10.0.0.3', port: 5001 };
 // Replies to REG, WATCH, GET bob, LIST, with presence pushes around them; some
 // newline-ended (our server), some bare (a classic server).
 const STREAM =
-  '{"ack": "Registered successfully"}' +
+  '{"ack": "Registered successfully", "v": 1}' +
   '{"event":"presence","users":[]}\n' +
   '{"event":"presence","users":[{"name":"bob","ip":"10.0.0.2","port":6002}]}\n' +
   '{"ip": "10.0.0.2", "port": 6002}' +
@@ -38,13 +39,13 @@ async function run(chunks: Buffer[]): Promise<Seen> {
 }
 
 const EXPECTED: Seen = {
-  results: [undefined, true, BOB, [BOB, CAROL]],
+  results: [undefined, [], BOB, [BOB, CAROL]],
   presence: [[], [BOB], [CAROL]],
   written: [
-    '{"command":"REG","name":"alice","port":6001}\n',
-    '{"command":"WATCH"}\n',
+    '{"command":"REG","name":"alice","port":6001,"v":1}\n',
+    '{"command":"WATCH","name":"alice"}\n',
     '{"command":"GET","name":"bob"}\n',
-    '{"command":"LIST"}\n',
+    '{"command":"LIST","name":"alice"}\n',
   ],
 };
 

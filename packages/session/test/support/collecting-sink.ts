@@ -1,3 +1,4 @@
+/** Test support: an audio sink that keeps every frame written. */
 import { CLASSIC_FORMAT, levelDbfs, type AudioSink } from '@voip/media';
 
 /** An audio sink that keeps every frame written, for assertions. */

@@ -1,6 +1,7 @@
+/** Test harness: call runners on an in-memory network with a fake directory, fake media and a manual clock. */
 import { createManualClock, type ManualClock } from '@voip/clock';
 import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
-import { CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/index.js';
+import { CallAudio, CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/internal.js';
 
 /** A fake call media: records what it receives; sends a frame every 64 ms unless muted. */
 export interface FakeMedia extends CallMediaPort {
@@ -8,6 +9,7 @@ export interface FakeMedia extends CallMediaPort {
   readonly started: boolean;
   readonly stopped: boolean;
   muted: boolean;
+  gain: number;
 }
 
 /** A runner in the harness, with everything it reported. */
@@ -15,6 +17,8 @@ export interface TestPhone {
   readonly name: string;
   readonly address: PeerAddress;
   readonly runner: CallRunner;
+  /** The phone's media lifecycle (figures, mute, gain). */
+  readonly audio: CallAudio;
   readonly transport: Transport;
   readonly notices: RunnerNotice[];
   readonly media: FakeMedia[];
@@ -83,6 +87,13 @@ export function createHarness(): Harness {
         started: false,
         stopped: false,
         muted: false,
+        gain: 1,
+        setMuted(value) {
+          media.muted = value;
+        },
+        setGain(value) {
+          media.gain = value;
+        },
         start() {
           (media as { started: boolean }).started = true;
           const tick = (): void => {
@@ -102,7 +113,7 @@ export function createHarness(): Harness {
           clock.clearTimeout(timer);
           return Promise.resolve();
         },
-        stats: () => ({ packetsSent: sent, packetsReceived: received.length, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -20, outputLevelDbfs: -20 }),
+        stats: () => ({ packetsSent: sent, packetsReceived: received.length, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -20, outputLevelDbfs: -20, durationMs: 0 }),
       };
       phone.media.push(media);
       return media;
@@ -120,6 +131,7 @@ export function createHarness(): Harness {
       const notices: RunnerNotice[] = [];
       const media: FakeMedia[] = [];
       let phone: TestPhone | undefined;
+      const audio = new CallAudio({ media: fakeMediaFactory({ media }, options.audio ?? true), clock });
       const runner = new CallRunner({
         name,
         transport,
@@ -130,7 +142,7 @@ export function createHarness(): Harness {
             return Promise.resolve(user ? { ...user, name: who } : null);
           },
         },
-        media: fakeMediaFactory({ media }, options.audio ?? true),
+        media: audio,
         timing: { ringTimeoutMs: options.ringTimeoutMs ?? 30_000, silenceTimeoutMs: options.silenceTimeoutMs ?? 5_000 },
         onNotice: (notice) => {
           notices.push(notice);
@@ -141,6 +153,7 @@ export function createHarness(): Harness {
         name,
         address,
         runner,
+        audio,
         transport,
         notices,
         media,
@@ -161,7 +174,7 @@ export function createHarness(): Harness {
       rule = next;
     },
     async close() {
-      const closing = phones.map((p) => p.runner.close());
+      const closing = phones.map((p) => p.runner.close().then(() => p.audio.close()));
       for (let i = 0; i < 3000 && clock.pending() > 0; i++) await this.advance(1);
       await Promise.all(closing);
       await Promise.all(phones.map((p) => p.transport.close()));

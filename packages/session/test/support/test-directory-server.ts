@@ -1,6 +1,8 @@
+/** Test support: a minimal directory server speaking our protocol on 127.0.0.1. */
 import net from 'node:net';
 import {
   ACK,
+  DIRECTORY_VERSION,
   createJsonDeframer,
   decodeDirectoryRequest,
   encodeDirectoryMessage,
@@ -78,7 +80,8 @@ export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
             else {
               held = nameKey(r.name);
               entries.set(held, { user: { name: r.name, ip, port: registeredPort(r) }, socket });
-              write(socket, { ack: ACK.registered });
+              // Like our server: a REG that announces a version is answered with ours.
+              write(socket, r.v === undefined ? { ack: ACK.registered } : { ack: ACK.registered, v: DIRECTORY_VERSION });
               pushPresence();
             }
             break;

@@ -1,0 +1,91 @@
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../src/events.js';
+import { ServerEvents } from '../src/events.js';
+import { startDirectoryServer, type DirectoryServer, type DirectoryServerOptions } from '../src/server.js';
+import { BACKENDS, type TestBackend } from './support/backends.js';
+import { eventually, openClient, type TestClient } from './support/tcp-client.js';
+import { createManualClock } from '@voip/clock';
+
+describe('directory server limits', () => {
+  let server: DirectoryServer | undefined;
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.socket.destroy();
+    await server?.close();
+    server = undefined;
+  });
+
+  async function client(localAddress?: string) {
+    const c = await openClient(server!.address.port, localAddress);
+    clients.push(c);
+    return c;
+  }
+
+  it('makes requests over the rate limit wait, answering all in order', async () => {
+    const clock = createManualClock();
+    server = await startDirectoryServer({ port: 0, rateLimit: 10, clock });
+    const c = await client();
+    c.send(`{"command":"REG","name":"r"}${'{"command":"LIST"}'.repeat(24)}`);
+    const first = await Promise.all(Array.from({ length: 20 }, () => c.next()));
+    expect(first).toHaveLength(20);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(c.queued).toBe(0);
+    clock.advance(500);
+    const rest = await Promise.all(Array.from({ length: 5 }, () => c.next()));
+    expect(rest).toEqual(Array(5).fill({ users: [{ name: 'r', ip: '127.0.0.1', port: 5001 }] }));
+    expect(c.isClosed).toBe(false);
+  });
+
+  it('caps connections per source IP without touching other addresses', async () => {
+    server = await startDirectoryServer({ port: 0, maxConnsPerIp: 3 });
+    const three = await Promise.all([client('127.0.0.2'), client('127.0.0.2'), client('127.0.0.2')]);
+    await eventually(() => server!.connectionCount === 3);
+    const fourth = await client('127.0.0.2');
+    expect(await fourth.next()).toEqual({ ack: 'Error', reason: 'too many connections from 127.0.0.2' });
+    await fourth.closed;
+    const elsewhere = await client('127.0.0.1');
+    expect(await elsewhere.request({ command: 'REG', name: 'ok' })).toEqual({ ack: 'Registered successfully' });
+    await three[0]!.end();
+    await eventually(() => server!.connectionCount === 3);
+    const again = await client('127.0.0.2');
+    expect(await again.request({ command: 'REG', name: 'again' })).toEqual({ ack: 'Registered successfully' });
+  });
+
+  it('closes connections that stay without a name, not registered ones', async () => {
+    server = await startDirectoryServer({ port: 0, idleTimeoutMs: 200 });
+    const idle = await client();
+    const named = await client();
+    expect(await named.request({ command: 'REG', name: 'named' })).toEqual({ ack: 'Registered successfully' });
+    await idle.closed;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(named.isClosed).toBe(false);
+    expect(await named.request({ command: 'LIST' })).toMatchObject({ users: [{ name: 'named' }] });
+  });
+
+  it('drops a connection that floods requests without a name, and nobody else', async () => {
+    server = await startDirectoryServer({ port: 0, rateLimit: 0 });
+    const bob = await client();
+    expect(await bob.request({ command: 'REG', name: 'bob' })).toEqual({ ack: 'Registered successfully' });
+    const flood = await client();
+    flood.send('{"command":"GET","name":"bob"}'.repeat(500));
+    await flood.closed;
+    const replies: Record<string, unknown>[] = [];
+    for (;;) {
+      try {
+        replies.push(await flood.next(100));
+      } catch {
+        break;
+      }
+    }
+    expect(replies).toHaveLength(21);
+    expect(replies.at(-1)).toEqual({ ack: 'Error', reason: 'too many requests without a name' });
+    expect(await bob.request({ command: 'GET', name: 'bob' })).toEqual({ ip: '127.0.0.1', port: 5001 });
+  });
+
+  it('answers Error when the port is in use', async () => {
+    server = await startDirectoryServer({ port: 0 });
+    await expect(startDirectoryServer({ port: server.address.port })).rejects.toMatchObject({ name: 'ServerStartError', code: 'port-in-use' });
+  });
+});
