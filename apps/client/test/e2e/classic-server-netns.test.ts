@@ -73,8 +73,8 @@ describe.skipIf(!isRoot)('two of our clients through the classic server, on sepa
     await waitFor(from, 'ended', { peer: callee, reason: 'hangup' }, STEP);
     await waitFor(to, 'ended', { peer: caller, reason: 'remote-hangup' }, STEP);
 
+    for (const name of ['alice', 'bob'] as const) clients[name].proc.send('quit');
     for (const name of ['alice', 'bob'] as const) {
-      clients[name].proc.send('quit');
       expect(await waitForExit(clients[name].proc, STEP)).toEqual({ code: 0, signal: null });
       expectOnlyJsonLines(clients[name].proc);
     }
