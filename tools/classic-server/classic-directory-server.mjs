@@ -16,7 +16,9 @@ export const RECV_SIZE = 1024;
  * buffered bytes are taken at a time and handled alone; once the handler raises it
  * reads no more, and the socket is closed, unless it is the newest connection, which
  * stays open and silent until the next one is accepted (the reference's accept loop
- * still holds it). See `docs/protocol.md`, "The classic server".
+ * still holds it). See `docs/protocol.md`, "The classic server". Known differences:
+ * a `name` that is not a string raises (`UnsupportedName`); `NaN`/`Infinity`, which
+ * Python's json.loads accepts, do not parse; crafted SQL in a name is an SQL error.
  *
  * @param {import('./classic-directory-server.d.mts').ClassicDirectoryServerOptions} [options]
  * @returns {Promise<import('./classic-directory-server.d.mts').ClassicDirectoryServer>}

@@ -56,6 +56,8 @@ export class ClassicConnection {
     // KeyError: the `except` clause's own `data["name"]` raises again, so nothing is deleted.
     if (!Object.hasOwn(data, 'name')) return { request: data, raised: 'KeyError' };
     const name = data.name;
+    // The reference would str() a non-string name into its SQL; the double raises instead
+    // (a documented difference: no client sends one).
     if (typeof name !== 'string') return { request: data, raised: 'UnsupportedName' };
     if (!Object.hasOwn(data, 'command')) return this.#raise(data, 'KeyError');
 

@@ -156,7 +156,8 @@ export class NetnsLab {
 
   /** Turns IPv4 forwarding on in `ns` (a router). */
   async forwarding(ns) {
-    await this.exec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    // /proc/sys/net is the namespace's own inside it; sh needs no sysctl (procps) installed.
+    await this.exec(ns, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
   }
 
   /** Runs a command inside `ns` to completion (e.g. `nft -f -` later); resolves with its stdout. */
