@@ -10,7 +10,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function pythonJsonDumps(object) {
   const ascii = (text) => JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `{${Object.entries(object).map(([key, value]) => `${ascii(key)}: ${ascii(value)}`).join(', ')}}`;
+  return `{${Object.entries(object)
+    .map(([key, value]) => `${ascii(key)}: ${ascii(value)}`)
+    .join(', ')}}`;
 }
 
 /**

@@ -37,7 +37,10 @@ function namespaceNames() {
   } catch {
     return [];
   }
-  return out.split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
+  return out
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
 }
 
 /** Kills what runs in a namespace and deletes it, synchronously (also usable from an `exit` hook). */

@@ -45,7 +45,11 @@ test('listens where told, logs each connection and request as a JSON line, stops
   await c.expectReply('{"ack": "Registered successfully"}');
   c.write('{"command": "LIST"}');
   expect(await server.line((l) => l.event === 'request' && l.raised !== undefined)).toEqual({
-    event: 'request', conn: 1, bytes: '{"command": "LIST"}', request: { command: 'LIST' }, raised: 'KeyError',
+    event: 'request',
+    conn: 1,
+    bytes: '{"command": "LIST"}',
+    request: { command: 'LIST' },
+    raised: 'KeyError',
   });
   expect(server.lines.filter((l) => l.event === 'request')[0]).toMatchObject({ request: { command: 'REG', name: 'alice' }, reply: '{"ack": "Registered successfully"}' });
   c.destroy();

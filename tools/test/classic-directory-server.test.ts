@@ -71,7 +71,12 @@ describe('replies', () => {
     const alice = await registered('alice');
     alice.write(req({ command: 'GET', name: 'bob' }));
     await alice.expectReply('{"ip": "127.0.0.2"}');
-    expect(server.users).toEqual(new Map([['bob', '127.0.0.2'], ['alice', '127.0.0.1']]));
+    expect(server.users).toEqual(
+      new Map([
+        ['bob', '127.0.0.2'],
+        ['alice', '127.0.0.1'],
+      ]),
+    );
   });
 
   test('REG of a name already registered is "Error Registering"; names compare exactly, case-sensitively', async () => {

@@ -88,13 +88,21 @@ describe('NetnsLab', () => {
   });
 
   test('a lab its process forgets is removed when that process exits, even with a failure status', () => {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { NetnsLab } from ${JSON.stringify(INDEX)};
       const lab = await NetnsLab.create();
       await lab.namespace('left');
       console.log(lab.namespaces.map((ns) => ns.name).join(','));
       process.exitCode = 3;
-    `], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     expect(run.status).toBe(3);
     const names = run.stdout.trim();
     expect(names).toMatch(/^voiplab-\d+-1-left$/);
@@ -102,13 +110,21 @@ describe('NetnsLab', () => {
   });
 
   test('namespaces of a killed process are swept by the next lab', async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { NetnsLab } from ${JSON.stringify(INDEX)};
       const lab = await NetnsLab.create();
       await lab.namespace('orphan');
       console.log(lab.namespaces[0].name);
       setInterval(() => {}, 1000);
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const name = await firstLine(child);
     expect(namespaces()).toContain(name);
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -32,7 +32,12 @@ describe('DirectoryClient against a classic server', () => {
     const bob = await connect();
     await alice.register('alice', 6001);
     await bob.register('bob', 6002);
-    expect(server.users).toEqual(new Map([['alice', '127.0.0.1'], ['bob', '127.0.0.1']]));
+    expect(server.users).toEqual(
+      new Map([
+        ['alice', '127.0.0.1'],
+        ['bob', '127.0.0.1'],
+      ]),
+    );
     expect(server.requests[0]).toEqual({ command: 'REG', name: 'alice', port: 6001, v: 1 });
     expect(alice.serverVersion).toBeUndefined();
 
