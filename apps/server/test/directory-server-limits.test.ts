@@ -1,9 +1,5 @@
-import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerEvent } from '../src/events.js';
-import { ServerEvents } from '../src/events.js';
-import { startDirectoryServer, type DirectoryServer, type DirectoryServerOptions } from '../src/server.js';
-import { BACKENDS, type TestBackend } from './support/backends.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDirectoryServer, type DirectoryServer } from '../src/server.js';
 import { eventually, openClient, type TestClient } from './support/tcp-client.js';
 import { createManualClock } from '@voip/clock';
 

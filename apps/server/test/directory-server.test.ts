@@ -5,7 +5,6 @@ import { ServerEvents } from '../src/events.js';
 import { startDirectoryServer, type DirectoryServer, type DirectoryServerOptions } from '../src/server.js';
 import { BACKENDS, type TestBackend } from './support/backends.js';
 import { eventually, openClient, type TestClient } from './support/tcp-client.js';
-import { createManualClock } from '@voip/clock';
 
 describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
   let backend: TestBackend;

@@ -42,7 +42,8 @@ describe('parseAudioSpec', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.code).toBe('bad-audio-spec');
-      expect(r.detail).toContain(direction === 'input' ? '--audio-in' : '--audio-out');
+      expect(r.detail).toMatch(direction === 'input' ? /^audio input / : /^audio output /);
+      expect(r.detail).not.toContain('--');
     }
   });
 });

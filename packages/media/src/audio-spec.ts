@@ -1,6 +1,6 @@
 /** Audio spec strings (`device`, `wav:PATH`, `tone:HZ`, `silence`, `null`...): their parsed form and their parser. */
 import { fail, ok, type Result } from '@voip/protocol';
-import { audioAlternatives, audioFlag, type AudioDirection } from './errors.js';
+import { audioAlternatives, audioSide, type AudioDirection } from './errors.js';
 
 /** Default frequency of `tone`, in Hz. */
 export const DEFAULT_TONE_HZ = 440;
@@ -11,7 +11,7 @@ export type DeviceSelector =
   | { readonly by: 'name'; readonly name: string }
   | { readonly by: 'index'; readonly index: number };
 
-/** A parsed `--audio-in` / `--audio-out` value. */
+/** A parsed audio spec string (input or output). */
 export type AudioSpec =
   | { readonly kind: 'device'; readonly device: DeviceSelector }
   | { readonly kind: 'wav'; readonly path: string }
@@ -36,7 +36,7 @@ export function audioSpecHelp(direction: AudioDirection): string {
  */
 export function parseAudioSpec(spec: string, direction: AudioDirection): Result<AudioSpec, AudioSpecErrorCode> {
   const bad = (why: string) =>
-    fail('bad-audio-spec' as const, `${audioFlag(direction)} ${JSON.stringify(spec)}: ${why}; expected one of ${audioSpecHelp(direction)}`);
+    fail('bad-audio-spec' as const, `${audioSide(direction)} ${JSON.stringify(spec)}: ${why}; expected one of ${audioSpecHelp(direction)}`);
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const arg = colon < 0 ? undefined : spec.slice(colon + 1);

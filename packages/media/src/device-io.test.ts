@@ -37,14 +37,15 @@ describe('selectAudioDevice', () => {
     if (!r.ok) {
       expect(r.code).toBe('audio-device-not-found');
       expect(r.detail).toContain(why);
-      expect(r.detail).toContain(direction === 'input' ? '--audio-in' : '--audio-out');
+      expect(r.detail).toContain(direction === 'input' ? 'choose another audio input' : 'choose another audio output');
+      expect(r.detail).not.toContain('--');
     }
   });
 
   it('says so when there is no device at all', () => {
     const r = selectAudioDevice([], { by: 'default' }, 'input');
     expect(r).toMatchObject({ ok: false, code: 'audio-device-not-found' });
-    if (!r.ok) expect(r.detail).toBe('no audio input device found; choose another with --audio-in (wav:PATH, tone, silence)');
+    if (!r.ok) expect(r.detail).toBe('no audio input device found; choose another audio input (wav:PATH, tone, silence)');
   });
 });
 
@@ -158,15 +159,17 @@ describe('device source and sink (fake backend)', () => {
     expect(() => sink.writeFrame(frame)).toThrow(AudioDeviceError);
   });
 
-  it('explains a machine without devices, naming the flag', async () => {
+  it('explains a machine without devices, naming the side (never an app flag)', async () => {
     const { backend } = fakeBackend([]);
     const input = await openAudioSource('device', { backend }).catch((e: unknown) => e);
     expect(input).toBeInstanceOf(AudioDeviceNotFoundError);
     expect((input as AudioDeviceNotFoundError).code).toBe('audio-device-not-found');
-    expect((input as Error).message).toContain('--audio-in');
+    expect((input as Error).message).toContain('choose another audio input');
+    expect((input as Error).message).not.toContain('--');
     const output = await openAudioSink('device:3', { backend }).catch((e: unknown) => e);
     expect((output as AudioDeviceNotFoundError).code).toBe('audio-device-not-found');
-    expect((output as Error).message).toContain('--audio-out');
+    expect((output as Error).message).toContain('choose another audio output');
+    expect((output as Error).message).not.toContain('--');
   });
 
   it('maps PortAudio "No default device" to audio-device-not-found', async () => {
@@ -180,7 +183,7 @@ describe('device source and sink (fake backend)', () => {
 });
 
 describe('naudiodon loader', () => {
-  it('reports a missing package as audio-backend-missing naming both flags, and retries later', async () => {
+  it('reports a missing package as audio-backend-missing saying which other audio to choose, and retries later', async () => {
     let attempts = 0;
     const load = naudiodonLoader(async () => {
       attempts++;
@@ -189,7 +192,8 @@ describe('naudiodon loader', () => {
     const error = await listAudioDevices({ backend: load }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AudioBackendMissingError);
     expect((error as AudioBackendMissingError).code).toBe('audio-backend-missing');
-    expect((error as Error).message).toMatch(/--audio-in.*--audio-out/);
+    expect((error as Error).message).toMatch(/an input of wav:PATH, tone or silence, and an output of wav:PATH or null/);
+    expect((error as Error).message).not.toContain('--');
     await expect(openAudioSource('device', { backend: load })).rejects.toBeInstanceOf(AudioBackendMissingError);
     expect(attempts).toBe(2);
   });

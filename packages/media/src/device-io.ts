@@ -2,7 +2,7 @@
 import type { AudioFormat, AudioSink, AudioSource } from './audio-port.js';
 import type { DeviceSelector } from './audio-spec.js';
 import { selectAudioDevice } from './device-select.js';
-import { AudioDeviceError, AudioDeviceNotFoundError, audioFlag, audioAlternatives, type AudioDirection } from './errors.js';
+import { AudioDeviceError, AudioDeviceNotFoundError, audioSide, audioAlternatives, type AudioDirection } from './errors.js';
 import { assertFrameLength, CLASSIC_FORMAT } from './generators.js';
 import { listAudioDevices, loadNaudiodon, type AudioBackendLoader, type NaudiodonStream, type NaudiodonStreamOptions } from './naudiodon-backend.js';
 
@@ -49,9 +49,9 @@ function openStream(direction: AudioDirection, create: () => NaudiodonStream, na
   } catch (error) {
     const msg = reason(error);
     if (/no default device/i.test(msg)) {
-      throw new AudioDeviceNotFoundError(direction, `no default audio ${direction} device; choose another with ${audioFlag(direction)} (device:NAME, ${audioAlternatives(direction)})`);
+      throw new AudioDeviceNotFoundError(direction, `no default audio ${direction} device; choose another ${audioSide(direction)} (device:NAME, ${audioAlternatives(direction)})`);
     }
-    throw new AudioDeviceError(direction, `cannot open audio ${direction} device ${name} at 8000 Hz mono 16-bit (${msg}); choose another with ${audioFlag(direction)} (${audioAlternatives(direction)})`, { cause: error });
+    throw new AudioDeviceError(direction, `cannot open audio ${direction} device ${name} at 8000 Hz mono 16-bit (${msg}); choose another ${audioSide(direction)} (${audioAlternatives(direction)})`, { cause: error });
   }
 }
 
@@ -175,7 +175,7 @@ export async function openDeviceSource(selector: DeviceSelector, options: Device
       if (failure !== undefined) {
         const error = failure;
         failure = undefined;
-        throw new AudioDeviceError('input', `audio input device ${device.name} failed (${reason(error)}); choose another with --audio-in`, { cause: error });
+        throw new AudioDeviceError('input', `audio input device ${device.name} failed (${reason(error)}); choose another audio input`, { cause: error });
       }
       if (priming && buffered >= prefill * frameBytes) priming = false;
       if (priming || buffered < frameBytes) {
@@ -249,7 +249,7 @@ export async function openDeviceSink(selector: DeviceSelector, options: DeviceOp
       if (failure !== undefined) {
         const error = failure;
         failure = undefined;
-        throw new AudioDeviceError('output', `audio output device ${device.name} failed (${reason(error)}); choose another with --audio-out`, { cause: error });
+        throw new AudioDeviceError('output', `audio output device ${device.name} failed (${reason(error)}); choose another audio output`, { cause: error });
       }
       if (!primed) {
         primed = true;

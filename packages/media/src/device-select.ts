@@ -1,7 +1,7 @@
 /** Choosing a sound device from a `device` spec among the devices PortAudio lists. */
 import { fail, ok, type Result } from '@voip/protocol';
 import type { DeviceSelector } from './audio-spec.js';
-import { audioAlternatives, audioFlag, type AudioDirection } from './errors.js';
+import { audioAlternatives, audioSide, type AudioDirection } from './errors.js';
 import type { AudioDeviceInfo } from './naudiodon-backend.js';
 
 /** Why no device was chosen. */
@@ -24,7 +24,7 @@ export function selectAudioDevice(
 ): Result<{ readonly id: number; readonly name: string }, DeviceSelectErrorCode> {
   const usable = devices.filter((d) => channels(d, direction) >= 1);
   const noun = direction === 'input' ? 'input' : 'output';
-  const advice = `choose another with ${audioFlag(direction)} (${audioAlternatives(direction)}${usable.length ? ', or device:NAME among: ' + usable.map((d) => `${d.id} "${d.name}"`).join(', ') : ''})`;
+  const advice = `choose another ${audioSide(direction)} (${audioAlternatives(direction)}${usable.length ? ', or device:NAME among: ' + usable.map((d) => `${d.id} "${d.name}"`).join(', ') : ''})`;
   if (usable.length === 0) return fail('audio-device-not-found', `no audio ${noun} device found; ${advice}`);
   switch (selector.by) {
     case 'default':
@@ -42,7 +42,7 @@ export function selectAudioDevice(
       const partial = usable.filter((d) => d.name.toLowerCase().includes(wanted));
       if (partial.length === 1) return ok({ id: partial[0]!.id, name: partial[0]!.name });
       if (partial.length > 1) {
-        return fail('audio-device-not-found', `audio ${noun} device name "${selector.name}" matches several devices (${partial.map((d) => `"${d.name}"`).join(', ')}); use device:INDEX or the full name with ${audioFlag(direction)}`);
+        return fail('audio-device-not-found', `audio ${noun} device name "${selector.name}" matches several devices (${partial.map((d) => `"${d.name}"`).join(', ')}); choose another ${audioSide(direction)} by device:INDEX or by its full name`);
       }
       return fail('audio-device-not-found', `no audio ${noun} device named "${selector.name}"; ${advice}`);
     }

@@ -1,9 +1,9 @@
-/** Which side of the audio path an error concerns, and the command-line flag that chooses it. */
+/** Which side of the audio path an error concerns: an app maps it to its own setting (a flag, a field). */
 export type AudioDirection = 'input' | 'output';
 
-/** The command-line flag that picks the audio of a direction. */
-export function audioFlag(direction: AudioDirection): '--audio-in' | '--audio-out' {
-  return direction === 'input' ? '--audio-in' : '--audio-out';
+/** How messages name the audio of a direction (never an app's flag: that is the app's wording). */
+export function audioSide(direction: AudioDirection): 'audio input' | 'audio output' {
+  return direction === 'input' ? 'audio input' : 'audio output';
 }
 
 /** The alternatives a user can pick instead of a device, for error messages. */
@@ -33,7 +33,7 @@ export class AudioError extends Error {
   }
 }
 
-/** An audio spec (`--audio-in`/`--audio-out` value) that does not parse. */
+/** An audio spec string (input or output) that does not parse. */
 export class AudioSpecError extends AudioError {
   override name = 'AudioSpecError';
   constructor(

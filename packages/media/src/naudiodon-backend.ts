@@ -58,7 +58,7 @@ const NAUDIODON: string = 'naudiodon';
 /**
  * Builds a loader that imports naudiodon once, on first use (it is an optional
  * dependency with native code), and turns any failure into an
- * {@link AudioBackendMissingError} naming `--audio-in`/`--audio-out`. A failed load is
+ * {@link AudioBackendMissingError} saying which other audio to choose. A failed load is
  * retried on the next call. `importModule` is replaceable for tests.
  */
 export function naudiodonLoader(importModule: () => Promise<unknown> = () => import(NAUDIODON)): AudioBackendLoader {
@@ -75,7 +75,7 @@ export function naudiodonLoader(importModule: () => Promise<unknown> = () => imp
         const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
         throw new AudioBackendMissingError(
           `audio devices need the optional package naudiodon, which is not installed or does not load (${why}); ` +
-            'install it, or choose other audio with --audio-in (wav:PATH, tone, silence) and --audio-out (wav:PATH, null)',
+            'install it, or choose other audio: an input of wav:PATH, tone or silence, and an output of wav:PATH or null',
           { cause: error },
         );
       }

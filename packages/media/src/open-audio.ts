@@ -10,7 +10,7 @@ import { openWavSink, openWavSource } from './wav-file.js';
 export type OpenAudioOptions = DeviceOptions;
 
 /**
- * Opens the audio input named by an `--audio-in` spec: `device`, `device:NAME`,
+ * Opens the audio input named by an input spec: `device`, `device:NAME`,
  * `device:INDEX`, `wav:PATH`, `tone`, `tone:HZ` or `silence`. Throws an
  * {@link AudioError} subclass whose message says what to do.
  */
@@ -33,7 +33,7 @@ export async function openAudioSource(spec: string, options: OpenAudioOptions = 
 }
 
 /**
- * Opens the audio output named by an `--audio-out` spec: `device`, `device:NAME`,
+ * Opens the audio output named by an output spec: `device`, `device:NAME`,
  * `device:INDEX`, `wav:PATH` or `null`. Throws an {@link AudioError} subclass whose
  * message says what to do.
  */

@@ -116,11 +116,12 @@ describe('WAV files', () => {
     await expect(openWavSource(path)).rejects.toMatchObject({ code: 'wav-format' });
   });
 
-  it('reports a missing file as wav-unreadable naming --audio-in', async () => {
+  it('reports a missing file as wav-unreadable, saying to choose another audio input', async () => {
     const error = await openWavSource(join(dir, 'missing.wav')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WavUnreadableError);
     expect((error as WavUnreadableError).code).toBe('wav-unreadable');
-    expect((error as Error).message).toContain('--audio-in');
+    expect((error as Error).message).toContain('choose another audio input');
+    expect((error as Error).message).not.toContain('--');
   });
 
   it('reports an unwritable path as wav-unwritable', async () => {

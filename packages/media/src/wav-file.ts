@@ -24,7 +24,7 @@ export async function openWavSource(path: string, format: AudioFormat = CLASSIC_
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new WavUnreadableError(path, `cannot read WAV file ${path} (${reason(error)}); choose another with --audio-in (wav:PATH, tone, silence)`, { cause: error });
+    throw new WavUnreadableError(path, `cannot read WAV file ${path} (${reason(error)}); choose another audio input (wav:PATH, tone, silence)`, { cause: error });
   }
   let info;
   try {
@@ -90,7 +90,7 @@ export async function openWavSink(path: string, format: AudioFormat = CLASSIC_FO
     fd = openSync(path, 'w');
     writeSync(fd, encodeWavHeader(format.sampleRate, 0), 0, WAV_HEADER_BYTES, 0);
   } catch (error) {
-    throw new WavWriteError(path, `cannot write WAV file ${path} (${reason(error)}); choose another with --audio-out (wav:PATH, null)`, { cause: error });
+    throw new WavWriteError(path, `cannot write WAV file ${path} (${reason(error)}); choose another audio output (wav:PATH, null)`, { cause: error });
   }
   let dataBytes = 0;
   let frames = 0;

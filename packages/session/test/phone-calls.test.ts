@@ -1,6 +1,6 @@
 // Tests of calls as an application sees them: how they end, mute, volume, the ring tone.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { levelDbfs } from '@voip/media';
+import { levelDbfs } from '@voip/media/internal';
 import { Phone, type PhoneConnectOptions } from '../src/index.js';
 import { createCollectingSink } from './support/collecting-sink.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';

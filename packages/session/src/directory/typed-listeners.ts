@@ -1,5 +1,4 @@
 /** One small emitter, reused by the directory client and the phone: listener lists keyed by event name, typed by an event map. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyListener = (...args: any[]) => void;
 
 /** Listener lists keyed by event name, with payload types from an event map. */

@@ -1,5 +1,6 @@
 /** Test support: an audio sink that keeps every frame written. */
-import { CLASSIC_FORMAT, levelDbfs, type AudioSink } from '@voip/media';
+import { CLASSIC_FORMAT, type AudioSink } from '@voip/media';
+import { levelDbfs } from '@voip/media/internal';
 
 /** An audio sink that keeps every frame written, for assertions. */
 export interface CollectingSink extends AudioSink {

@@ -1,6 +1,6 @@
 /** Test harness: call runners on an in-memory network with a fake directory, fake media and a manual clock. */
 import { createManualClock, type ManualClock } from '@voip/clock';
-import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
+import { decodeClassicSignal, nameKey, type DirectoryUser } from '@voip/protocol';
 import { CallAudio, CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/internal.js';
 
 /** A fake call media: records what it receives; sends a frame every 64 ms unless muted. */
@@ -130,7 +130,8 @@ export function createHarness(): Harness {
       const transport = network.bind(address.port, address.address);
       const notices: RunnerNotice[] = [];
       const media: FakeMedia[] = [];
-      let phone: TestPhone | undefined;
+      // Set once the phone is built: notices during construction have no phone to report to.
+      const built: { phone?: TestPhone } = {};
       const audio = new CallAudio({ media: fakeMediaFactory({ media }, options.audio ?? true), clock });
       const runner = new CallRunner({
         name,
@@ -138,7 +139,7 @@ export function createHarness(): Harness {
         clock,
         directory: {
           lookup: (who) => {
-            const user = directory.get(who.toLowerCase());
+            const user = directory.get(nameKey(who));
             return Promise.resolve(user ? { ...user, name: who } : null);
           },
         },
@@ -146,10 +147,10 @@ export function createHarness(): Harness {
         timing: { ringTimeoutMs: options.ringTimeoutMs ?? 30_000, silenceTimeoutMs: options.silenceTimeoutMs ?? 5_000 },
         onNotice: (notice) => {
           notices.push(notice);
-          if (phone) options.onNotice?.(notice, phone);
+          if (built.phone) options.onNotice?.(notice, built.phone);
         },
       });
-      phone = {
+      const phone: TestPhone = {
         name,
         address,
         runner,
@@ -160,7 +161,8 @@ export function createHarness(): Harness {
         ended: () => notices.flatMap((n) => (n.name === 'ended' ? [n.reason] : [])),
         incoming: () => notices.filter((n) => n.name === 'incoming').length,
       };
-      directory.set(name.toLowerCase(), { name, ip: address.address, port: address.port });
+      built.phone = phone;
+      directory.set(nameKey(name), { name, ip: address.address, port: address.port });
       phones.push(phone);
       return phone;
     },
