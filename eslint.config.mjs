@@ -116,6 +116,14 @@ export default tseslint.config(
     },
   },
   {
+    // Tests may also use the workspace's test harnesses (`@voip/tools`: the classic
+    // server double, network namespaces); published code never does.
+    files: ['{packages,apps}/*/test/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: ['@voip/tools'], depConstraints: DEP_CONSTRAINTS }],
+    },
+  },
+  {
     // Libraries never import apps.
     files: ['packages/**'],
     rules: {
