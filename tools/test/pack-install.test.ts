@@ -55,7 +55,8 @@ test('the libraries import and work from JavaScript', () => {
     import { encodeDirectoryMessage, createJsonDeframer, validateName } from '@voip/protocol';
     import { createMemoryRegistry, openSqliteRegistry } from '@voip/registry';
     import { openAudioSource } from '@voip/media';
-    import { Phone, transition } from '@voip/session';
+    import { Phone, PhoneError } from '@voip/session';
+    import { createManualClock } from '@voip/clock';
     const frames = createJsonDeframer().push(new TextEncoder().encode(encodeDirectoryMessage({ command: 'LIST' })));
     const memory = createMemoryRegistry();
     await memory.register({ name: 'alice', ip: '127.0.0.1', port: 5001, owner: 'c1' });
@@ -65,13 +66,13 @@ test('the libraries import and work from JavaScript', () => {
     const frame = tone.readFrame();
     console.log(JSON.stringify({
       frame: frames[0], name: validateName('alice').ok, memory: (await memory.lookup('ALICE'))?.name,
-      sqlite: (await sqlite.lookup('BOB'))?.port, samples: frame.length, phone: typeof Phone.connect, transition: typeof transition,
+      sqlite: (await sqlite.lookup('BOB'))?.port, samples: frame.length, phone: typeof Phone.connect, error: new PhoneError('busy', 'x').code, clock: (() => { const c = createManualClock(); let fired = 0; c.setTimeout(() => fired++, 10); c.advance(10); return fired; })(),
     }));
     await sqlite.close(); await tone.close();
   `;
   writeFileSync(join(app, 'check.mjs'), script);
   const out = JSON.parse(run(process.execPath, ['check.mjs'], app));
-  expect(out).toEqual({ frame: { ok: true, value: { command: 'LIST' } }, name: true, memory: 'alice', sqlite: 5002, samples: 512, phone: 'function', transition: 'function' });
+  expect(out).toEqual({ frame: { ok: true, value: { command: 'LIST' } }, name: true, memory: 'alice', sqlite: 5002, samples: 512, phone: 'function', error: 'busy', clock: 1 });
 });
 
 test('the libraries type-check from TypeScript', () => {
