@@ -22,9 +22,18 @@ beforeAll(() => {
   for (const lib of LIBS) {
     const out = run('npm', ['pack', '--json', '--pack-destination', work], join(root, 'packages', lib));
     const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
-    expect(info.files.some((f) => f.path === 'dist/index.js'), `${lib} ships dist/index.js`).toBe(true);
-    expect(info.files.some((f) => f.path === 'dist/index.d.ts'), `${lib} ships its types`).toBe(true);
-    expect(info.files.some((f) => f.path.startsWith('src/') || f.path.includes('.test.')), `${lib} ships no sources or tests`).toBe(false);
+    expect(
+      info.files.some((f) => f.path === 'dist/index.js'),
+      `${lib} ships dist/index.js`,
+    ).toBe(true);
+    expect(
+      info.files.some((f) => f.path === 'dist/index.d.ts'),
+      `${lib} ships its types`,
+    ).toBe(true);
+    expect(
+      info.files.some((f) => f.path.startsWith('src/') || f.path.includes('.test.')),
+      `${lib} ships no sources or tests`,
+    ).toBe(false);
     tarballs.push(join(work, info.filename));
   }
   app = join(work, 'app');
@@ -45,7 +54,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the installed tarballs resolve to the consumer\'s node_modules, not the workspace', () => {
+test("the installed tarballs resolve to the consumer's node_modules, not the workspace", () => {
   for (const lib of LIBS) expect(existsSync(join(app, 'node_modules', '@voip', lib, 'dist', 'index.js'))).toBe(true);
   expect(existsSync(join(app, 'node_modules', '@voip', 'server'))).toBe(false);
 });
@@ -76,7 +85,9 @@ test('the libraries import and work from JavaScript', () => {
 });
 
 test('the libraries type-check from TypeScript', () => {
-  writeFileSync(join(app, 'check.ts'), `
+  writeFileSync(
+    join(app, 'check.ts'),
+    `
     import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
     import type { Registry } from '@voip/registry';
     import type { AudioSource } from '@voip/media';
@@ -84,8 +95,15 @@ test('the libraries type-check from TypeScript', () => {
     const user: DirectoryUser = { name: 'a', ip: '127.0.0.1', port: 5001 };
     const options: PhoneOptions = { server: '127.0.0.1:10000', name: user.name };
     export const uses: [unknown, Registry | null, AudioSource | null, typeof Phone, PhoneOptions] = [decodeClassicSignal(new Uint8Array([0x41])), null, null, Phone, options];
-  `);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['check.ts'] }));
+  `,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+      files: ['check.ts'],
+    }),
+  );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)).not.toThrow();
 });

@@ -95,7 +95,7 @@ describe('connect form', () => {
     expect(formServer(state.form)).toBe('127.0.0.1:12000');
   });
 
-  test('host:port with a bad port is refused on the host field, in the parser\'s words', () => {
+  test("host:port with a bad port is refused on the host field, in the parser's words", () => {
     const state = run(initialState(), edit('host', '127.0.0.1:99999'), edit('name', 'bob'), { type: 'form-submit' });
     expect(state.form.errors).toEqual({ host: 'the port in "127.0.0.1:99999" must be an integer from 1 to 65535' });
     expect(state.form.focus).toBe('host');
@@ -127,7 +127,11 @@ describe('connect form', () => {
   });
 
   test('a failed connect returns to the form with the reason and stops exiting', () => {
-    const state = reduce(initialState({ server: '127.0.0.1:10000', name: 'alice' }), { type: 'phone', event: { event: 'error', code: 'name-refused', message: 'name taken' } }, NOW);
+    const state = reduce(
+      initialState({ server: '127.0.0.1:10000', name: 'alice' }),
+      { type: 'phone', event: { event: 'error', code: 'name-refused', message: 'name taken' } },
+      NOW,
+    );
     expect(state.screen).toBe('connect');
     expect(state.form.failure).toBe('name taken');
     expect(state.exitOnConnectFailure).toBe(false);

@@ -65,7 +65,10 @@ export function reduce(state: AppState, action: Action, now: number): AppState {
       if (!state.filter) return state;
       if (action.clear || state.filter.value.trim() === '') {
         const current = visibleUsers(state)[state.selected]?.name;
-        const selected = Math.max(0, state.users.findIndex((user) => user.name === current));
+        const selected = Math.max(
+          0,
+          state.users.findIndex((user) => user.name === current),
+        );
         return { ...state, filter: undefined, selected };
       }
       return { ...state, filter: { ...state.filter, editing: false } };

@@ -97,7 +97,10 @@ describe('parseCli', () => {
     const text = helpText();
     const lines = text.split('\n');
     for (const row of KEY_REFERENCE) {
-      expect(lines.some((line) => line.startsWith(`  ${row.keys} `) && line.includes(` ${row.where} `) && line.endsWith(` ${row.action}`)), row.keys).toBe(true);
+      expect(
+        lines.some((line) => line.startsWith(`  ${row.keys} `) && line.includes(` ${row.where} `) && line.endsWith(` ${row.action}`)),
+        row.keys,
+      ).toBe(true);
     }
     expect(text).toContain('--no-history');
   });

@@ -63,17 +63,7 @@ Exit codes: 0 clean, 1 call failed (--exit-after-call), 2 critical error, 3 bug.
 type ValueFlag = 'server' | 'name' | 'udp-port' | 'audio-in' | 'audio-out' | 'call' | 'hangup-after' | 'ring-timeout' | 'silence-timeout';
 type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'help' | 'version';
 
-const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>([
-  'server',
-  'name',
-  'udp-port',
-  'audio-in',
-  'audio-out',
-  'call',
-  'hangup-after',
-  'ring-timeout',
-  'silence-timeout',
-]);
+const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>(['server', 'name', 'udp-port', 'audio-in', 'audio-out', 'call', 'hangup-after', 'ring-timeout', 'silence-timeout']);
 const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'help', 'version']);
 
 /** `--help`: the usage, then every key of the terminal UI (from the one key table). */

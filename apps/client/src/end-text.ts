@@ -31,7 +31,10 @@ const SENTENCES: Record<EndReason, Sentences> = {
   'peer-silent': SAME((peer) => `no audio from ${peer} any more: the call was ended`),
   'not-found': SAME((peer) => `${peer} is not online`),
   'self-call': SAME(() => 'you cannot call yourself'),
-  'directory-lost': { outgoing: (peer) => `the call to ${peer} was not placed: the directory connection is lost`, incoming: (peer) => `the call from ${peer} ended: the directory connection is lost` },
+  'directory-lost': {
+    outgoing: (peer) => `the call to ${peer} was not placed: the directory connection is lost`,
+    incoming: (peer) => `the call from ${peer} ended: the directory connection is lost`,
+  },
   error: { outgoing: (peer) => `the call to ${peer} failed`, incoming: (peer) => `the call from ${peer} failed` },
 };
 

@@ -33,14 +33,8 @@ describe('formatEventLine', () => {
       },
       '{"event":"ended","time":"2024-05-01T12:00:00.000Z","peer":"bob","reason":"remote-hangup","direction":"outgoing","message":"bob hung up","durationMs":2000,"stats":{"packetsSent":31,"packetsReceived":30,"packetsLost":1,"packetsDropped":2,"inputLevelDbfs":-6.02,"outputLevelDbfs":null,"durationMs":2000}}',
     ],
-    [
-      { event: 'waiting', peer: 'bob', timeoutMs: 10000 },
-      '{"event":"waiting","time":"2024-05-01T12:00:00.000Z","peer":"bob","timeoutMs":10000}',
-    ],
-    [
-      { event: 'audio', muted: true, volume: 80 },
-      '{"event":"audio","time":"2024-05-01T12:00:00.000Z","muted":true,"volume":80}',
-    ],
+    [{ event: 'waiting', peer: 'bob', timeoutMs: 10000 }, '{"event":"waiting","time":"2024-05-01T12:00:00.000Z","peer":"bob","timeoutMs":10000}'],
+    [{ event: 'audio', muted: true, volume: 80 }, '{"event":"audio","time":"2024-05-01T12:00:00.000Z","muted":true,"volume":80}'],
     [
       {
         event: 'stats',
@@ -54,10 +48,7 @@ describe('formatEventLine', () => {
       },
       '{"event":"stats","time":"2024-05-01T12:00:00.000Z","packetsSent":10,"packetsReceived":9,"packetsLost":1,"packetsDropped":0,"inputLevelDbfs":null,"outputLevelDbfs":-20.5,"durationMs":1000}',
     ],
-    [
-      { event: 'error', code: 'directory-lost', message: 'gone' },
-      '{"event":"error","time":"2024-05-01T12:00:00.000Z","code":"directory-lost","message":"gone"}',
-    ],
+    [{ event: 'error', code: 'directory-lost', message: 'gone' }, '{"event":"error","time":"2024-05-01T12:00:00.000Z","code":"directory-lost","message":"gone"}'],
   ])('%j', (event, line) => {
     expect(formatEventLine(event, time)).toBe(`${line}\n`);
   });

@@ -129,14 +129,55 @@ describe('splitKeys', () => {
     [{ input: '127.0.0.1\r10000\r' }, [{ input: '127.0.0.1' }, { input: '', return: true }, { input: '10000' }, { input: '', return: true }]],
     [{ input: 'a\r\nb' }, [{ input: 'a' }, { input: '', return: true }, { input: 'b' }]],
     [{ input: 'plain text' }, [{ input: 'plain text' }]],
-    [{ input: '\u007f\u007f' }, [{ input: '', delete: true }, { input: '', delete: true }]],
-    [{ input: '\b\b' }, [{ input: '', backspace: true }, { input: '', backspace: true }]],
+    [
+      { input: '\u007f\u007f' },
+      [
+        { input: '', delete: true },
+        { input: '', delete: true },
+      ],
+    ],
+    [
+      { input: '\b\b' },
+      [
+        { input: '', backspace: true },
+        { input: '', backspace: true },
+      ],
+    ],
     [{ input: 'bob\t' }, [{ input: 'bob' }, { input: '', tab: true }]],
     [{ input: 'ab\u001b[D\u001b[Dx' }, [{ input: 'ab' }, { input: '', leftArrow: true }, { input: '', leftArrow: true }, { input: 'x' }]],
-    [{ input: '\u001b[A\u001b[B\u001b[C' }, [{ input: '', upArrow: true }, { input: '', downArrow: true }, { input: '', rightArrow: true }]],
-    [{ input: '\u001b[H\u001b[F\u001bOH\u001bOF' }, [{ input: '', home: true }, { input: '', end: true }, { input: '', home: true }, { input: '', end: true }]],
-    [{ input: '\u001b[1~\u001b[4~\u001b[3~' }, [{ input: '', home: true }, { input: '', end: true }, { input: '', delete: true }]],
-    [{ input: '\u001b[5~\u001b[6~\u001b[Z' }, [{ input: '', pageUp: true }, { input: '', pageDown: true }, { input: '', tab: true, shift: true }]],
+    [
+      { input: '\u001b[A\u001b[B\u001b[C' },
+      [
+        { input: '', upArrow: true },
+        { input: '', downArrow: true },
+        { input: '', rightArrow: true },
+      ],
+    ],
+    [
+      { input: '\u001b[H\u001b[F\u001bOH\u001bOF' },
+      [
+        { input: '', home: true },
+        { input: '', end: true },
+        { input: '', home: true },
+        { input: '', end: true },
+      ],
+    ],
+    [
+      { input: '\u001b[1~\u001b[4~\u001b[3~' },
+      [
+        { input: '', home: true },
+        { input: '', end: true },
+        { input: '', delete: true },
+      ],
+    ],
+    [
+      { input: '\u001b[5~\u001b[6~\u001b[Z' },
+      [
+        { input: '', pageUp: true },
+        { input: '', pageDown: true },
+        { input: '', tab: true, shift: true },
+      ],
+    ],
     [{ input: '\u001b[1;5Cz' }, [{ input: '', rightArrow: true }, { input: 'z' }]],
     [{ input: 'x\u001b' }, [{ input: 'x' }, { input: '', escape: true, meta: true }]],
     [{ input: 'a\u0015b' }, [{ input: 'a' }, { input: 'u', ctrl: true }, { input: 'b' }]],

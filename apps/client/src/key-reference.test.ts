@@ -6,7 +6,11 @@ import type { PhoneEvent } from './phone-events.js';
 
 const ev = (event: PhoneEvent): Action => ({ type: 'phone', event });
 const r = (state: AppState, ...actions: Action[]): AppState => actions.reduce((s, a) => reduce(s, a, 0), state);
-const main = r(initialState(), ev({ event: 'registered', name: 'alice', server: 'h:1', udpPort: 5001, listSupported: true }), ev({ event: 'users', users: [{ name: 'bob', ip: '127.0.0.1', port: 5002 }] }));
+const main = r(
+  initialState(),
+  ev({ event: 'registered', name: 'alice', server: 'h:1', udpPort: 5001, listSupported: true }),
+  ev({ event: 'users', users: [{ name: 'bob', ip: '127.0.0.1', port: 5002 }] }),
+);
 const inCall = r(main, ev({ event: 'connected', peer: 'bob' }));
 const ringing = r(main, ev({ event: 'incoming', caller: 'bob', ip: '127.0.0.1', port: 5002 }));
 

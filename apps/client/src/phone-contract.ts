@@ -109,5 +109,4 @@ export type ConnectPhone = (request: ConnectRequest) => Promise<{ readonly ok: t
  * (busy, closed, ...).
  */
 export type CallFailure =
-  | { readonly kind: 'ended'; readonly reason: EndReason; readonly detail?: string }
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+  { readonly kind: 'ended'; readonly reason: EndReason; readonly detail?: string } | { readonly kind: 'refused'; readonly code: string; readonly message: string };

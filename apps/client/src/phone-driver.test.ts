@@ -56,7 +56,9 @@ describe('phone driver', () => {
     phone.onCall = () => Promise.reject(Object.assign(new Error('cannot call bob: the phone is ringing'), { code: 'busy' }));
     const { driver, events } = await setup(phone);
     expect(await driver.call('bob')).toBe(false);
-    expect(events.filter((e) => e.event === 'ended' || e.event === 'log')).toEqual([{ event: 'log', level: 'warn', message: 'cannot call bob now: finish the current call first' }]);
+    expect(events.filter((e) => e.event === 'ended' || e.event === 'log')).toEqual([
+      { event: 'log', level: 'warn', message: 'cannot call bob now: finish the current call first' },
+    ]);
   });
 
   test('peers are reported in their registered spelling', async () => {

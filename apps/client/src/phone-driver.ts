@@ -67,7 +67,13 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     const peer = spell(e.peer);
     const startedAt = attempt && nameKey(attempt.peer) === nameKey(e.peer) ? attempt.startedAt : wallTime();
     attempt = undefined;
-    const message = endText({ peer, reason: e.reason, direction: e.direction, ...(e.detail !== undefined ? { detail: e.detail } : {}), ...(waitedMs !== undefined ? { waitedMs } : {}) });
+    const message = endText({
+      peer,
+      reason: e.reason,
+      direction: e.direction,
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+      ...(waitedMs !== undefined ? { waitedMs } : {}),
+    });
     emit({
       event: 'ended',
       peer,

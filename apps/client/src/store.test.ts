@@ -17,7 +17,11 @@ test('dispatch reduces, notifies once per change, and not for no-ops', () => {
 
 test('the reducer is handed the injected time of each action', () => {
   let clock = 1000;
-  const store = createStore((seen: number[], _a: 'x', now: number) => [...seen, now], [], () => clock);
+  const store = createStore(
+    (seen: number[], _a: 'x', now: number) => [...seen, now],
+    [],
+    () => clock,
+  );
   store.dispatch('x');
   clock = 2500;
   store.dispatch('x');

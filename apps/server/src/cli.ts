@@ -5,10 +5,7 @@ import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
  * Where the directory keeps its entries. For PostgreSQL, `url` is what `--db` gave
  * (`postgres://...`), or `''` for `--db postgres`: everything from the PG* variables.
  */
-export type StorageChoice =
-  | { readonly kind: 'memory' }
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type StorageChoice = { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 /** Everything `voip-server` can be told on its command line. */
 export interface ServerCliOptions {
@@ -30,9 +27,7 @@ export interface ServerCliOptions {
 export type CliCommand = { readonly kind: 'run'; readonly options: ServerCliOptions } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** The result of {@link parseServerArgs}: a command, or a usage error to print with the usage. */
-export type CliParseResult =
-  | { readonly ok: true; readonly value: CliCommand }
-  | { readonly ok: false; readonly code: 'usage'; readonly detail: string };
+export type CliParseResult = { readonly ok: true; readonly value: CliCommand } | { readonly ok: false; readonly code: 'usage'; readonly detail: string };
 
 /** The SQLite file used when `--db` is not given, in the working directory. */
 export const DEFAULT_DATABASE_FILE = 'voip-directory.db';

@@ -21,10 +21,8 @@ export function postgresServerId(port: number): string {
 /** What to do, by reason of failure. */
 const ADVICE: Readonly<Record<RegistryStorageReason, string>> = {
   config: 'Fix --db postgres://USER@HOST:PORT/DB or the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE).',
-  unreachable:
-    'Check that PostgreSQL is running and accepts connections at that host and port (listen_addresses, pg_hba.conf, firewall), or point --db at another.',
-  login:
-    'Check the user and its password (PGPASSWORD or ~/.pgpass) and that the database exists (createdb DB), or point --db at another.',
+  unreachable: 'Check that PostgreSQL is running and accepts connections at that host and port (listen_addresses, pg_hba.conf, firewall), or point --db at another.',
+  login: 'Check the user and its password (PGPASSWORD or ~/.pgpass) and that the database exists (createdb DB), or point --db at another.',
   schema:
     "The user must be allowed to create tables in the database (e.g. GRANT CREATE ON SCHEMA public TO the user, or use the database's owner), and the database must not hold tables from a newer voip-server.",
   closed: 'This is a bug: please report it.',

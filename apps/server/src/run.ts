@@ -130,9 +130,10 @@ async function serve(options: ServerCliOptions, io: RunIo, stopRequested: Promis
   const events = new ServerEvents();
   const store = createDashboardStore();
   if (dashboard) events.on((event) => store.dispatch({ type: 'server-event', event }));
-  else events.on((event) => {
-    if (!stdoutFailed) io.stdout.write(`${formatLogLine(event, options.log)}\n`);
-  });
+  else
+    events.on((event) => {
+      if (!stdoutFailed) io.stdout.write(`${formatLogLine(event, options.log)}\n`);
+    });
 
   let server;
   try {

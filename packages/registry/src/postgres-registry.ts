@@ -3,12 +3,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type PostgresPool, type Selecta
 import { checkNewEntry, registryNameKey } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError, type RegistryStorageReason } from './errors.js';
 import { postgresFailureReason, violatedUniqueConstraint } from './postgres-errors.js';
-import {
-  POSTGRES_MIGRATION_TABLES,
-  postgresRegistryMigrationProvider,
-  type PostgresPresenceTable,
-  type PostgresRegistryDatabase,
-} from './postgres-schema.js';
+import { POSTGRES_MIGRATION_TABLES, postgresRegistryMigrationProvider, type PostgresPresenceTable, type PostgresRegistryDatabase } from './postgres-schema.js';
 import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
 
 /** Where {@link openPostgresRegistry} keeps its data, like kysely's PostgresDialectConfig. */
@@ -154,12 +149,7 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
   }
 
   async function ownerHolds(owner: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('voip_presence')
-      .select('name')
-      .where('server_id', '=', serverId)
-      .where('conn_id', '=', owner)
-      .executeTakeFirst();
+    const row = await db.selectFrom('voip_presence').select('name').where('server_id', '=', serverId).where('conn_id', '=', owner).executeTakeFirst();
     return row !== undefined;
   }
 
@@ -218,12 +208,7 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
       ensureOpen();
       let row: PresenceRow | undefined;
       try {
-        row = await db
-          .deleteFrom('voip_presence')
-          .where('server_id', '=', serverId)
-          .where('conn_id', '=', owner)
-          .returning(COLUMNS)
-          .executeTakeFirst();
+        row = await db.deleteFrom('voip_presence').where('server_id', '=', serverId).where('conn_id', '=', owner).returning(COLUMNS).executeTakeFirst();
       } catch (error) {
         throw storageError('cannot remove the name', error);
       }

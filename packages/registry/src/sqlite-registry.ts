@@ -119,16 +119,14 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       lookup: prepareCompiled(raw, q.where('name', '=', '$name').compile(), ['$name']),
       list: prepareCompiled(raw, q.orderBy('name').compile(), []),
       ownerHolds: prepareCompiled(raw, kysely.selectFrom('presence').select('name').where('owner', '=', '$owner').compile(), ['$owner']),
-      insert: prepareCompiled(
-        raw,
-        kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(),
-        ['$name', '$ip', -1, '$owner', -2],
-      ),
-      remove: prepareCompiled(
-        raw,
-        kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(),
-        ['$owner'],
-      ),
+      insert: prepareCompiled(raw, kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(), [
+        '$name',
+        '$ip',
+        -1,
+        '$owner',
+        -2,
+      ]),
+      remove: prepareCompiled(raw, kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(), ['$owner']),
       clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
     };
   } catch (error) {

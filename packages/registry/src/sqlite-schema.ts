@@ -29,7 +29,12 @@ export const registryMigrations: Readonly<Record<string, Migration>> = {
       // name is one b-tree search, and the database refuses case-variant duplicates.
       await db.schema
         .createTable('presence')
-        .addColumn('name', 'text', (col) => col.notNull().primaryKey().modifyEnd(sql`collate nocase`))
+        .addColumn('name', 'text', (col) =>
+          col
+            .notNull()
+            .primaryKey()
+            .modifyEnd(sql`collate nocase`),
+        )
         .addColumn('ip', 'text', (col) => col.notNull().check(sql`length(ip) > 0`))
         .addColumn('port', 'integer', (col) => col.notNull().check(sql`port between 1 and 65535`))
         .addColumn('owner', 'text', (col) => col.notNull().check(sql`length(owner) > 0`))

@@ -69,7 +69,7 @@ describe('PostgreSQL registry', () => {
     expect(await a.list()).toEqual([]);
   });
 
-  test('a server reopening clears its own old rows and nobody else\'s', async () => {
+  test("a server reopening clears its own old rows and nobody else's", async () => {
     await freshDatabase();
     const a = await open('server-a');
     const b = await open('server-b');
@@ -190,7 +190,14 @@ describe('PostgreSQL registry', () => {
     expect(made?.ended).toBe(true);
 
     const cause = new Error('no pool');
-    await expect(openPostgresRegistry({ pool: () => { throw cause; }, serverId: 'a' })).rejects.toMatchObject({ code: 'storage-failed', cause });
+    await expect(
+      openPostgresRegistry({
+        pool: () => {
+          throw cause;
+        },
+        serverId: 'a',
+      }),
+    ).rejects.toMatchObject({ code: 'storage-failed', cause });
     await expect(openPostgresRegistry({ pool: url, serverId: '' })).rejects.toMatchObject({ reason: 'config' });
   });
 

@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  InvalidEntryError,
-  NameTakenError,
-  OwnerHasNameError,
-  RegistryError,
-  RegistryStorageError,
-  type NewRegistryEntry,
-  type Registry,
-} from '../src/index.js';
+import { InvalidEntryError, NameTakenError, OwnerHasNameError, RegistryError, RegistryStorageError, type NewRegistryEntry, type Registry } from '../src/index.js';
 import { CONTRACT_BACKENDS, stopContractBackends } from './support/contract-backends.js';
 
 const backends = [...CONTRACT_BACKENDS];
@@ -172,9 +164,7 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   });
 
   test('50 racing registrations of one name yield exactly one success', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => registry.register(entry(i % 2 === 0 ? 'race' : 'RACE', `o${i}`, { port: 1000 + i }))),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => registry.register(entry(i % 2 === 0 ? 'race' : 'RACE', `o${i}`, { port: 1000 + i }))));
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -186,9 +176,7 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   });
 
   test('racing registrations by one owner yield exactly one success', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => registry.register(entry(`name${i}`, 'same-owner'))),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => registry.register(entry(`name${i}`, 'same-owner'))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OwnerHasNameError);
     expect(await registry.list()).toHaveLength(1);
@@ -250,4 +238,3 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     await registry.close(); // closing twice is harmless
   });
 });
-

@@ -158,7 +158,11 @@ describe('SQLite registry', () => {
 
     test('a factory that throws', async () => {
       const cause = new Error('no disk');
-      const attempt = openSqliteRegistry({ database: () => { throw cause; } });
+      const attempt = openSqliteRegistry({
+        database: () => {
+          throw cause;
+        },
+      });
       await expect(attempt).rejects.toMatchObject({ code: 'storage-failed', cause });
     });
 

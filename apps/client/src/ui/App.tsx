@@ -49,7 +49,11 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
   const [store] = useState(() =>
     createStore(
       reduce,
-      initialState({ ...(options.server !== undefined ? { server: options.server } : {}), ...(options.name !== undefined ? { name: options.name } : {}), udpPort: options.udpPort }),
+      initialState({
+        ...(options.server !== undefined ? { server: options.server } : {}),
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        udpPort: options.udpPort,
+      }),
     ),
   );
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -96,7 +100,9 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
         silenceTimeoutMs: options.silenceTimeoutMs,
         ringtone: isDeviceSpec(options.audioOut),
       })
-      .catch((error: unknown) => onExitRef.current({ code: EXIT.bug, message: `unexpected error (a bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` }));
+      .catch((error: unknown) =>
+        onExitRef.current({ code: EXIT.bug, message: `unexpected error (a bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` }),
+      );
     // Only a new connecting phase starts a connection.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.screen]);

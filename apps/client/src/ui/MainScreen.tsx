@@ -32,9 +32,13 @@ export function MainScreen({ state, now }: MainScreenProps) {
   const inner = Math.max(1, size.columns - BOX_SIDES);
   const session = state.session;
   const banner = state.directoryLost === undefined ? [] : wrapText(`✗ ${state.directoryLost}: back to the connect form when this call ends`, size.columns, 2);
-  const confirm = state.confirmQuit ? wrapText(`Quit now and hang up${state.call.peer !== undefined ? ` the call with ${state.call.peer}` : ''}? y quits, any other key stays`, size.columns, 2) : [];
+  const confirm = state.confirmQuit
+    ? wrapText(`Quit now and hang up${state.call.peer !== undefined ? ` the call with ${state.call.peer}` : ''}? y quits, any other key stays`, size.columns, 2)
+    : [];
   const incoming = state.call.incoming ? { ...state.call.incoming, width: inner } : undefined;
-  const prompt = state.prompt ? { value: state.prompt.value, cursor: state.prompt.cursor, width: inner, ...(state.prompt.error !== undefined ? { error: state.prompt.error } : {}) } : undefined;
+  const prompt = state.prompt
+    ? { value: state.prompt.value, cursor: state.prompt.cursor, width: inner, ...(state.prompt.error !== undefined ? { error: state.prompt.error } : {}) }
+    : undefined;
   const fixed = 1 + banner.length + STATUS_LINES + confirm.length + (incoming ? incomingPromptHeight(incoming) : 0) + (prompt ? callWhoHeight(prompt) : 0);
   const users = visibleUsers(state);
   const layout = mainLayout({ rows: size.rows, fixed, extra: statusExtraLines(state.call), userRows: userListRows(state.usersStatus, users.length), logLines: state.log.length });

@@ -16,7 +16,11 @@ export interface ScreenProps {
 export function Screen({ state, now }: ScreenProps) {
   return (
     <Box flexDirection="column">
-      {state.screen === 'main' ? <MainScreen state={state} {...(now !== undefined ? { now } : {})} /> : <ConnectForm form={state.form} connecting={state.screen === 'connecting'} />}
+      {state.screen === 'main' ? (
+        <MainScreen state={state} {...(now !== undefined ? { now } : {})} />
+      ) : (
+        <ConnectForm form={state.form} connecting={state.screen === 'connecting'} />
+      )}
       <Text dimColor wrap="truncate-end">
         {keyHelp(state)}
       </Text>

@@ -7,7 +7,18 @@ import { FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect } from './
 
 afterEach(() => cleanup());
 
-const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', home: '\u001B[H', end: '\u001B[F', enter: '\r', escape: '\u001B', tab: '\t', ctrlC: '\u0003', backspace: '\u007F' };
+const KEY = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  right: '\u001B[C',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  enter: '\r',
+  escape: '\u001B',
+  tab: '\t',
+  ctrlC: '\u0003',
+  backspace: '\u007F',
+};
 
 function options(argv: string[]): CliOptions {
   const parsed = parseCli([...argv, '--audio-in', 'silence', '--audio-out', 'null']);
@@ -69,7 +80,10 @@ describe('App keys', () => {
 
   test('with --server and --name a connect failure exits 2 with the message', async () => {
     const { exits } = mount(direct, { ok: false, code: 'udp-port-in-use', detail: 'UDP port 5001 is already in use: is another client running? try --udp-port' });
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 2, message: 'UDP port 5001 is already in use: is another client running? try --udp-port' }]);
   });
 
@@ -177,7 +191,10 @@ describe('App keys', () => {
     const { stdin, lastFrame, exits } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('Users online'));
     await type(stdin, KEY.ctrlC);
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
@@ -192,7 +209,10 @@ describe('App keys', () => {
     const { lastFrame, rerender } = render(tree(false));
     await until(lastFrame, (t) => t.includes('Users online'));
     rerender(tree(true));
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
@@ -257,7 +277,10 @@ describe('App keys', () => {
     await until(lastFrame, (t) => !t.includes('Quit now'));
     expect(exits).toEqual([]);
     await type(stdin, 'q', 'y');
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
@@ -289,7 +312,10 @@ describe('App keys', () => {
     const { stdin, lastFrame, exits } = mount([], new FakePhone());
     await until(lastFrame, (t) => t.includes('Server IP or host'));
     await type(stdin, KEY.ctrlC);
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
   });
 });

@@ -1,5 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { CallDirection, CallFailure, CallState, CallStats, ConnectFailure, ConnectPhone, ConnectRequest, DirectoryUser, EndReason, PhoneApi, PhoneEvents } from '../../src/phone-contract.js';
+import type {
+  CallDirection,
+  CallFailure,
+  CallState,
+  CallStats,
+  ConnectFailure,
+  ConnectPhone,
+  ConnectRequest,
+  DirectoryUser,
+  EndReason,
+  PhoneApi,
+  PhoneEvents,
+} from '../../src/phone-contract.js';
 
 /** The error a fake `call()` rejects with, like the session's CallFailedError. */
 export class FakeCallFailedError extends Error {
@@ -112,7 +124,14 @@ export function endedEvent(
   reason: EndReason,
   more: { direction?: CallDirection; durationMs?: number; stats?: CallStats; detail?: string } = {},
 ): PhoneEvents['ended'][0] {
-  return { peer, reason, direction: more.direction ?? 'outgoing', durationMs: more.durationMs ?? 0, ...(more.stats ? { stats: more.stats } : {}), ...(more.detail !== undefined ? { detail: more.detail } : {}) };
+  return {
+    peer,
+    reason,
+    direction: more.direction ?? 'outgoing',
+    durationMs: more.durationMs ?? 0,
+    ...(more.stats ? { stats: more.stats } : {}),
+    ...(more.detail !== undefined ? { detail: more.detail } : {}),
+  };
 }
 
 /** A connect function handing out a given phone or failure, recording requests. */
@@ -124,7 +143,6 @@ export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone &
   };
   return Object.assign(fn, { requests });
 }
-
 
 /** Lets pending promise callbacks run. */
 export async function flush(): Promise<void> {

@@ -28,7 +28,12 @@ describe('headless runner refusals', () => {
     await flush();
     second.run.command('call bob');
     await second.scheduler.advanceAsync(0);
-    expect(second.stdout.events().at(-1)).toEqual({ event: 'log', time: '2024-05-01T12:00:00.000Z', level: 'warn', message: 'cannot call bob: the directory connection is closed' });
+    expect(second.stdout.events().at(-1)).toEqual({
+      event: 'log',
+      time: '2024-05-01T12:00:00.000Z',
+      level: 'warn',
+      message: 'cannot call bob: the directory connection is closed',
+    });
     expect(second.names().filter((n) => n === 'ended' || n === 'log')).toEqual(['log']);
     second.run.stop();
   });
@@ -44,7 +49,12 @@ describe('headless runner refusals', () => {
     run.command('volume loud');
     run.command('mute now');
     expect(phone.actions).toEqual(['mute', 'volume 150', 'unmute']);
-    expect(stdout.events().slice(2).map(({ time: _t, ...e }) => e)).toEqual([
+    expect(
+      stdout
+        .events()
+        .slice(2)
+        .map(({ time: _t, ...e }) => e),
+    ).toEqual([
       { event: 'audio', muted: true, volume: 100 },
       { event: 'audio', muted: true, volume: 150 },
       { event: 'audio', muted: false, volume: 150 },
@@ -64,7 +74,10 @@ describe('headless runner refusals', () => {
     const stats = { packetsSent: 40, packetsReceived: 39, packetsLost: 1, packetsDropped: 3, inputLevelDbfs: -12.346, outputLevelDbfs: -Infinity, durationMs: 2560.2 };
     phone.emit('ended', endedEvent('bob', 'remote-hangup', { direction: 'incoming', durationMs: 2560.2, stats }));
     expect(stdout.events().at(-1)).toMatchObject({
-      event: 'ended', reason: 'remote-hangup', direction: 'incoming', durationMs: 2560,
+      event: 'ended',
+      reason: 'remote-hangup',
+      direction: 'incoming',
+      durationMs: 2560,
       stats: { packetsSent: 40, packetsReceived: 39, packetsLost: 1, packetsDropped: 3, inputLevelDbfs: -12.35, outputLevelDbfs: null, durationMs: 2560 },
     });
   });

@@ -38,14 +38,29 @@ describe('headless runner', () => {
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'carol' });
     const extra = { framesConcealed: 1 };
-    phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3.14159, outputLevelDbfs: -Infinity, durationMs: 1000.4, ...extra });
+    phone.emit('stats', {
+      packetsSent: 3,
+      packetsReceived: 2,
+      packetsLost: 1,
+      packetsDropped: 0,
+      inputLevelDbfs: -3.14159,
+      outputLevelDbfs: -Infinity,
+      durationMs: 1000.4,
+      ...extra,
+    });
     phone.emit('log', { level: 'warn', message: 'late packet' });
     phone.emit('state', { state: 'idle' });
     phone.emit('ended', endedEvent('carol', 'remote-hangup', { direction: 'incoming', durationMs: 1000.4 }));
     expect(names()).toEqual(['registered', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
     expect(stdout.events()[2]).toMatchObject({ caller: 'carol' });
     expect(stdout.events().at(-1)).toEqual({
-      event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'carol', reason: 'remote-hangup', direction: 'incoming', message: 'carol hung up', durationMs: 1000,
+      event: 'ended',
+      time: '2024-05-01T12:00:00.000Z',
+      peer: 'carol',
+      reason: 'remote-hangup',
+      direction: 'incoming',
+      message: 'carol hung up',
+      durationMs: 1000,
     });
     const stats = stdout.events()[4];
     expect(stats).toEqual({
@@ -113,7 +128,13 @@ describe('headless runner', () => {
     await scheduler.advanceAsync(0);
     expect(stdout.events().filter((e) => e.event === 'ended' || e.event === 'log')).toEqual([
       {
-        event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', direction: 'outgoing', message: 'you cannot call yourself', durationMs: 0,
+        event: 'ended',
+        time: '2024-05-01T12:00:00.000Z',
+        peer: 'alice',
+        reason: 'self-call',
+        direction: 'outgoing',
+        message: 'you cannot call yourself',
+        durationMs: 0,
         detail: 'one cannot call oneself',
       },
     ]);
@@ -144,7 +165,10 @@ describe('headless runner', () => {
     const { scheduler, names, stdout } = start(phone, ['--call', 'bob']);
     await scheduler.advanceAsync(3000);
     expect(phone.calls).toEqual([]);
-    phone.emit('users', [{ name: 'alice', ip: '127.0.0.1', port: 5001 }, { name: 'Bob', ip: '127.0.0.1', port: 5002 }]);
+    phone.emit('users', [
+      { name: 'alice', ip: '127.0.0.1', port: 5001 },
+      { name: 'Bob', ip: '127.0.0.1', port: 5002 },
+    ]);
     expect(phone.calls).toEqual(['bob']);
     phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
     await scheduler.advanceAsync(20_000);

@@ -36,7 +36,10 @@ export const stats = { packetsSent: 120, packetsReceived: 118, packetsLost: 2, p
 /** Each screen of the client, for `n` users online. */
 export function screens(n: number): Array<[string, AppState, string[]]> {
   const main = mainWith(n);
-  const withLog = run(main, ...Array.from({ length: 40 }, (_, i) => ev({ event: 'log', level: 'info', message: `event number ${i} with a fairly long sentence to wrap at small widths` })));
+  const withLog = run(
+    main,
+    ...Array.from({ length: 40 }, (_, i) => ev({ event: 'log', level: 'info', message: `event number ${i} with a fairly long sentence to wrap at small widths` })),
+  );
   const history = Array.from({ length: 30 }, (_, i) => ({
     peer: i % 2 === 0 ? 'bob' : 'carol',
     direction: i % 3 === 0 ? ('incoming' as const) : ('outgoing' as const),
@@ -56,10 +59,26 @@ export function screens(n: number): Array<[string, AppState, string[]]> {
   return [
     ['connect form', form, ['voip · connect to a directory', 'Server IP or host', 'Your UDP port', 'Enter next / connect']],
     ['main idle', withLog, ['voip · alice @ 127.0.0.1:10000 · UDP 5001', 'idle', 'mic on · vol 100%', 'q quit']],
-    ['calling', run(withLog, ev({ event: 'state', state: 'calling', peer: 'bob' }), ev({ event: 'calling', peer: 'bob' })), ['voip · alice @', 'calling · bob · 00:00', 'h hang up']],
-    ['ringing', run(withLog, ev({ event: 'incoming', caller: 'bob', ip: '127.0.0.2', port: 5002 })), ['voip · alice @', 'ringing · bob', '☎ bob is calling (127.0.0.2:5002)', 'press a or y to accept, r or n to reject']],
-    ['in call', run(withLog, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'stats', ...stats }), ev({ event: 'audio', muted: true, volume: 80 })), ['voip · alice @', 'in-call · bob · 01:23', 'mic MUTED · vol 80%']],
+    [
+      'calling',
+      run(withLog, ev({ event: 'state', state: 'calling', peer: 'bob' }), ev({ event: 'calling', peer: 'bob' })),
+      ['voip · alice @', 'calling · bob · 00:00', 'h hang up'],
+    ],
+    [
+      'ringing',
+      run(withLog, ev({ event: 'incoming', caller: 'bob', ip: '127.0.0.2', port: 5002 })),
+      ['voip · alice @', 'ringing · bob', '☎ bob is calling (127.0.0.2:5002)', 'press a or y to accept, r or n to reject'],
+    ],
+    [
+      'in call',
+      run(withLog, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'stats', ...stats }), ev({ event: 'audio', muted: true, volume: 80 })),
+      ['voip · alice @', 'in-call · bob · 01:23', 'mic MUTED · vol 80%'],
+    ],
     ['help overlay', run(withLog, { type: 'view', view: 'help' }), ['voip · alice @', 'idle', 'Keys · Esc back', 'Tab / ↑ ↓']],
-    ['history', run(withLog, ev({ event: 'history', entries: history }), { type: 'view', view: 'history' }), ['voip · alice @', 'idle', 'Call history (30)', '← bob · 2026-12-01 20:30 · 00:00 · MISSED (cancelled)']],
+    [
+      'history',
+      run(withLog, ev({ event: 'history', entries: history }), { type: 'view', view: 'history' }),
+      ['voip · alice @', 'idle', 'Call history (30)', '← bob · 2026-12-01 20:30 · 00:00 · MISSED (cancelled)'],
+    ],
   ];
 }

@@ -11,7 +11,10 @@ afterEach(() => cleanupSized());
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const lines = (frame: string): string[] => frame.replace(ANSI, '').replace(/\n$/, '').split('\n');
-const frameOf = (state: AppState, columns = 100, rows = 30, now = NOW): string => renderAt(<Screen state={state} now={now} />, columns, rows).lastFrame().replace(ANSI, '');
+const frameOf = (state: AppState, columns = 100, rows = 30, now = NOW): string =>
+  renderAt(<Screen state={state} now={now} />, columns, rows)
+    .lastFrame()
+    .replace(ANSI, '');
 
 const SIZES: Array<[number, number]> = [
   [60, 16],
@@ -98,7 +101,12 @@ describe('ConnectForm', () => {
   });
 
   test('a port that is not a number', () => {
-    const state = run(initialState({ server: 'localhost' }), { type: 'form-edit', field: 'port', value: 'abc' }, { type: 'form-edit', field: 'name', value: 'alice' }, { type: 'form-submit' });
+    const state = run(
+      initialState({ server: 'localhost' }),
+      { type: 'form-edit', field: 'port', value: 'abc' },
+      { type: 'form-edit', field: 'name', value: 'alice' },
+      { type: 'form-submit' },
+    );
     expect(frameOf(state)).toContain('port "abc" is not a number');
   });
 
@@ -187,7 +195,11 @@ describe('MainScreen', () => {
   });
 
   test('after a call: how it ended', () => {
-    const ended = run(main, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'ended', peer: 'bob', reason: 'peer-silent', message: 'no audio from bob: call ended', direction: 'outgoing', durationMs: 5000 }));
+    const ended = run(
+      main,
+      ev({ event: 'connected', peer: 'bob' }),
+      ev({ event: 'ended', peer: 'bob', reason: 'peer-silent', message: 'no audio from bob: call ended', direction: 'outgoing', durationMs: 5000 }),
+    );
     expect(frameOf(ended)).toContain('last call: no audio from bob: call ended');
   });
 

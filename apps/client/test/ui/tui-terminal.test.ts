@@ -48,7 +48,11 @@ function terminal(args: string, columns: number, rows: number) {
     keys: (...keys: string[]): void => void tmux('send-keys', '-t', 'client', ...keys),
     text: (text: string): void => void tmux('send-keys', '-t', 'client', '-l', text),
     exitCode: async (): Promise<string> => {
-      await until(() => (existsSync(rcFile) ? readFileSync(rcFile, 'utf8') : ''), (t) => t.trim() !== '', 'the exit code');
+      await until(
+        () => (existsSync(rcFile) ? readFileSync(rcFile, 'utf8') : ''),
+        (t) => t.trim() !== '',
+        'the exit code',
+      );
       return readFileSync(rcFile, 'utf8').trim();
     },
   };
@@ -105,7 +109,11 @@ describe.skipIf(!hasTmux)('voip-client in a terminal', () => {
     expect(ringing).toContain('voip · alice @');
 
     t.tmux('resize-window', '-t', 'client', '-x', '60', '-y', '16');
-    const small = await until(t.screen, (s) => s.split('\n').filter((l) => l.trim() !== '').length <= 16 && s.includes('bob is calling') && !s.includes('user29'), 'the 60x16 layout');
+    const small = await until(
+      t.screen,
+      (s) => s.split('\n').filter((l) => l.trim() !== '').length <= 16 && s.includes('bob is calling') && !s.includes('user29'),
+      'the 60x16 layout',
+    );
     expect(small).toContain('voip · alice @');
     expect(small).toContain('press a or y to accept, r or n to reject');
     expect(small).toMatch(/… \d+ more/);

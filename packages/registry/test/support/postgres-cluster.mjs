@@ -32,7 +32,9 @@ export function findPostgresBin(where = {}) {
   const candidates = (where.path ?? process.env.PATH ?? '').split(delimiter).filter((dir) => dir.length > 0);
   const debian = where.debian ?? '/usr/lib/postgresql';
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(debian, v, 'bin')));
   }
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
@@ -77,8 +79,7 @@ export async function startPostgresCluster() {
     owner = { uid: Number(ids.stdout.toString()), gid: Number(gids.stdout.toString()) };
   }
   /** @type {(program: string, args: string[]) => [string, string[]]} */
-  const command = (program, args) =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
+  const command = (program, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args]);
 
   const root = mkdtempSync(join(tmpdir(), 'voip-pg-'));
   if (owner) chownSync(root, owner.uid, owner.gid);

@@ -68,14 +68,7 @@ export class DirectoryConnection {
   /** The reason of an error the server sent unasked, for the close message. */
   #notice: string | undefined;
 
-  constructor(init: {
-    socket: DirectorySocket;
-    address: string;
-    clock: Clock;
-    timeoutMs: number;
-    policy: ConnectionPolicy;
-    listeners: TypedListeners<DirectoryClientEvents>;
-  }) {
+  constructor(init: { socket: DirectorySocket; address: string; clock: Clock; timeoutMs: number; policy: ConnectionPolicy; listeners: TypedListeners<DirectoryClientEvents> }) {
     const { socket, address } = init;
     this.#socket = socket;
     this.#address = address;
