@@ -31,6 +31,17 @@ describe('validateName', () => {
 
 describe('nameKey', () => {
   test.each([
+    ['alice', 'alice'],
+    ['ALICE', 'alice'],
+    ['Bob_2.x-Y z', 'bob_2.x-y z'],
+    // Only ASCII folds, like SQLite NOCASE.
+    ['ÉLODIE', 'Élodie'],
+    ['Straße', 'straße'],
+  ])('%s -> %s', (name, key) => {
+    expect(nameKey(name)).toBe(key);
+  });
+
+  test.each([
     ['alice', 'Alice'],
     ['ALICE', 'alice'],
     ['Client A', 'client a'],

@@ -1,6 +1,7 @@
 /** The PostgreSQL registry backend: kysely's PostgresDialect over a pg pool, shared by every server on one database. */
 import { Kysely, Migrator, PostgresDialect, sql, type PostgresPool, type Selectable } from 'kysely';
-import { checkNewEntry, registryNameKey } from './entry.js';
+import { nameKey } from '@voip/protocol';
+import { checkNewEntry } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError, type RegistryStorageReason } from './errors.js';
 import { postgresFailureReason, violatedUniqueConstraint } from './postgres-errors.js';
 import { POSTGRES_MIGRATION_TABLES, postgresRegistryMigrationProvider, type PostgresPresenceTable, type PostgresRegistryDatabase } from './postgres-schema.js';
@@ -185,7 +186,7 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
       ensureOpen();
       let row: PresenceRow | undefined;
       try {
-        row = await db.selectFrom('voip_presence').select(COLUMNS).where('name_key', '=', registryNameKey(name)).executeTakeFirst();
+        row = await db.selectFrom('voip_presence').select(COLUMNS).where('name_key', '=', nameKey(name)).executeTakeFirst();
       } catch (error) {
         throw storageError('cannot look the name up', error);
       }

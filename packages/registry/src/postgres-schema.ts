@@ -13,7 +13,7 @@ export interface PostgresServerTable {
 export interface PostgresPresenceTable {
   /**
    * The primary key: the name with ASCII letters folded to lower case (exactly
-   * `registryNameKey`, like SQLite's NOCASE), computed by the database itself.
+   * @voip/protocol's `nameKey`, like SQLite's NOCASE), computed by the database itself.
    */
   name_key: GeneratedAlways<string>;
   /** As registered, case kept. */
