@@ -2,7 +2,6 @@ import { nameKey } from '@voip/protocol';
 import { InvalidEntryError } from './errors.js';
 import type { NewRegistryEntry } from './registry.js';
 
-
 /** Orders names as {@link Registry.list} does: without case, then with. */
 export function compareNames(a: string, b: string): number {
   const ka = nameKey(a);
