@@ -100,8 +100,8 @@ export default tseslint.config(
     },
   },
   {
-    // The React hooks rules for the Ink screens.
-    files: ['**/*.tsx'],
+    // The React hooks rules for the Ink apps (their hooks live in .ts files too).
+    files: ['apps/**/*.ts', 'apps/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
@@ -113,6 +113,14 @@ export default tseslint.config(
     files: ['packages/*/examples/**'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: DEP_CONSTRAINTS, allowCircularSelfDependency: true }],
+    },
+  },
+  {
+    // Tests may also use the workspace's test harnesses (`@voip/tools`: the classic
+    // server double, network namespaces); published code never does.
+    files: ['{packages,apps}/*/test/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: ['@voip/tools'], depConstraints: DEP_CONSTRAINTS }],
     },
   },
   {

@@ -15,8 +15,38 @@ const root = join(here, '..', '..');
 function startServer(kind, dbDir) {
   const args = {
     baseline: [join(here, 'baseline-directory-server.mjs'), '0'],
-    memory: [join(root, 'apps/server/bin/voip-server.js'), '--no-tui', '--log', 'json', '--host', '127.0.0.1', '--port', '0', '--db', 'memory', '--rate-limit', '0', '--max-conns-per-ip', '0'],
-    sqlite: [join(root, 'apps/server/bin/voip-server.js'), '--no-tui', '--log', 'json', '--host', '127.0.0.1', '--port', '0', '--db', `sqlite:${join(dbDir, 'bench.db')}`, '--rate-limit', '0', '--max-conns-per-ip', '0'],
+    memory: [
+      join(root, 'apps/server/bin/voip-server.js'),
+      '--no-tui',
+      '--log',
+      'json',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--db',
+      'memory',
+      '--rate-limit',
+      '0',
+      '--max-conns-per-ip',
+      '0',
+    ],
+    sqlite: [
+      join(root, 'apps/server/bin/voip-server.js'),
+      '--no-tui',
+      '--log',
+      'json',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--db',
+      `sqlite:${join(dbDir, 'bench.db')}`,
+      '--rate-limit',
+      '0',
+      '--max-conns-per-ip',
+      '0',
+    ],
   }[kind];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -54,7 +84,9 @@ function cpuTicks(pid) {
 /** Runs the load generator once against a port and returns its figures. */
 function load(port, conns, mode, warmMs, measureMs) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'directory-load.mjs'), '127.0.0.1', String(port), String(conns), String(warmMs), String(measureMs), '100', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(here, 'directory-load.mjs'), '127.0.0.1', String(port), String(conns), String(warmMs), String(measureMs), '100', mode], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load generator exited ${code}`))));
@@ -103,7 +135,9 @@ export async function runDirectoryBench({ sizes = [100, 1000, 10000], rounds = 3
       for (const kind of ['baseline', 'memory', 'sqlite']) {
         const r = await runOne(kind, conns, { warmMs, measureMs, pacedRate, paced: round === roundsHere - 1 });
         runs[kind].push(r);
-        console.error(`directory ${kind} @${conns} round ${round + 1}/${roundsHere}: ${r.requestsPerSecond} req/s, p99 ${r.getP99Ms?.toFixed(2)} ms, rss ${r.rssLoadedMb} MB${r.paced ? `; paced ${pacedRate}/s p99 ${r.paced.getP99Ms?.toFixed(2)} ms, rss held ${r.rssHeldMb} MB` : ''}`);
+        console.error(
+          `directory ${kind} @${conns} round ${round + 1}/${roundsHere}: ${r.requestsPerSecond} req/s, p99 ${r.getP99Ms?.toFixed(2)} ms, rss ${r.rssLoadedMb} MB${r.paced ? `; paced ${pacedRate}/s p99 ${r.paced.getP99Ms?.toFixed(2)} ms, rss held ${r.rssHeldMb} MB` : ''}`,
+        );
       }
     }
     const byKind = {};

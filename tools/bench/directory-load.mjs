@@ -48,7 +48,13 @@ function connectOne(i) {
         if (pendingLines > 0) continue;
         if (!registered) {
           registered = true;
-          resolve({ socket, start: () => { pendingLines = 1; next(); } });
+          resolve({
+            socket,
+            start: () => {
+              pendingLines = 1;
+              next();
+            },
+          });
           continue;
         }
         if (measuring) {
@@ -84,14 +90,16 @@ const cpu = process.cpuUsage(cpuStart);
 stopped = true;
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
-console.log(JSON.stringify({
-  connections: conns,
-  mode: pacedRate > 0 ? `paced ${pacedRate}/s` : 'closed',
-  requestsPerSecond: Math.round(requests / elapsed),
-  listsPerSecond: Math.round(lists / elapsed),
-  getP50Ms: pct(50),
-  getP99Ms: pct(99),
-  loadGeneratorCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
-}));
+console.log(
+  JSON.stringify({
+    connections: conns,
+    mode: pacedRate > 0 ? `paced ${pacedRate}/s` : 'closed',
+    requestsPerSecond: Math.round(requests / elapsed),
+    listsPerSecond: Math.round(lists / elapsed),
+    getP50Ms: pct(50),
+    getP99Ms: pct(99),
+    loadGeneratorCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
+  }),
+);
 for (const c of clients) c.socket.destroy();
 process.exit(0);

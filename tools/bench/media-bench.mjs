@@ -144,7 +144,7 @@ async function runOnce(calls, warmMs, measureMs) {
   latencies.sort((x, y) => x - y);
   return {
     calls,
-    cpuPercentPerCall: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 / calls,
+    cpuPercentPerCall: (((cpu.user + cpu.system) / 1000 / elapsed) * 100) / calls,
     framesSent,
     lost: undelivered,
     lossEstimatedByReceivers: lost,
@@ -163,7 +163,9 @@ export async function runMediaBench({ sizes = [10, 100, 500], warmMs = 2000, mea
   const rows = [];
   for (const calls of sizes) {
     const row = await runOnce(calls, warmMs, measureMs);
-    console.error(`media ${calls} calls: cpu/call ${row.cpuPercentPerCall.toFixed(3)}%, lost ${row.lost}, skipped ${row.framesSkippedBySenders}, dropped ${row.dropped}, pacing p99 ${row.pacingP99Ms?.toFixed(2)} ms, latency p99 ${row.addedLatencyP99Ms?.toFixed(2)} ms, rss ${row.rssMb} MB`);
+    console.error(
+      `media ${calls} calls: cpu/call ${row.cpuPercentPerCall.toFixed(3)}%, lost ${row.lost}, skipped ${row.framesSkippedBySenders}, dropped ${row.dropped}, pacing p99 ${row.pacingP99Ms?.toFixed(2)} ms, latency p99 ${row.addedLatencyP99Ms?.toFixed(2)} ms, rss ${row.rssMb} MB`,
+    );
     rows.push(row);
   }
   return rows;

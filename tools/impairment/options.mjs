@@ -45,7 +45,9 @@ function profileOf(v, prefix) {
     if (ms !== undefined) profile.reorderMs = number(`--${prefix}reorder`, ms);
   }
   if (get('burst') !== undefined) {
-    const parts = get('burst').split(',').map((part) => number(`--${prefix}burst`, part));
+    const parts = get('burst')
+      .split(',')
+      .map((part) => number(`--${prefix}burst`, part));
     if (parts.length < 2 || parts.length > 4) throw new ImpairmentError(`--${prefix}burst`, 'expected p,r[,lossGood,lossBad]');
     const [p, r, lossGood, lossBad] = parts;
     profile.burst = { p, r, ...(lossGood !== undefined && { lossGood }), ...(lossBad !== undefined && { lossBad }) };

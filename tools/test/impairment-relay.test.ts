@@ -123,7 +123,9 @@ describe('impairment relay over loopback', () => {
 
   test('the command line relays until SIGTERM, then prints its counters', async () => {
     const target = await echoTarget();
-    const child = spawn(process.execPath, [RELAY, '--listen', '127.0.0.1:0', '--to', `127.0.0.1:${target.port}`, '--seed', '3', '--forward-loss', '0.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [RELAY, '--listen', '127.0.0.1:0', '--to', `127.0.0.1:${target.port}`, '--seed', '3', '--forward-loss', '0.5'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const listening = JSON.parse((await lines.next()).value);

@@ -108,7 +108,24 @@ describe('impairment schedule', () => {
 
 describe('relay command line', () => {
   test('flags for both directions, and per direction', () => {
-    const options = parseRelayArgs(['--listen', '4000', '--to', '127.0.0.1:5000', '--seed', '9', '--loss', '0.1', '--burst', '0.02,0.3', '--jitter', '30', '--backward-loss', '0.2', '--forward-reorder', '0.01,80']);
+    const options = parseRelayArgs([
+      '--listen',
+      '4000',
+      '--to',
+      '127.0.0.1:5000',
+      '--seed',
+      '9',
+      '--loss',
+      '0.1',
+      '--burst',
+      '0.02,0.3',
+      '--jitter',
+      '30',
+      '--backward-loss',
+      '0.2',
+      '--forward-reorder',
+      '0.01,80',
+    ]);
     expect(options).toEqual({
       listen: { host: '127.0.0.1', port: 4000 },
       to: { host: '127.0.0.1', port: 5000 },

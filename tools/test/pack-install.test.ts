@@ -22,9 +22,18 @@ beforeAll(() => {
   for (const lib of LIBS) {
     const out = run('npm', ['pack', '--json', '--pack-destination', work], join(root, 'packages', lib));
     const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
-    expect(info.files.some((f) => f.path === 'dist/index.js'), `${lib} ships dist/index.js`).toBe(true);
-    expect(info.files.some((f) => f.path === 'dist/index.d.ts'), `${lib} ships its types`).toBe(true);
-    expect(info.files.some((f) => f.path.startsWith('src/') || f.path.includes('.test.')), `${lib} ships no sources or tests`).toBe(false);
+    expect(
+      info.files.some((f) => f.path === 'dist/index.js'),
+      `${lib} ships dist/index.js`,
+    ).toBe(true);
+    expect(
+      info.files.some((f) => f.path === 'dist/index.d.ts'),
+      `${lib} ships its types`,
+    ).toBe(true);
+    expect(
+      info.files.some((f) => f.path.startsWith('src/') || f.path.includes('.test.')),
+      `${lib} ships no sources or tests`,
+    ).toBe(false);
     tarballs.push(join(work, info.filename));
   }
   app = join(work, 'app');
@@ -45,7 +54,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the installed tarballs resolve to the consumer\'s node_modules, not the workspace', () => {
+test("the installed tarballs resolve to the consumer's node_modules, not the workspace", () => {
   for (const lib of LIBS) expect(existsSync(join(app, 'node_modules', '@voip', lib, 'dist', 'index.js'))).toBe(true);
   expect(existsSync(join(app, 'node_modules', '@voip', 'server'))).toBe(false);
 });
@@ -55,7 +64,8 @@ test('the libraries import and work from JavaScript', () => {
     import { encodeDirectoryMessage, createJsonDeframer, validateName } from '@voip/protocol';
     import { createMemoryRegistry, openSqliteRegistry } from '@voip/registry';
     import { openAudioSource } from '@voip/media';
-    import { Phone, transition } from '@voip/session';
+    import { Phone, PhoneError } from '@voip/session';
+    import { createManualClock } from '@voip/clock';
     const frames = createJsonDeframer().push(new TextEncoder().encode(encodeDirectoryMessage({ command: 'LIST' })));
     const memory = createMemoryRegistry();
     await memory.register({ name: 'alice', ip: '127.0.0.1', port: 5001, owner: 'c1' });
@@ -65,17 +75,19 @@ test('the libraries import and work from JavaScript', () => {
     const frame = tone.readFrame();
     console.log(JSON.stringify({
       frame: frames[0], name: validateName('alice').ok, memory: (await memory.lookup('ALICE'))?.name,
-      sqlite: (await sqlite.lookup('BOB'))?.port, samples: frame.length, phone: typeof Phone.connect, transition: typeof transition,
+      sqlite: (await sqlite.lookup('BOB'))?.port, samples: frame.length, phone: typeof Phone.connect, error: new PhoneError('busy', 'x').code, clock: (() => { const c = createManualClock(); let fired = 0; c.setTimeout(() => fired++, 10); c.advance(10); return fired; })(),
     }));
     await sqlite.close(); await tone.close();
   `;
   writeFileSync(join(app, 'check.mjs'), script);
   const out = JSON.parse(run(process.execPath, ['check.mjs'], app));
-  expect(out).toEqual({ frame: { ok: true, value: { command: 'LIST' } }, name: true, memory: 'alice', sqlite: 5002, samples: 512, phone: 'function', transition: 'function' });
+  expect(out).toEqual({ frame: { ok: true, value: { command: 'LIST' } }, name: true, memory: 'alice', sqlite: 5002, samples: 512, phone: 'function', error: 'busy', clock: 1 });
 });
 
 test('the libraries type-check from TypeScript', () => {
-  writeFileSync(join(app, 'check.ts'), `
+  writeFileSync(
+    join(app, 'check.ts'),
+    `
     import { decodeClassicSignal, type DirectoryUser } from '@voip/protocol';
     import type { Registry } from '@voip/registry';
     import type { AudioSource } from '@voip/media';
@@ -83,8 +95,15 @@ test('the libraries type-check from TypeScript', () => {
     const user: DirectoryUser = { name: 'a', ip: '127.0.0.1', port: 5001 };
     const options: PhoneOptions = { server: '127.0.0.1:10000', name: user.name };
     export const uses: [unknown, Registry | null, AudioSource | null, typeof Phone, PhoneOptions] = [decodeClassicSignal(new Uint8Array([0x41])), null, null, Phone, options];
-  `);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['check.ts'] }));
+  `,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+      files: ['check.ts'],
+    }),
+  );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)).not.toThrow();
 });

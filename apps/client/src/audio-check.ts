@@ -3,6 +3,7 @@
  * without a sound card fails at once with what to pass instead, not at the first call.
  */
 import type { AudioDeviceInfo } from '@voip/media';
+import { isDeviceSpec as isDevice } from './output-isolation.js';
 import type { Checked } from './validate.js';
 
 /** Lists the audio devices (by default @voip/media's `listAudioDevices`). */
@@ -28,10 +29,6 @@ export async function checkAudioDevices(audioIn: string, audioOut: string, list:
   if (wantsOut && !devices.some((d) => d.maxOutputChannels > 0)) missing.push('output');
   if (missing.length === 0) return { ok: true, value: undefined };
   return { ok: false, code: 'no-audio-device', detail: `no audio ${missing.join(' or ')} device found: ${advice(missing.includes('input'), missing.includes('output'))}` };
-}
-
-function isDevice(spec: string): boolean {
-  return spec === 'device' || spec.startsWith('device:');
 }
 
 function advice(input: boolean, output: boolean): string {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseCli } from './cli-args.js';
+import { KEY_REFERENCE } from './key-reference.js';
+import { helpText, parseCli } from './cli-args.js';
 
 const base = ['--server', '127.0.0.1:10000', '--name', 'alice'];
 
@@ -16,6 +17,7 @@ describe('parseCli', () => {
         exitAfterCall: false,
         ringTimeoutMs: 30_000,
         silenceTimeoutMs: 5_000,
+        history: true,
       },
     });
   });
@@ -39,6 +41,7 @@ describe('parseCli', () => {
       '10',
       '--silence-timeout',
       '3',
+      '--no-history',
     ]);
     expect(parsed).toEqual({
       kind: 'run',
@@ -55,6 +58,7 @@ describe('parseCli', () => {
         exitAfterCall: true,
         ringTimeoutMs: 10_000,
         silenceTimeoutMs: 3_000,
+        history: false,
       },
     });
   });
@@ -80,6 +84,25 @@ describe('parseCli', () => {
   test('--help wins over everything else', () => {
     expect(parseCli(['--bogus', '--help'])).toMatchObject({ kind: 'error', code: 'unknown-flag' });
     expect(parseCli(['--name', 'x', '--help'])).toEqual({ kind: 'help' });
+    expect(parseCli(['-h', '--version'])).toEqual({ kind: 'help' });
+    expect(parseCli(['--name', 'x', '--version'])).toEqual({ kind: 'version' });
+    expect(parseCli(['-x'])).toMatchObject({ kind: 'error', code: 'unexpected-argument' });
+  });
+
+  test('a directory may listen below 1024', () => {
+    expect(parseCli(['--server', 'voip.example.org:443'])).toMatchObject({ kind: 'run', options: { server: 'voip.example.org:443' } });
+  });
+
+  test('--help lists every key of the terminal UI, from the key table', () => {
+    const text = helpText();
+    const lines = text.split('\n');
+    for (const row of KEY_REFERENCE) {
+      expect(
+        lines.some((line) => line.startsWith(`  ${row.keys} `) && line.includes(` ${row.where} `) && line.endsWith(` ${row.action}`)),
+        row.keys,
+      ).toBe(true);
+    }
+    expect(text).toContain('--no-history');
   });
 
   test.each([
@@ -94,7 +117,8 @@ describe('parseCli', () => {
     [['--server', '1.2.3:10000'], 'host-bad'],
     [['--server', 'bad_host:10000'], 'host-bad'],
     [['--server', 'localhost:abc'], 'port-not-number'],
-    [['--server', 'localhost:80'], 'port-out-of-range'],
+    [['--server', 'localhost:0'], 'port-out-of-range'],
+    [['--server', 'localhost:65536'], 'port-out-of-range'],
     [['--server', 'localhost:70000'], 'port-out-of-range'],
     [['--name', ' alice'], 'name-edge-space'],
     [['--name', 'al!ce'], 'name-bad-character'],

@@ -2,6 +2,7 @@
  * Command-line parsing of `voip-client`, as a pure function.
  */
 import { DEFAULT_CALL_PORT } from '@voip/protocol';
+import { KEY_REFERENCE } from './key-reference.js';
 import { checkAudioSpec, checkName, checkPort, checkSeconds, checkServer } from './validate.js';
 
 /** Everything the command line can say, with defaults filled in. */
@@ -20,15 +21,18 @@ export interface CliOptions {
   readonly exitAfterCall: boolean;
   readonly ringTimeoutMs: number;
   readonly silenceTimeoutMs: number;
+  /** Keep the call history file (false with --no-history). */
+  readonly history: boolean;
 }
 
 /** What the command line asks for: run, print help, or fail with a message (exit 2). */
 export type CliParse =
   | { readonly kind: 'run'; readonly options: CliOptions }
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
-/** The usage text printed by `--help` and after a command-line error. */
+/** The usage text printed after a command-line error. */
 export const USAGE = `Usage: voip-client [options]
 
 Terminal phone of the voip directory. Without --server and --name it opens a
@@ -48,33 +52,34 @@ Options:
   --call NAME              call NAME once registered (with --no-tui)
   --hangup-after SECONDS   hang up this long after a call connects (with --no-tui)
   --exit-after-call        exit when the first call ends: 0 if it connected, 1 if not (with --no-tui)
-  --help                   show this help
+  --no-history             do not keep the call history
+                           (default: $XDG_CONFIG_HOME/voip/history.json or ~/.config/voip/history.json)
+  -h, --help               show this help, with the keys of the terminal UI
+  --version                print the version
 
 Exit codes: 0 clean, 1 call failed (--exit-after-call), 2 critical error, 3 bug.
 `;
 
 type ValueFlag = 'server' | 'name' | 'udp-port' | 'audio-in' | 'audio-out' | 'call' | 'hangup-after' | 'ring-timeout' | 'silence-timeout';
-type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'help';
+type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'help' | 'version';
 
-const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>([
-  'server',
-  'name',
-  'udp-port',
-  'audio-in',
-  'audio-out',
-  'call',
-  'hangup-after',
-  'ring-timeout',
-  'silence-timeout',
-]);
-const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'help']);
+const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>(['server', 'name', 'udp-port', 'audio-in', 'audio-out', 'call', 'hangup-after', 'ring-timeout', 'silence-timeout']);
+const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'help', 'version']);
+
+/** `--help`: the usage, then every key of the terminal UI (from the one key table). */
+export function helpText(): string {
+  const width = Math.max(...KEY_REFERENCE.map((row) => row.keys.length));
+  const where = Math.max(...KEY_REFERENCE.map((row) => row.where.length));
+  const rows = KEY_REFERENCE.map((row) => `  ${row.keys.padEnd(width)}  ${row.where.padEnd(where)}  ${row.action}`);
+  return `${USAGE}\nKeys of the terminal UI:\n${rows.join('\n')}\n`;
+}
 
 /** Parses the arguments after `voip-client` (no node path, no script path). */
 export function parseCli(argv: readonly string[]): CliParse {
   const values = new Map<string, string>();
   const bools = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i] === '-h' ? '--help' : (argv[i] as string);
     if (!arg.startsWith('--')) return error('unexpected-argument', `unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
@@ -96,6 +101,7 @@ export function parseCli(argv: readonly string[]): CliParse {
     values.set(flag, value);
   }
   if (bools.has('help')) return { kind: 'help' };
+  if (bools.has('version')) return { kind: 'version' };
 
   let server: string | undefined;
   const serverText = values.get('server');
@@ -164,6 +170,7 @@ export function parseCli(argv: readonly string[]): CliParse {
     exitAfterCall: bools.has('exit-after-call'),
     ringTimeoutMs: seconds['ring-timeout'] ?? 30_000,
     silenceTimeoutMs: seconds['silence-timeout'] ?? 5_000,
+    history: !bools.has('no-history'),
   };
   return { kind: 'run', options };
 }

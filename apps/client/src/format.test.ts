@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, formatLevel, levelBar } from './format.js';
+import { formatClock, formatDuration, formatLevel, formatStart, levelBar } from './format.js';
 
 describe('formatDuration', () => {
   test.each([
@@ -31,4 +31,13 @@ describe('formatLevel', () => {
     [-12.4, '-12 dB'],
     [-Infinity, 'silent'],
   ])('%d -> %s', (dbfs, text) => expect(formatLevel(dbfs)).toBe(text));
+});
+
+describe('formatClock', () => {
+  test('local hh:mm:ss', () => expect(formatClock(new Date(2026, 11, 1, 9, 5, 7).getTime())).toBe('09:05:07'));
+});
+
+describe('formatStart', () => {
+  test('local yyyy-mm-dd hh:mm', () => expect(formatStart(new Date(2026, 0, 2, 3, 4, 5).toISOString())).toBe('2026-01-02 03:04'));
+  test('not a date: shown as it is', () => expect(formatStart('yesterday')).toBe('yesterday'));
 });

@@ -1,5 +1,5 @@
 /**
- * Small pure formatters for the status line.
+ * Small pure formatters for the screens: durations, levels, times of day.
  */
 
 /** `mm:ss` of a duration (hours roll into minutes: 75 min is `75:00`). */
@@ -26,4 +26,19 @@ export function levelBar(dbfs: number, width = 10): string {
 /** A dBFS level for people: `-12 dB`, or `silent`. */
 export function formatLevel(dbfs: number): string {
   return Number.isFinite(dbfs) ? `${Math.round(dbfs)} dB` : 'silent';
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** Local time of day `hh:mm:ss` of a moment in ms since the epoch (log lines). */
+export function formatClock(at: number): string {
+  const date = new Date(at);
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** Local `yyyy-mm-dd hh:mm` of an ISO 8601 moment (call history); the text itself when it is not one. */
+export function formatStart(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }

@@ -1,35 +1,53 @@
 /**
- * The JSON event lines of `voip-client --no-tui`: one object a line on stdout,
- * `{"event": ..., "time": ISO8601, ...fields}`.
+ * The JSON event lines of `voip-client --no-tui`: every {@link PhoneEvent} but `state`
+ * and `history`, one object a line on stdout, `{"event": ..., "time": ISO8601, ...fields}`.
  */
-import type { CallStats, DirectoryUser, EndReason } from './phone-contract.js';
+import type { CallStats, DirectoryUser } from './phone-contract.js';
+import type { PhoneEvent } from './phone-events.js';
 
-/** Every event the headless client writes, without its time. */
-export type ClientEvent =
-  | { readonly event: 'registered'; readonly name: string; readonly server: string; readonly udpPort: number; readonly listSupported: boolean }
-  | { readonly event: 'users'; readonly users: readonly DirectoryUser[] }
-  | { readonly event: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
-  | { readonly event: 'calling'; readonly peer: string }
-  | { readonly event: 'connected'; readonly peer: string }
-  | { readonly event: 'ended'; readonly peer: string; readonly reason: EndReason; readonly detail?: string }
-  | ({ readonly event: 'stats' } & CallStats)
-  | { readonly event: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
-  | { readonly event: 'error'; readonly code: string; readonly message: string };
+/** The events written as JSON lines. */
+export type JsonEvent = Exclude<PhoneEvent, { readonly event: 'state' | 'history' }>;
+
+/** Whether an event is written as a JSON line (`state` and `history` are for the TUI). */
+export function isJsonEvent(event: PhoneEvent): event is JsonEvent {
+  return event.event !== 'state' && event.event !== 'history';
+}
 
 /**
- * One event as a JSON line (with its trailing `\n`). Levels of silence
+ * One event as a JSON line (with its trailing `\n`). Call figures are the documented
+ * ones only, durations in whole ms and levels to 0.01 dB; levels of silence
  * (-Infinity dBFS), which JSON cannot hold, are written as `null`.
  */
-export function formatEventLine(event: ClientEvent, time: Date): string {
+export function formatEventLine(event: JsonEvent, time: Date): string {
   const { event: name, ...fields } = event;
   const out: Record<string, unknown> = { event: name, time: time.toISOString() };
-  for (const [key, value] of Object.entries(fields)) {
+  const values = name === 'stats' ? statsFields(fields as unknown as CallStats) : fields;
+  for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    if (key === 'users') {
-      out[key] = (value as readonly DirectoryUser[]).map((u) => ({ name: u.name, ip: u.ip, port: u.port }));
-    } else {
-      out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
-    }
+    if (key === 'users') out[key] = (value as readonly DirectoryUser[]).map((u) => ({ name: u.name, ip: u.ip, port: u.port }));
+    else if (key === 'stats') out[key] = jsonNumbers(statsFields(value as CallStats));
+    else out[key] = jsonNumber(value);
   }
   return `${JSON.stringify(out)}\n`;
+}
+
+function statsFields(stats: CallStats): Record<string, number> {
+  const level = (dbfs: number): number => (Number.isFinite(dbfs) ? Math.round(dbfs * 100) / 100 : dbfs);
+  return {
+    packetsSent: stats.packetsSent,
+    packetsReceived: stats.packetsReceived,
+    packetsLost: stats.packetsLost,
+    packetsDropped: stats.packetsDropped,
+    inputLevelDbfs: level(stats.inputLevelDbfs),
+    outputLevelDbfs: level(stats.outputLevelDbfs),
+    durationMs: Math.round(stats.durationMs),
+  };
+}
+
+function jsonNumbers(fields: Record<string, number>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, jsonNumber(v) as number | null]));
+}
+
+function jsonNumber(value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }

@@ -2,22 +2,28 @@
 /**
  * `voip-client`: wires the command line to the terminal UI or the headless runner.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { listAudioDevices } from '@voip/media';
 import { checkAudioDevices } from './audio-check.js';
 import { checkWavFiles } from './wav-check.js';
-import { USAGE, parseCli, type CliOptions } from './cli-args.js';
+import { USAGE, helpText, parseCli, type CliOptions } from './cli-args.js';
 import { EXIT, describeBug } from './exit-codes.js';
 import { startHeadless } from './headless-runner.js';
+import { fileHistory, historyPath, type CallHistory } from './history.js';
 import { formatEventLine } from './json-events.js';
 import { connectPhone, describeCallError } from './phone-adapter.js';
-import { fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio, watchParent } from './output-isolation.js';
+import { diagnosticsOut, fdTerminal, fdTextOut, isolatedOutputFd, runIsolated, usesDeviceAudio, watchParent } from './output-isolation.js';
 
 /** Runs the client with the arguments after the script name; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCli(argv);
   if (parsed.kind === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(helpText());
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`voip-client ${version()}\n`);
     return EXIT.ok;
   }
   if (parsed.kind === 'error') {
@@ -37,23 +43,30 @@ export async function main(argv: readonly string[]): Promise<number> {
   const audio = wavs.ok ? await checkAudioDevices(options.audioIn, options.audioOut, listAudioDevices) : wavs;
   if (!audio.ok) {
     if (!options.tui) out.write(formatEventLine({ event: 'error', code: audio.code, message: audio.detail }, new Date()));
-    process.stderr.write(`voip-client: ${audio.detail}\n`);
+    diagnosticsOut().write(`voip-client: ${audio.detail}\n`);
     return EXIT.critical;
   }
-  if (!options.tui) return runHeadless(options, out);
+  const history = options.history ? fileHistory(historyPath()) : undefined;
+  if (!options.tui) return runHeadless(options, out, history);
   const { runTui } = await import('./tui.js');
   const terminal = outputFd === undefined ? undefined : fdTerminal(outputFd);
-  return runTui(options, { connect: connectPhone, callFailure: describeCallError, ...(terminal ? { stdout: terminal } : {}) });
+  return runTui(options, { connect: connectPhone, callFailure: describeCallError, ...(history ? { history } : {}), ...(terminal ? { stdout: terminal } : {}) });
 }
 
-async function runHeadless(options: CliOptions, stdout: { write(text: string): boolean }): Promise<number> {
-  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout, stderr: process.stderr });
+/** The version of this package (its package.json sits beside dist/). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
+
+async function runHeadless(options: CliOptions, stdout: { write(text: string): boolean }, history: CallHistory | undefined): Promise<number> {
+  const run = startHeadless({ options, connect: connectPhone, callFailure: describeCallError, stdout, stderr: diagnosticsOut(), ...(history ? { history } : {}) });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => run.command(line));
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
-      process.stderr.write(`voip-client: ${signal} again: exiting without waiting\n`);
+      diagnosticsOut().write(`voip-client: ${signal} again: exiting without waiting\n`);
       process.exit(EXIT.critical);
     }
     signalled = true;
@@ -72,7 +85,7 @@ async function runHeadless(options: CliOptions, stdout: { write(text: string): b
 }
 
 const bug = (error: unknown): void => {
-  process.stderr.write(`voip-client: ${describeBug(error)}\n`);
+  diagnosticsOut().write(`voip-client: ${describeBug(error)}\n`);
   process.exit(EXIT.bug);
 };
 

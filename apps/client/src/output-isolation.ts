@@ -6,24 +6,42 @@
  * that no JavaScript can filter. With device audio the client therefore runs itself as
  * a child process: the child's fd 1 goes to the parent's stderr (or nowhere, under the
  * terminal UI) and the child writes its real output, JSON events or the terminal UI,
- * to fd 3, which is the parent's stdout.
+ * to fd 3, which is the parent's stdout, and its own diagnostics to fd 5, the parent's
+ * stderr. What the native libraries print on the child's fd 1 and 2 (dozens of ALSA
+ * and JACK lines on a machine without a sound card, before the one message that says
+ * what to pass instead) is kept back, and shown only when the child dies of a bug or
+ * a signal, to diagnose it.
  */
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { writeSync } from 'node:fs';
 import { isatty, WriteStream } from 'node:tty';
 
 /** Set in the child: the file descriptor of the real standard output. */
 export const OUTPUT_FD_ENV = 'VOIP_CLIENT_OUTPUT_FD';
+/** Set in the child: the file descriptor of the client's own diagnostics (the real stderr). */
+export const DIAGNOSTICS_FD_ENV = 'VOIP_CLIENT_DIAGNOSTICS_FD';
+
+/** Whether an audio spec names a naudiodon device (`device` or `device:NAME`). */
+export function isDeviceSpec(spec: string): boolean {
+  return spec === 'device' || spec.startsWith('device:');
+}
 
 /** Whether either direction uses a naudiodon device. */
 export function usesDeviceAudio(options: { readonly audioIn: string; readonly audioOut: string }): boolean {
-  return [options.audioIn, options.audioOut].some((spec) => spec === 'device' || spec.startsWith('device:'));
+  return isDeviceSpec(options.audioIn) || isDeviceSpec(options.audioOut);
 }
 
 /** In the child, the fd of the real standard output; undefined in a plain process. */
 export function isolatedOutputFd(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env[OUTPUT_FD_ENV];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** Where the client's own diagnostics go: fd 5 in the child, else stderr. */
+export function diagnosticsOut(env: NodeJS.ProcessEnv = process.env): { write(text: string): boolean } {
+  const value = env[DIAGNOSTICS_FD_ENV];
+  return value !== undefined && /^\d+$/.test(value) ? fdTextOut(Number(value)) : process.stderr;
 }
 
 /** A synchronous text writer on a file descriptor, for JSON event lines. */
@@ -62,13 +80,16 @@ export function watchParent(): void {
 export function runIsolated(script: string, argv: readonly string[], tui: boolean): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
     // fd 4 is an IPC channel used only to notice the parent's death (see watchParent).
-    stdio: ['inherit', tui ? 'ignore' : 2, tui ? 'pipe' : 2, 1, 'ipc'],
-    env: { ...process.env, [OUTPUT_FD_ENV]: '3' },
+    // fd 5: the client's own diagnostics; under the TUI they wait until the screen is released.
+    stdio: ['inherit', 'pipe', 'pipe', 1, 'ipc', tui ? 'pipe' : 2],
+    env: { ...process.env, [OUTPUT_FD_ENV]: '3', [DIAGNOSTICS_FD_ENV]: '5' },
   });
-  let heldStderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    heldStderr = (heldStderr + chunk.toString('utf8')).slice(-MAX_KEPT_STDERR);
-  });
+  let heldDiagnostics = '';
+  let nativeOutput = '';
+  const keep = (text: string, chunk: Buffer): string => (text + chunk.toString('utf8')).slice(-MAX_KEPT_STDERR);
+  (child.stdio as unknown as ReadonlyArray<Readable | null>)[5]?.on('data', (chunk: Buffer) => (heldDiagnostics = keep(heldDiagnostics, chunk)));
+  child.stdout?.on('data', (chunk: Buffer) => (nativeOutput = keep(nativeOutput, chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => (nativeOutput = keep(nativeOutput, chunk)));
   // A terminal delivers Ctrl-C to the whole foreground group, child included: only
   // forward SIGINT when it cannot have come from a terminal. SIGTERM always.
   const forwardInt = (): void => {
@@ -87,7 +108,8 @@ export function runIsolated(script: string, argv: readonly string[], tui: boolea
     child.once('close', (code, signal) => {
       process.off('SIGINT', forwardInt);
       process.off('SIGTERM', forwardTerm);
-      if (heldStderr) process.stderr.write(heldStderr);
+      if (heldDiagnostics) process.stderr.write(heldDiagnostics);
+      if ((signal || code === 3) && nativeOutput) process.stderr.write(`voip-client: what the audio process printed last:\n${nativeOutput}`);
       if (signal) process.stderr.write(`voip-client: the audio process was killed by ${signal}\n`);
       resolve(code ?? 3);
     });

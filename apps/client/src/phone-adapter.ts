@@ -3,8 +3,7 @@
  * errors into the client's typed results and sentences.
  */
 import { CallFailedError, Phone, PhoneError } from '@voip/session';
-import type { CallFailure, ConnectPhone, ConnectRequest, PhoneApi } from './phone-contract.js';
-
+import type { CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
 
 /** Connects a phone to the directory; expected failures come back as results. */
 export const connectPhone: ConnectPhone = async (request) => {
@@ -16,6 +15,7 @@ export const connectPhone: ConnectPhone = async (request) => {
       audio: { input: request.audioIn, output: request.audioOut },
       ringTimeoutMs: request.ringTimeoutMs,
       silenceTimeoutMs: request.silenceTimeoutMs,
+      ...(request.ringtone ? { ringtone: true } : {}),
     });
     return { ok: true, value: phone };
   } catch (error) {

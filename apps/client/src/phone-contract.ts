@@ -1,13 +1,80 @@
 /**
- * What the client needs from `@voip/session`: the Phone contract's types, and the
- * connect and failure shapes that `phone-adapter.ts` (the one file that creates a real
- * Phone) fills in, so that screens, the reducer and the headless runner can be tested
- * against a fake phone.
+ * What the client needs from `@voip/session`: the phone it drives (`PhoneApi`, its
+ * events) and the connect and failure shapes that `phone-adapter.ts` (the one file
+ * that creates a real Phone) fills in, so that the phone driver, the screens and the
+ * headless runner can be tested against a fake phone.
  */
-import type { EndReason, PhoneApi } from '@voip/session';
+import type { DirectoryUser } from '@voip/protocol';
+import type { CallState, CallStats, EndReason } from '@voip/session';
 
 export type { DirectoryUser } from '@voip/protocol';
-export type { CallState, EndReason, CallStats, PhoneEvents, PhoneApi } from '@voip/session';
+export type { CallState, EndReason, CallStats } from '@voip/session';
+
+/** Which way a call went, seen from this client. */
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** The events of the phone the client drives, with their payloads. */
+export interface PhoneEvents {
+  /** Every change of call state. */
+  state: [{ readonly state: CallState; readonly peer?: string }];
+  /** Someone is calling: answer with accept() or reject(). */
+  incoming: [{ readonly caller: string; readonly ip: string; readonly port: number }];
+  /** We placed a call and are waiting for an answer. */
+  calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
+  /** Audio flows both ways. */
+  connected: [{ readonly peer: string }];
+  /** A call or call attempt is over (once per attempt). */
+  ended: [
+    {
+      readonly peer: string;
+      readonly reason: EndReason;
+      readonly detail?: string;
+      readonly direction: CallDirection;
+      /** Time in conversation, ms (0 when it never connected). */
+      readonly durationMs: number;
+      /** The call's final figures, when it connected. */
+      readonly stats?: CallStats;
+    },
+  ];
+  /** The users online (WATCH presence; the first push comes after registering). */
+  users: [readonly DirectoryUser[]];
+  /** Call figures, about once a second during a call. */
+  stats: [CallStats];
+  /** Human-readable log lines. */
+  log: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
+  /** The directory connection closed; the phone can no longer place calls. */
+  disconnected: [{ readonly reason: string }];
+}
+
+/**
+ * The connected phone the client drives: what it uses of @voip/session's `Phone`
+ * (the adapter's assignment checks that `Phone` has it all).
+ */
+export interface PhoneApi {
+  readonly name: string;
+  readonly udpPort: number;
+  readonly state: CallState;
+  /** Whether the server supports LIST and WATCH (a classic server does not). */
+  readonly listSupported: boolean;
+  /** The users online as the directory last pushed them; undefined on a classic server. */
+  readonly onlineUsers: readonly DirectoryUser[] | undefined;
+  /** Whether the microphone is muted. */
+  readonly muted: boolean;
+  /** Speaker volume in percent, 0-200. */
+  readonly volume: number;
+  /** Calls a user by name; rejects with CallFailedError (after `ended`) or a PhoneError refusal. */
+  call(name: string): Promise<void>;
+  accept(): void;
+  reject(): void;
+  hangup(): void;
+  setMuted(muted: boolean): void;
+  /** Sets the speaker volume, percent 0-200. */
+  setVolume(percent: number): void;
+  /** Hangs up, unregisters (DISCONNECT), closes the sockets and audio. */
+  close(): Promise<void>;
+  on<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this;
+  off<E extends keyof PhoneEvents>(event: E, listener: (...args: PhoneEvents[E]) => void): this;
+}
 
 /** What the client asks the adapter to connect with (all values already validated). */
 export interface ConnectRequest {
@@ -20,6 +87,8 @@ export interface ConnectRequest {
   readonly audioOut: string;
   readonly ringTimeoutMs: number;
   readonly silenceTimeoutMs: number;
+  /** Play a ring tone on the audio output while a call rings (for device output). */
+  readonly ringtone?: boolean;
 }
 
 /** Why connecting failed: a stable code and a sentence for people. */
@@ -35,9 +104,9 @@ export interface ConnectFailure {
 export type ConnectPhone = (request: ConnectRequest) => Promise<{ readonly ok: true; readonly value: PhoneApi } | ConnectFailure>;
 
 /**
- * How a rejected `call()` failed: the call attempt `ended` (CallFailedError), or
- * the phone `refused` to place it at all (busy, closed, ...).
+ * How a rejected `call()` failed: the call attempt `ended` (CallFailedError, already
+ * reported by the phone's `ended` event), or the phone `refused` to place it at all
+ * (busy, closed, ...).
  */
 export type CallFailure =
-  | { readonly kind: 'ended'; readonly reason: EndReason; readonly detail?: string }
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+  { readonly kind: 'ended'; readonly reason: EndReason; readonly detail?: string } | { readonly kind: 'refused'; readonly code: string; readonly message: string };

@@ -4,10 +4,9 @@
  * are, and the headless runner writes them as JSON lines (`json-events.ts`). No layer
  * renames them on the way up.
  */
-import type { CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
+import type { CallDirection, CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
 
-/** Which way a call went, seen from this client. */
-export type CallDirection = 'outgoing' | 'incoming';
+export type { CallDirection } from './phone-contract.js';
 
 /** One finished call (or call attempt), as the history keeps it. */
 export interface HistoryEntry {

@@ -14,3 +14,16 @@ test('dispatch reduces, notifies once per change, and not for no-ops', () => {
   expect(calls).toBe(1);
   expect(store.getState()).toBe(4);
 });
+
+test('the reducer is handed the injected time of each action', () => {
+  let clock = 1000;
+  const store = createStore(
+    (seen: number[], _a: 'x', now: number) => [...seen, now],
+    [],
+    () => clock,
+  );
+  store.dispatch('x');
+  clock = 2500;
+  store.dispatch('x');
+  expect(store.getState()).toEqual([1000, 2500]);
+});

@@ -11,14 +11,17 @@ export interface Store<S, A> {
   subscribe(listener: () => void): () => void;
 }
 
-/** Creates a store over a pure reducer. */
-export function createStore<S, A>(reducer: (state: S, action: A) => S, initial: S): Store<S, A> {
+/**
+ * Creates a store over a pure reducer; `now` (ms since the epoch, the wall clock by
+ * default) is read once per action and handed to the reducer.
+ */
+export function createStore<S, A>(reducer: (state: S, action: A, now: number) => S, initial: S, now: () => number = Date.now): Store<S, A> {
   let state = initial;
   const listeners = new Set<() => void>();
   return {
     getState: () => state,
     dispatch(action) {
-      const next = reducer(state, action);
+      const next = reducer(state, action, now());
       if (next === state) return;
       state = next;
       for (const listener of [...listeners]) listener();

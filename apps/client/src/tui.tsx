@@ -3,6 +3,8 @@
  */
 import { render } from 'ink';
 import type { CliOptions } from './cli-args.js';
+import { diagnosticsOut } from './output-isolation.js';
+import type { CallHistory } from './history.js';
 import type { CallFailure, ConnectPhone } from './phone-contract.js';
 import { App, type AppExit } from './ui/App.js';
 
@@ -10,6 +12,8 @@ import { App, type AppExit } from './ui/App.js';
 export interface TuiDeps {
   readonly connect: ConnectPhone;
   readonly callFailure: (error: unknown) => CallFailure;
+  /** Where finished calls are kept; none with --no-history. */
+  readonly history?: CallHistory;
   /** Where Ink draws; default process.stdout. */
   readonly stdout?: NodeJS.WriteStream;
 }
@@ -23,8 +27,19 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
     outcome = exit;
     settle();
   };
+  const terminal = deps.stdout ?? process.stdout;
+  // BEL moves no cursor: written beside Ink's frames, it leaves them intact.
+  const bell = (): void => void terminal.write('\u0007');
   const tree = (quitRequested: boolean) => (
-    <App options={options} connect={deps.connect} callFailure={deps.callFailure} quitRequested={quitRequested} onExit={onExit} />
+    <App
+      options={options}
+      connect={deps.connect}
+      callFailure={deps.callFailure}
+      quitRequested={quitRequested}
+      onExit={onExit}
+      bell={bell}
+      {...(deps.history ? { history: deps.history } : {})}
+    />
   );
   const app = render(tree(false), { exitOnCtrlC: false, ...(deps.stdout ? { stdout: deps.stdout } : {}) });
   // SIGINT/SIGTERM: hang up, unregister, exit 0, as the q key does.
@@ -39,6 +54,6 @@ export async function runTui(options: CliOptions, deps: TuiDeps): Promise<number
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (outcome.message) process.stderr.write(`voip-client: ${outcome.message}\n`);
+  if (outcome.message) diagnosticsOut().write(`voip-client: ${outcome.message}\n`);
   return outcome.code;
 }

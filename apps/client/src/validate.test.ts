@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkHost, checkPort, checkSeconds, checkServer } from './validate.js';
+import { checkHost, checkPort, checkSeconds, checkServer, checkServerPort } from './validate.js';
 
 describe('checkHost', () => {
   test.each(['127.0.0.1', '10.0.0.255', 'localhost', 'voip.example.org', 'a-b.c1', ' 127.0.0.1 '])('%j is a host', (host) => {
@@ -38,7 +38,27 @@ describe('checkServer', () => {
   test.each([
     ['localhost', { host: 'localhost', port: 10000 }],
     ['127.0.0.1:12000', { host: '127.0.0.1', port: 12000 }],
+    ['voip.example.org:443', { host: 'voip.example.org', port: 443 }],
+    [' 10.0.0.1:1 ', { host: '10.0.0.1', port: 1 }],
   ])('%j', (text, value) => expect(checkServer(text)).toEqual({ ok: true, value }));
+  test.each([
+    ['', 'host-empty'],
+    [':10000', 'host-bad'],
+    ['127.0.0.1:0', 'port-out-of-range'],
+    ['127.0.0.1:65536', 'port-out-of-range'],
+    ['127.0.0.1:ten', 'port-not-number'],
+    ['a:b:c', 'host-bad'],
+    ['256.1.1.1:10000', 'host-bad'],
+  ])('%j is refused (%s)', (text, code) => expect(checkServer(text)).toMatchObject({ ok: false, code }));
+});
+
+describe('checkServerPort', () => {
+  test.each([
+    ['443', 443],
+    ['1', 1],
+    ['10000', 10000],
+  ])('%j -> %i', (text, port) => expect(checkServerPort(text)).toEqual({ ok: true, value: port }));
+  test.each([['0'], ['65536'], ['x']])('%j is refused', (text) => expect(checkServerPort(text).ok).toBe(false));
 });
 
 describe('checkSeconds', () => {

@@ -3,7 +3,7 @@
  * Each returns a typed result whose `detail` is the reason to show inline.
  */
 import { parseAudioSpec } from '@voip/media';
-import { DEFAULT_DIRECTORY_PORT, validateName as validateProtocolName } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, parseHostPort, validateName as validateProtocolName } from '@voip/protocol';
 
 /** A checked value, or a stable code with the reason for people. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly detail: string };
@@ -43,16 +43,25 @@ export function checkName(text: string, what = 'name'): Checked<string> {
   return { ok: false, code: result.code, detail: `bad ${what} "${text}": ${result.detail}` };
 }
 
-/** A directory address `HOST` or `HOST:PORT` (port 10000 when left out). */
+/** A directory's TCP port: any port from 1 (a directory may run on 443). */
+export function checkServerPort(text: string): Checked<number> {
+  return checkPort(text, 'server port', 1);
+}
+
+/**
+ * A directory address `HOST` or `HOST:PORT` (port 10000 when left out, any port
+ * from 1), read by @voip/protocol's `parseHostPort`; the host must be an IPv4
+ * address or a host name.
+ */
 export function checkServer(text: string): Checked<{ readonly host: string; readonly port: number }> {
-  const colon = text.lastIndexOf(':');
-  const hostPart = colon < 0 ? text : text.slice(0, colon);
-  const host = checkHost(hostPart);
+  const parsed = parseHostPort(text, DEFAULT_DIRECTORY_PORT);
+  if (!parsed.ok) {
+    const code = parsed.code === 'empty' ? 'host-empty' : parsed.code === 'bad-address' ? 'host-bad' : /:\d+$/.test(text.trim()) ? 'port-out-of-range' : 'port-not-number';
+    return { ok: false, code, detail: parsed.detail };
+  }
+  const host = checkHost(parsed.value.host);
   if (!host.ok) return host;
-  if (colon < 0) return { ok: true, value: { host: host.value, port: DEFAULT_DIRECTORY_PORT } };
-  const port = checkPort(text.slice(colon + 1), 'server port');
-  if (!port.ok) return port;
-  return { ok: true, value: { host: host.value, port: port.value } };
+  return { ok: true, value: { host: host.value, port: parsed.value.port } };
 }
 
 /** A positive duration in seconds (decimals allowed), returned in milliseconds. */

@@ -1,8 +1,11 @@
 /** The command line of `voip-server`: its options, their defaults, the usage text and a pure parser. */
 import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
 
-/** Where the directory keeps its entries. */
-export type StorageChoice = { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string };
+/**
+ * Where the directory keeps its entries. For PostgreSQL, `url` is what `--db` gave
+ * (`postgres://...`), or `''` for `--db postgres`: everything from the PG* variables.
+ */
+export type StorageChoice = { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 /** Everything `voip-server` can be told on its command line. */
 export interface ServerCliOptions {
@@ -24,9 +27,7 @@ export interface ServerCliOptions {
 export type CliCommand = { readonly kind: 'run'; readonly options: ServerCliOptions } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** The result of {@link parseServerArgs}: a command, or a usage error to print with the usage. */
-export type CliParseResult =
-  | { readonly ok: true; readonly value: CliCommand }
-  | { readonly ok: false; readonly code: 'usage'; readonly detail: string };
+export type CliParseResult = { readonly ok: true; readonly value: CliCommand } | { readonly ok: false; readonly code: 'usage'; readonly detail: string };
 
 /** The SQLite file used when `--db` is not given, in the working directory. */
 export const DEFAULT_DATABASE_FILE = 'voip-directory.db';
@@ -53,6 +54,10 @@ Options:
   --port N                TCP port, 0 picks a free one (default ${DEFAULT_DIRECTORY_PORT})
   --db sqlite:PATH        keep entries in a SQLite file (default sqlite:${DEFAULT_DATABASE_FILE})
   --db memory             keep entries in memory only
+  --db postgres://USER@HOST:PORT/DB
+                          keep entries in PostgreSQL; what the URL leaves out
+                          comes from the PG* variables (PGHOST, PGPORT, PGUSER...)
+  --db postgres           PostgreSQL, all from the PG* variables, as psql takes them
   --no-tui                no dashboard: one log line per event on stdout
   --log text|json         log line format without the dashboard (default text)
   --rate-limit N          requests per second per connection, 0 = off (default ${DEFAULT_CLI_OPTIONS.rateLimit})
@@ -88,7 +93,16 @@ function parseStorage(text: string): StorageChoice | string {
     if (path.length === 0) return '--db sqlite: needs a file path, e.g. sqlite:./voip-directory.db';
     return { kind: 'sqlite', path };
   }
-  return `--db must be "memory" or "sqlite:PATH", got "${text}"`;
+  if (text === 'postgres' || text === 'postgresql') return { kind: 'postgres', url: '' };
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    try {
+      new URL(text);
+    } catch {
+      return `--db ${text} is not a valid URL: write postgres://USER@HOST:PORT/DB (percent-encode special characters; the port is a number)`;
+    }
+    return { kind: 'postgres', url: text };
+  }
+  return `--db must be "memory", "sqlite:PATH", "postgres://USER@HOST:PORT/DB" or "postgres", got "${text}"`;
 }
 
 /**

@@ -31,10 +31,7 @@ describe('ConnectionHandler', () => {
     const c = connect();
     for (const ch of '{"command":"REG",\n"name":"a \\"b"}{"command":"REG","name":"ab"}') c.handler.receive(bytes(ch));
     await c.handler.idle();
-    expect(c.sent()).toEqual([
-      { ack: 'Error Registering', reason: expect.any(String) },
-      { ack: 'Registered successfully' },
-    ]);
+    expect(c.sent()).toEqual([{ ack: 'Error Registering', reason: expect.any(String) }, { ack: 'Registered successfully' }]);
   });
 
   it('removes the name when the connection ends, even mid-request', async () => {
@@ -116,5 +113,4 @@ describe('ConnectionHandler', () => {
     expect(refused).toHaveLength(4);
     expect(refused[3]).toMatchObject({ reason: expect.stringContaining('not logged') });
   });
-
 });

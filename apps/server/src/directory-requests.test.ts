@@ -16,7 +16,12 @@ describe('ConnectionHandler: the answers to directory requests', () => {
     expect(replies).toEqual([
       { ack: 'Registered successfully' },
       { ip: '10.0.0.2', port: 6000 },
-      { users: [{ name: 'alice', ip: '10.0.0.1', port: 5001 }, { name: 'bob', ip: '10.0.0.2', port: 6000 }] },
+      {
+        users: [
+          { name: 'alice', ip: '10.0.0.1', port: 5001 },
+          { name: 'bob', ip: '10.0.0.2', port: 6000 },
+        ],
+      },
       { ip: 'None' },
     ]);
   });
@@ -86,7 +91,13 @@ describe('ConnectionHandler: the answers to directory requests', () => {
     const x = connect('10.0.0.9');
     await x.request('{"command":"REG","name":"x","port":7000}');
     await service.settled();
-    expect(w.sent().at(-1)).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }, { name: 'x', ip: '10.0.0.9', port: 7000 }] });
+    expect(w.sent().at(-1)).toEqual({
+      event: 'presence',
+      users: [
+        { name: 'w', ip: '127.0.0.1', port: 5001 },
+        { name: 'x', ip: '10.0.0.9', port: 7000 },
+      ],
+    });
     await x.handler.end();
     await service.settled();
     expect(w.sent().at(-1)).toEqual({ event: 'presence', users: [{ name: 'w', ip: '127.0.0.1', port: 5001 }] });
@@ -149,7 +160,7 @@ describe('ConnectionHandler: the answers to directory requests', () => {
     expect(sent.at(-1)!.users!.map((u) => u.name)).toEqual(['o', 'w']);
   });
 
-  it('sends a registration\'s reply before the presence push it causes', async () => {
+  it("sends a registration's reply before the presence push it causes", async () => {
     const service = new DirectoryService(createMemoryRegistry(), new ServerEvents());
     const clock = createManualClock();
     const order: string[] = [];
@@ -175,5 +186,4 @@ describe('ConnectionHandler: the answers to directory requests', () => {
     await service.settled();
     expect(order).toEqual(['w reply', 'w push', 'b reply', 'w push']);
   });
-
 });

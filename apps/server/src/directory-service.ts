@@ -7,9 +7,7 @@ import type { ServerEvents } from './events.js';
 export type RegisterFailureCode = 'name-taken' | 'owner-has-name' | 'storage-failed';
 
 /** Outcome of a directory operation; storage failures are results, never throws. */
-export type ServiceResult<T, C extends string = 'storage-failed'> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly code: C; readonly detail: string };
+export type ServiceResult<T, C extends string = 'storage-failed'> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: C; readonly detail: string };
 
 /** Receives the full list of users after every change. */
 export type PresenceListener = (users: readonly DirectoryUser[]) => void;

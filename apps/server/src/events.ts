@@ -1,16 +1,7 @@
 /** What the server announces (connections, names, refusals, errors) and the emitter the dashboard and the log listen to. */
 /** Why a connection ended, as logged. */
 export type CloseReason =
-  | 'disconnect'
-  | 'peer-closed'
-  | 'reset'
-  | 'bad-input'
-  | 'idle-timeout'
-  | 'abuse'
-  | 'slow-consumer'
-  | 'too-many-connections'
-  | 'server-closing'
-  | 'socket-error';
+  'disconnect' | 'peer-closed' | 'reset' | 'bad-input' | 'idle-timeout' | 'abuse' | 'slow-consumer' | 'too-many-connections' | 'server-closing' | 'socket-error';
 
 /** Something the server did, for the dashboard and the log. Every event carries its time. */
 export type ServerEvent =

@@ -23,9 +23,7 @@ export function describeEvent(event: ServerEvent): string {
       return `storage failed during ${event.operation}: ${event.detail}`;
     case 'accept-error': {
       const advice =
-        event.code === 'EMFILE' || event.code === 'ENFILE'
-          ? '; the process has no file descriptors left: raise the limit (ulimit -n) or lower --max-conns-per-ip'
-          : '';
+        event.code === 'EMFILE' || event.code === 'ENFILE' ? '; the process has no file descriptors left: raise the limit (ulimit -n) or lower --max-conns-per-ip' : '';
       return `cannot accept a connection: ${event.detail}${advice}`;
     }
     case 'closed':

@@ -5,6 +5,7 @@ import { parseServerArgs, USAGE, type ServerCliOptions } from './cli.js';
 import { createDashboardStore } from './dashboard/dashboard-state.js';
 import { ServerEvents } from './events.js';
 import { formatLogLine } from './log-format.js';
+import { openPostgresStorage, postgresServerId } from './postgres-storage.js';
 import { ServerStartError, startDirectoryServer } from './server.js';
 import { serverVersion } from './version.js';
 
@@ -46,6 +47,7 @@ const processIo: RunIo = {
 
 async function openRegistry(options: ServerCliOptions, io: RunIo): Promise<{ registry: Registry; label: string } | string> {
   if (options.storage.kind === 'memory') return { registry: createMemoryRegistry(), label: 'memory' };
+  if (options.storage.kind === 'postgres') return openPostgresStorage(options.storage.url, postgresServerId(options.port));
   const path = resolve(io.cwd, options.storage.path);
   let registry: Registry;
   try {
@@ -128,9 +130,10 @@ async function serve(options: ServerCliOptions, io: RunIo, stopRequested: Promis
   const events = new ServerEvents();
   const store = createDashboardStore();
   if (dashboard) events.on((event) => store.dispatch({ type: 'server-event', event }));
-  else events.on((event) => {
-    if (!stdoutFailed) io.stdout.write(`${formatLogLine(event, options.log)}\n`);
-  });
+  else
+    events.on((event) => {
+      if (!stdoutFailed) io.stdout.write(`${formatLogLine(event, options.log)}\n`);
+    });
 
   let server;
   try {

@@ -26,7 +26,9 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
     case 'EADDRINUSE':
       return new ServerStartError('port-in-use', host, port, `port ${port} is already in use (on ${host}); choose another with --port`, { cause: error });
     case 'EACCES':
-      return new ServerStartError('permission-denied', host, port, `not allowed to listen on port ${port}; ports below 1024 need privileges, choose another with --port`, { cause: error });
+      return new ServerStartError('permission-denied', host, port, `not allowed to listen on port ${port}; ports below 1024 need privileges, choose another with --port`, {
+        cause: error,
+      });
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
       return new ServerStartError('address-unavailable', host, port, `address ${host} is not on this machine; choose another with --host`, { cause: error });

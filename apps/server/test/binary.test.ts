@@ -66,7 +66,11 @@ describe('the voip-server executable', () => {
     await server.waitForLine(/"event":"unregistered"/);
     server.child.kill('SIGINT');
     expect(await server.exited).toBe(0);
-    const lines = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = server
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((l) => l['event'])).toEqual(['listening', 'connected', 'registered', 'unregistered', 'disconnected', 'closed']);
     expect(lines[2]).toMatchObject({ name: 'bob', ip: '127.0.0.1', port: 6001 });
     expect(lines.every((l) => typeof l['time'] === 'string')).toBe(true);

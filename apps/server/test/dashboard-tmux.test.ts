@@ -86,33 +86,37 @@ describe.skipIf(!hasTmux)('the dashboard in a real terminal (tmux)', () => {
   it.each([
     [60, 16],
     [200, 50],
-  ])('keeps the header on screen with 500 users connected at %ix%i, and Ctrl-C stops it at once, exit 0', async (columns, rows) => {
-    const dash = await startInTmux(columns, rows, ['--max-conns-per-ip', '0', '--rate-limit', '0']);
-    const clients: TestClient[] = [];
-    try {
-      for (let i = 0; i < 500; i++) clients.push(await openClient(dash.port));
-      const replies = await Promise.all(clients.map((c, i) => c.request({ command: 'REG', name: `user ${String(i).padStart(3, '0')} with a long name` }, 20_000)));
-      expect(replies.every((reply) => reply['ack'] === 'Registered successfully')).toBe(true);
-      await eventually(() => dash.screen().includes('500 users online · 500 connections'), 20_000);
-      // Let the last renders land, then read the screen as a person sees it.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const lines = dash.screen().replace(/\n$/, '').split('\n');
-      expect(lines).toHaveLength(rows);
-      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(columns);
-      expect(lines[0]).toContain(`voip-server  listening on 127.0.0.1:${dash.port}`);
-      expect(lines[1]).toMatch(/^500 users online · 500 connections/);
-      expect(lines[2]).toContain('Users online (500)');
-      expect(lines.join('\n')).toMatch(/… and \d+ more/);
-      expect(lines.join('\n')).toContain('── Log ');
-      expect(lines.findLast((line) => line.trim() !== '')).toContain('q or Ctrl-C: quit');
-      dash.keys('Down');
-      await eventually(() => dash.screen().includes('1 above'), 10_000);
-      expect(dash.screen().split('\n')[0]).toContain('listening on');
-      dash.keys('C-c');
-      expect(await dash.exitCode()).toBe('0');
-      await Promise.all(clients.map((c) => c.closed));
-    } finally {
-      for (const c of clients) c.socket.destroy();
-    }
-  }, 60_000);
+  ])(
+    'keeps the header on screen with 500 users connected at %ix%i, and Ctrl-C stops it at once, exit 0',
+    async (columns, rows) => {
+      const dash = await startInTmux(columns, rows, ['--max-conns-per-ip', '0', '--rate-limit', '0']);
+      const clients: TestClient[] = [];
+      try {
+        for (let i = 0; i < 500; i++) clients.push(await openClient(dash.port));
+        const replies = await Promise.all(clients.map((c, i) => c.request({ command: 'REG', name: `user ${String(i).padStart(3, '0')} with a long name` }, 20_000)));
+        expect(replies.every((reply) => reply['ack'] === 'Registered successfully')).toBe(true);
+        await eventually(() => dash.screen().includes('500 users online · 500 connections'), 20_000);
+        // Let the last renders land, then read the screen as a person sees it.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const lines = dash.screen().replace(/\n$/, '').split('\n');
+        expect(lines).toHaveLength(rows);
+        for (const line of lines) expect([...line].length).toBeLessThanOrEqual(columns);
+        expect(lines[0]).toContain(`voip-server  listening on 127.0.0.1:${dash.port}`);
+        expect(lines[1]).toMatch(/^500 users online · 500 connections/);
+        expect(lines[2]).toContain('Users online (500)');
+        expect(lines.join('\n')).toMatch(/… and \d+ more/);
+        expect(lines.join('\n')).toContain('── Log ');
+        expect(lines.findLast((line) => line.trim() !== '')).toContain('q or Ctrl-C: quit');
+        dash.keys('Down');
+        await eventually(() => dash.screen().includes('1 above'), 10_000);
+        expect(dash.screen().split('\n')[0]).toContain('listening on');
+        dash.keys('C-c');
+        expect(await dash.exitCode()).toBe('0');
+        await Promise.all(clients.map((c) => c.closed));
+      } finally {
+        for (const c of clients) c.socket.destroy();
+      }
+    },
+    60_000,
+  );
 });

@@ -6,10 +6,7 @@ import { audioAlternatives, audioSide, type AudioDirection } from './errors.js';
 export const DEFAULT_TONE_HZ = 440;
 
 /** Which device a `device` spec names: the default one, one by name, or one by index. */
-export type DeviceSelector =
-  | { readonly by: 'default' }
-  | { readonly by: 'name'; readonly name: string }
-  | { readonly by: 'index'; readonly index: number };
+export type DeviceSelector = { readonly by: 'default' } | { readonly by: 'name'; readonly name: string } | { readonly by: 'index'; readonly index: number };
 
 /** A parsed audio spec string (input or output). */
 export type AudioSpec =
@@ -24,9 +21,7 @@ export type AudioSpecErrorCode = 'bad-audio-spec';
 
 /** The specs accepted for a direction, for help texts and error messages. */
 export function audioSpecHelp(direction: AudioDirection): string {
-  return direction === 'input'
-    ? 'device, device:NAME, device:INDEX, wav:PATH, tone, tone:HZ, silence'
-    : 'device, device:NAME, device:INDEX, wav:PATH, null';
+  return direction === 'input' ? 'device, device:NAME, device:INDEX, wav:PATH, tone, tone:HZ, silence' : 'device, device:NAME, device:INDEX, wav:PATH, null';
 }
 
 /**
@@ -35,8 +30,7 @@ export function audioSpecHelp(direction: AudioDirection): string {
  * `silence`; output accepts `device...`, `wav:PATH` and `null` (discard).
  */
 export function parseAudioSpec(spec: string, direction: AudioDirection): Result<AudioSpec, AudioSpecErrorCode> {
-  const bad = (why: string) =>
-    fail('bad-audio-spec' as const, `${audioSide(direction)} ${JSON.stringify(spec)}: ${why}; expected one of ${audioSpecHelp(direction)}`);
+  const bad = (why: string) => fail('bad-audio-spec' as const, `${audioSide(direction)} ${JSON.stringify(spec)}: ${why}; expected one of ${audioSpecHelp(direction)}`);
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const arg = colon < 0 ? undefined : spec.slice(colon + 1);

@@ -74,8 +74,7 @@ async function script(times: readonly (number | null)[], options: Partial<CallMe
 }
 
 /** `n` frames on schedule from `start`, with `jitter(i)` ms added to frame `i`. */
-const paced = (n: number, start = 1000, jitter: (i: number) => number = () => 0) =>
-  Array.from({ length: n }, (_, i) => start + i * 64 + jitter(i));
+const paced = (n: number, start = 1000, jitter: (i: number) => number = () => 0) => Array.from({ length: n }, (_, i) => start + i * 64 + jitter(i));
 
 /** 1..n with silence (0) at the given zero-based positions. */
 const withSilenceAt = (n: number, positions: readonly number[]) => Array.from({ length: n }, (_, i) => (positions.includes(i) ? 0 : i + 1));

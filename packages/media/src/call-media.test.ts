@@ -183,12 +183,19 @@ describe('createCallMedia', () => {
   it('counts send and sink failures and reports them', async () => {
     const clock = createManualClock();
     const errors: unknown[] = [];
-    const sink = { ...recordingSink(), writeFrame: () => { throw new Error('sink broke'); } };
+    const sink = {
+      ...recordingSink(),
+      writeFrame: () => {
+        throw new Error('sink broke');
+      },
+    };
     const media = createCallMedia({
       source: createSilenceSource(),
       sink,
       clock,
-      send: () => { throw new Error('network down'); },
+      send: () => {
+        throw new Error('network down');
+      },
       onError: (e) => errors.push(e),
     });
     media.start();

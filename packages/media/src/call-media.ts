@@ -20,7 +20,10 @@ export type { CallMedia, CallMediaOptions, MediaStats } from './call-media-types
 export function createCallMedia(options: CallMediaOptions): CallMedia {
   const { source, sink, send } = options;
   const clock = options.clock ?? realClock;
-  for (const [what, format] of [['source', source.format], ['sink', sink.format]] as const) {
+  for (const [what, format] of [
+    ['source', source.format],
+    ['sink', sink.format],
+  ] as const) {
     if (format.sampleRate !== CLASSIC_AUDIO.sampleRate || format.samplesPerFrame !== CLASSIC_AUDIO.samplesPerFrame) {
       throw new AudioFormatMismatchError(
         `${what} ${what === 'source' ? source.label : sink.label} is ${format.samplesPerFrame} samples at ${format.sampleRate} Hz; classic calls need ${CLASSIC_AUDIO.samplesPerFrame} at ${CLASSIC_AUDIO.sampleRate} Hz`,

@@ -51,7 +51,17 @@ describe('selectAudioDevice', () => {
 
 /** A fake naudiodon: streams are event emitters; writes are recorded and acknowledged on demand. */
 function fakeBackend(list: AudioDeviceInfo[] = devices) {
-  const streams: Array<EventEmitter & { options: NaudiodonStreamOptions; written: Uint8Array[]; acks: Array<() => void>; started: boolean; quit(cb?: () => void): void; start(): void; write(c: Uint8Array, cb?: (e?: Error | null) => void): boolean }> = [];
+  const streams: Array<
+    EventEmitter & {
+      options: NaudiodonStreamOptions;
+      written: Uint8Array[];
+      acks: Array<() => void>;
+      started: boolean;
+      quit(cb?: () => void): void;
+      start(): void;
+      write(c: Uint8Array, cb?: (e?: Error | null) => void): boolean;
+    }
+  > = [];
   const api: NaudiodonModule = {
     getDevices: () => list.map((d) => ({ ...d, hostAPIName: d.hostApi })),
     AudioIO(options) {
@@ -175,9 +185,19 @@ describe('device source and sink (fake backend)', () => {
   it('maps PortAudio "No default device" to audio-device-not-found', async () => {
     const { backend } = fakeBackend();
     const api = await backend();
-    const broken = async () => ({ ...api, AudioIO: () => { throw new Error('No default device'); } });
+    const broken = async () => ({
+      ...api,
+      AudioIO: () => {
+        throw new Error('No default device');
+      },
+    });
     await expect(openAudioSource('device', { backend: broken })).rejects.toMatchObject({ code: 'audio-device-not-found' });
-    const failing = async () => ({ ...api, AudioIO: () => { throw new Error('Invalid sample rate'); } });
+    const failing = async () => ({
+      ...api,
+      AudioIO: () => {
+        throw new Error('Invalid sample rate');
+      },
+    });
     await expect(openAudioSink('device', { backend: failing })).rejects.toMatchObject({ code: 'audio-device-failed' });
   });
 });

@@ -51,7 +51,11 @@ function openStream(direction: AudioDirection, create: () => NaudiodonStream, na
     if (/no default device/i.test(msg)) {
       throw new AudioDeviceNotFoundError(direction, `no default audio ${direction} device; choose another ${audioSide(direction)} (device:NAME, ${audioAlternatives(direction)})`);
     }
-    throw new AudioDeviceError(direction, `cannot open audio ${direction} device ${name} at 8000 Hz mono 16-bit (${msg}); choose another ${audioSide(direction)} (${audioAlternatives(direction)})`, { cause: error });
+    throw new AudioDeviceError(
+      direction,
+      `cannot open audio ${direction} device ${name} at 8000 Hz mono 16-bit (${msg}); choose another ${audioSide(direction)} (${audioAlternatives(direction)})`,
+      { cause: error },
+    );
   }
 }
 
@@ -65,10 +69,7 @@ const QUIT_TIMEOUT_MS = 3000;
  */
 function quit(stream: NaudiodonStream, direction: AudioDirection, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new AudioDeviceError(direction, `audio ${direction} device ${name} did not stop within ${QUIT_TIMEOUT_MS} ms`)),
-      QUIT_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => reject(new AudioDeviceError(direction, `audio ${direction} device ${name} did not stop within ${QUIT_TIMEOUT_MS} ms`)), QUIT_TIMEOUT_MS);
     try {
       stream.quit(() => {
         clearTimeout(timer);
@@ -83,7 +84,16 @@ function quit(stream: NaudiodonStream, direction: AudioDirection, name: string):
 
 /** PortAudio stream settings shared by both directions: mono s16 in frames of one call frame. */
 function streamOptions(deviceId: number, format: AudioFormat): NaudiodonStreamOptions {
-  return { deviceId, sampleRate: format.sampleRate, channelCount: 1, sampleFormat: 16, framesPerBuffer: format.samplesPerFrame, maxQueue: 4, closeOnError: false, highwaterMark: format.samplesPerFrame * 2 };
+  return {
+    deviceId,
+    sampleRate: format.sampleRate,
+    channelCount: 1,
+    sampleFormat: 16,
+    framesPerBuffer: format.samplesPerFrame,
+    maxQueue: 4,
+    closeOnError: false,
+    highwaterMark: format.samplesPerFrame * 2,
+  };
 }
 
 /**

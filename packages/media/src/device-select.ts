@@ -42,7 +42,10 @@ export function selectAudioDevice(
       const partial = usable.filter((d) => d.name.toLowerCase().includes(wanted));
       if (partial.length === 1) return ok({ id: partial[0]!.id, name: partial[0]!.name });
       if (partial.length > 1) {
-        return fail('audio-device-not-found', `audio ${noun} device name "${selector.name}" matches several devices (${partial.map((d) => `"${d.name}"`).join(', ')}); choose another ${audioSide(direction)} by device:INDEX or by its full name`);
+        return fail(
+          'audio-device-not-found',
+          `audio ${noun} device name "${selector.name}" matches several devices (${partial.map((d) => `"${d.name}"`).join(', ')}); choose another ${audioSide(direction)} by device:INDEX or by its full name`,
+        );
       }
       return fail('audio-device-not-found', `no audio ${noun} device named "${selector.name}"; ${advice}`);
     }

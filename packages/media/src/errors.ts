@@ -13,14 +13,7 @@ export function audioAlternatives(direction: AudioDirection): string {
 
 /** Stable codes of {@link AudioError}. */
 export type AudioErrorCode =
-  | 'bad-audio-spec'
-  | 'wav-unreadable'
-  | 'wav-format'
-  | 'wav-unwritable'
-  | 'audio-backend-missing'
-  | 'audio-device-not-found'
-  | 'audio-device-failed'
-  | 'audio-format-mismatch';
+  'bad-audio-spec' | 'wav-unreadable' | 'wav-format' | 'wav-unwritable' | 'audio-backend-missing' | 'audio-device-not-found' | 'audio-device-failed' | 'audio-format-mismatch';
 
 /** Base class of every audio error: `code` is for programs, `message` tells the user what to do. */
 export class AudioError extends Error {

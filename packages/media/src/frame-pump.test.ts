@@ -30,7 +30,7 @@ describe('createFramePump', () => {
       source: countingSource(),
       clock,
       onFrame: (frame, index) => {
-        if (index !== times.length || frame[0] !== (((index + 1) << 16) >> 16)) indexOk = false;
+        if (index !== times.length || frame[0] !== ((index + 1) << 16) >> 16) indexOk = false;
         times.push(clock.now());
       },
     });
@@ -120,7 +120,14 @@ describe('createFramePump', () => {
     const clock = createManualClock();
     const boom = new Error('disk gone');
     const errors: unknown[] = [];
-    const source: AudioSource = { format: CLASSIC_FORMAT, label: 'x', readFrame: () => { throw boom; }, close: async () => {} };
+    const source: AudioSource = {
+      format: CLASSIC_FORMAT,
+      label: 'x',
+      readFrame: () => {
+        throw boom;
+      },
+      close: async () => {},
+    };
     const pump = createFramePump({ source, clock, onFrame: () => {}, onSourceEnd: (e) => errors.push(e) });
     pump.start();
     clock.advance(128);
@@ -133,7 +140,13 @@ describe('createFramePump', () => {
   it('stops, can be stopped from onFrame, and cannot restart', () => {
     const clock = createManualClock();
     let n = 0;
-    const pump = createFramePump({ source: countingSource(), clock, onFrame: () => { if (++n === 3) pump.stop(); } });
+    const pump = createFramePump({
+      source: countingSource(),
+      clock,
+      onFrame: () => {
+        if (++n === 3) pump.stop();
+      },
+    });
     pump.start();
     pump.start();
     clock.advance(1000);
@@ -153,4 +166,3 @@ describe('createFramePump', () => {
     expect(() => createFramePump({ source: countingSource(), clock, frameDurationMs: 0, onFrame: () => {} })).toThrow(RangeError);
   });
 });
-

@@ -11,7 +11,7 @@ function collect(readFrame: () => Int16Array | null, frames: number): Int16Array
 
 function zeroCrossings(samples: Int16Array): number {
   let n = 0;
-  for (let i = 1; i < samples.length; i++) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) n++;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) n++;
   return n;
 }
 

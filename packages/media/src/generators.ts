@@ -67,7 +67,7 @@ export function createToneSource(frequencyHz: number, options: { amplitude?: num
       const frame = allocateFrame(format.samplesPerFrame);
       if (table !== undefined) {
         // n is the phase within the table; copy whole runs of it.
-        for (let at = 0; at < frame.length; ) {
+        for (let at = 0; at < frame.length;) {
           const run = Math.min(frame.length - at, table.length - n);
           frame.set(table.subarray(n, n + run), at);
           at += run;

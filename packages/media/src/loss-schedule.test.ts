@@ -27,8 +27,20 @@ describe('loss schedule', () => {
     { name: 'late by 63 ms', arrivals: [0, 64 + 63, 128], steps: ['release 0', 'release 0', 'release 0'], anchor: 0, position: 3 },
     { name: 'early frame moves the anchor back', arrivals: [40, 64, 128], steps: ['release 0', 'release 0', 'release 0'], anchor: 0, position: 3 },
     { name: 'one lost, confirmed', arrivals: [0, 64, 192, 256], steps: ['release 0', 'release 0', 'hold until 224', 'lost 1', 'release 0'], anchor: 0, position: 5 },
-    { name: 'queued frames catch up', arrivals: [0, 64, 256, 256, 256], steps: ['release 0', 'release 0', 'hold until 288', 'hold until 288', 'release 0'], anchor: 0, position: 5 },
-    { name: 'a burst after a loss keeps the smallest deficit', arrivals: [0, 256, 256, 256, 320], steps: ['release 0', 'hold until 288', 'hold until 288', 'hold until 288', 'lost 1', 'release 0'], anchor: 0, position: 6 },
+    {
+      name: 'queued frames catch up',
+      arrivals: [0, 64, 256, 256, 256],
+      steps: ['release 0', 'release 0', 'hold until 288', 'hold until 288', 'release 0'],
+      anchor: 0,
+      position: 5,
+    },
+    {
+      name: 'a burst after a loss keeps the smallest deficit',
+      arrivals: [0, 256, 256, 256, 320],
+      steps: ['release 0', 'hold until 288', 'hold until 288', 'hold until 288', 'lost 1', 'release 0'],
+      anchor: 0,
+      position: 6,
+    },
   ])('$name', ({ arrivals, steps, anchor, position }) => {
     const result = feed(arrivals);
     expect(result.steps).toEqual(steps);

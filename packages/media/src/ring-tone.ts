@@ -80,7 +80,7 @@ export function createRingToneSource(options: RingToneSourceOptions = {}): Audio
     readFrame(): Int16Array | null {
       if (closed) return null;
       const frame = allocateFrame(format.samplesPerFrame);
-      for (let at = 0; at < frame.length; ) {
+      for (let at = 0; at < frame.length;) {
         const run = Math.min(frame.length - at, cycle - n);
         frame.set(table.subarray(n, n + run), at);
         at += run;

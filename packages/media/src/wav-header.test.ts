@@ -37,14 +37,21 @@ describe('parseWavHeader', () => {
   });
 
   it('skips unknown chunks, with their odd-size padding', () => {
-    const bytes = riff([['fmt ', fmt(1, 1, 8000, 16)], ['LIST', new Uint8Array(5)], ['data', new Uint8Array(8)]]);
+    const bytes = riff([
+      ['fmt ', fmt(1, 1, 8000, 16)],
+      ['LIST', new Uint8Array(5)],
+      ['data', new Uint8Array(8)],
+    ]);
     const r = parseWavHeader(bytes, bytes.length);
     expect(r.ok && r.value.dataOffset).toBe(12 + 24 + 14 + 8);
     expect(r.ok && r.value.dataBytes).toBe(8);
   });
 
   it('reads WAVE_FORMAT_EXTENSIBLE with a PCM sub-format as PCM', () => {
-    const bytes = riff([['fmt ', fmt(1, 1, 8000, 16, true)], ['data', new Uint8Array(4)]]);
+    const bytes = riff([
+      ['fmt ', fmt(1, 1, 8000, 16, true)],
+      ['data', new Uint8Array(4)],
+    ]);
     const r = parseWavHeader(bytes, bytes.length);
     expect(r.ok && wavFormatProblem(r.value, 8000)).toBeUndefined();
   });
@@ -59,7 +66,13 @@ describe('parseWavHeader', () => {
     ['empty', new Uint8Array(0)],
     ['not RIFF', new Uint8Array(Buffer.from('RIFX\0\0\0\0WAVE'))],
     ['no fmt', riff([['data', new Uint8Array(4)]])],
-    ['short fmt', riff([['fmt ', new Uint8Array(8)], ['data', new Uint8Array(4)]])],
+    [
+      'short fmt',
+      riff([
+        ['fmt ', new Uint8Array(8)],
+        ['data', new Uint8Array(4)],
+      ]),
+    ],
     ['no data', riff([['fmt ', fmt(1, 1, 8000, 16)]])],
   ])('fails on %s with wav-format', (_name, bytes) => {
     expect(parseWavHeader(bytes, bytes.length)).toMatchObject({ ok: false, code: 'wav-format' });
@@ -76,7 +89,13 @@ describe('parseWavHeader', () => {
   });
 
   it('names every mismatch', () => {
-    const r = parseWavHeader(riff([['fmt ', fmt(3, 2, 44100, 32)], ['data', new Uint8Array(0)]]), 100);
+    const r = parseWavHeader(
+      riff([
+        ['fmt ', fmt(3, 2, 44100, 32)],
+        ['data', new Uint8Array(0)],
+      ]),
+      100,
+    );
     expect(r.ok && wavFormatProblem(r.value, 8000)).toBe('encoding 3 is not integer PCM, 2 channels, 44100 Hz, 32-bit samples');
   });
 });

@@ -85,7 +85,10 @@ describe('call media over UDP loopback', () => {
       expect(stats.packetsDropped, context).toBe(0);
       expect(received.length, context).toBeGreaterThan(sent.length);
       expect(received.subarray(0, sent.length), context).toEqual(sent);
-      expect(received.subarray(sent.length).every((x) => x === 0), context).toBe(true);
+      expect(
+        received.subarray(sent.length).every((x) => x === 0),
+        context,
+      ).toBe(true);
       expect(stats.outputLevelDbfs).toBe(-Infinity);
     }
   });

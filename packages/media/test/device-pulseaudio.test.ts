@@ -69,10 +69,19 @@ describe.skipIf(!pulseBinary)('naudiodon devices through PulseAudio null sinks',
   });
 
   it('lists the pulse devices', async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(process.argv[1]); console.log('DEVICES ' + JSON.stringify(await m.listAudioDevices()));`, pathToFileURL(compiled.entry).href], {
-      env: pulse.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(process.argv[1]); console.log('DEVICES ' + JSON.stringify(await m.listAudioDevices()));`,
+        pathToFileURL(compiled.entry).href,
+      ],
+      {
+        env: pulse.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -160,6 +169,9 @@ describe.skipIf(!pulseBinary)('naudiodon devices through PulseAudio null sinks',
     if (gaps > 0) console.warn(`device loop: ramp came back whole, with ${gaps} silence gap(s) from scheduling stalls; ${context}`);
     expect(gaps, context).toBeLessThanOrEqual(2);
     // Nothing but silence after the ramp.
-    expect(got.subarray(at).every((v) => v === 0), context).toBe(true);
+    expect(
+      got.subarray(at).every((v) => v === 0),
+      context,
+    ).toBe(true);
   }, 30_000);
 });

@@ -4,11 +4,7 @@ import { InvalidNameError, validateName } from './name.js';
 import { fail, ok, type Result } from './result.js';
 
 /** A classic call-signalling message (PROTOCOL.md section 2, classic form). */
-export type ClassicSignal =
-  | { readonly type: 'START'; readonly caller: string }
-  | { readonly type: 'ACCEPT' }
-  | { readonly type: 'REJECT' }
-  | { readonly type: 'CLOSE' };
+export type ClassicSignal = { readonly type: 'START'; readonly caller: string } | { readonly type: 'ACCEPT' } | { readonly type: 'REJECT' } | { readonly type: 'CLOSE' };
 
 /** Why a datagram is not a classic signal. */
 export type SignalErrorCode = 'signal-empty' | 'signal-not-ascii' | 'signal-unknown' | 'signal-missing-caller';

@@ -35,7 +35,12 @@ const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply,
   ['GET: address', { ip: '127.0.0.1', port: 5001 }, '{"ip":"127.0.0.1","port":5001}\n'],
   [
     'LIST',
-    { users: [{ name: 'alice', ip: '127.0.0.1', port: 5001 }, { name: 'bob', ip: '127.0.0.2', port: 5002 }] },
+    {
+      users: [
+        { name: 'alice', ip: '127.0.0.1', port: 5001 },
+        { name: 'bob', ip: '127.0.0.2', port: 5002 },
+      ],
+    },
     '{"users":[{"name":"alice","ip":"127.0.0.1","port":5001},{"name":"bob","ip":"127.0.0.2","port":5002}]}\n',
   ],
   ['presence', { event: 'presence', users: [] }, '{"event":"presence","users":[]}\n'],

@@ -179,9 +179,7 @@ describe('createJsonDeframer: frame size', () => {
     const head = bytes(`{"p":"${'x'.repeat(MAX_DIRECTORY_FRAME_BYTES)}`);
     expect(deframer.push(head.subarray(0, MAX_DIRECTORY_FRAME_BYTES))).toEqual([]);
     expect(deframer.bufferedBytes).toBe(MAX_DIRECTORY_FRAME_BYTES);
-    expect(deframer.push(head.subarray(MAX_DIRECTORY_FRAME_BYTES, MAX_DIRECTORY_FRAME_BYTES + 1))).toMatchObject([
-      { ok: false, code: 'frame-too-large' },
-    ]);
+    expect(deframer.push(head.subarray(MAX_DIRECTORY_FRAME_BYTES, MAX_DIRECTORY_FRAME_BYTES + 1))).toMatchObject([{ ok: false, code: 'frame-too-large' }]);
     expect(deframer.failed).toBe(true);
     expect(deframer.bufferedBytes).toBe(0);
   });

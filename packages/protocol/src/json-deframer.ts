@@ -16,9 +16,7 @@ export type DeframeErrorCode = 'frame-too-large' | 'invalid-json' | 'not-an-obje
  * error's `detail` starts with the matching {@link REASON} text, so it can be sent as
  * the `reason` of the error reply as it is.
  */
-export type DeframeResult =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: DeframeErrorCode; readonly detail: string };
+export type DeframeResult = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly code: DeframeErrorCode; readonly detail: string };
 
 /** Options of {@link createJsonDeframer}. */
 export interface JsonDeframerOptions {

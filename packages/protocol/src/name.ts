@@ -36,7 +36,15 @@ export class InvalidNameError extends Error {
   }
 }
 
-/** The key under which names are unique: names differing only in case collide. */
+/**
+ * The key under which names are unique, everywhere (the client's comparisons, every
+ * registry backend): ASCII letters folded to lower case, every other character kept.
+ * This is exactly SQLite's NOCASE collation, so storage and code agree; for valid
+ * names (ASCII only) it is plain lower case.
+ */
 export function nameKey(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) > 0x7f) return name.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  }
   return name.toLowerCase();
 }

@@ -1,7 +1,5 @@
 /** Outcome of decoding untrusted input: a value, or a stable error code with a human detail. */
-export type Result<T, C extends string = string> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly code: C; readonly detail: string };
+export type Result<T, C extends string = string> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: C; readonly detail: string };
 
 /** Builds a successful result. */
 export function ok<T>(value: T): { readonly ok: true; readonly value: T } {

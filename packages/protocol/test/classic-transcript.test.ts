@@ -4,9 +4,7 @@ import { createJsonDeframer, decodeDirectoryReply, decodeDirectoryRequest, type 
 const utf8 = new TextEncoder();
 
 /** A classic client writes bare `json.dumps(...)` bytes: ", " and ": " separators, no newline. */
-const CLIENT_STREAM = utf8.encode(
-  '{"cmd": "REG", "name": "Client A"}{"command": "GET", "name": "Client B"}{"command": "DISCONNECT", "name": "Client A"}',
-);
+const CLIENT_STREAM = utf8.encode('{"cmd": "REG", "name": "Client A"}{"command": "GET", "name": "Client B"}{"command": "DISCONNECT", "name": "Client A"}');
 
 /** The reference server answered with no newline either. */
 const SERVER_STREAM = utf8.encode('{"ack": "Registered successfully"}{"ip": "127.0.0.1"}{"ip": "None"}{"ack": "Error Registering"}');

@@ -1,19 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkNewEntry, compareNames, registryNameKey } from './entry.js';
+import { checkNewEntry, compareNames } from './entry.js';
 import { InvalidEntryError } from './errors.js';
-
-describe('registryNameKey', () => {
-  test.each([
-    ['alice', 'alice'],
-    ['ALICE', 'alice'],
-    ['Bob_2.x-Y z', 'bob_2.x-y z'],
-    // Only ASCII folds, like SQLite NOCASE.
-    ['ÉLODIE', 'Élodie'],
-    ['Straße', 'straße'],
-  ])('%s -> %s', (name, key) => {
-    expect(registryNameKey(name)).toBe(key);
-  });
-});
 
 describe('compareNames', () => {
   test('without case first, then with', () => {

@@ -1,22 +1,11 @@
+import { nameKey } from '@voip/protocol';
 import { InvalidEntryError } from './errors.js';
 import type { NewRegistryEntry } from './registry.js';
 
-/**
- * The key under which names are unique: ASCII letters folded to lower case, every
- * other character kept. This is exactly SQLite's NOCASE collation, so every backend
- * agrees; for valid names (ASCII only, PROTOCOL.md section 1) it equals lower case.
- */
-export function registryNameKey(name: string): string {
-  for (let i = 0; i < name.length; i++) {
-    if (name.charCodeAt(i) > 0x7f) return name.replace(/[A-Z]+/g, (run) => run.toLowerCase());
-  }
-  return name.toLowerCase();
-}
-
 /** Orders names as {@link Registry.list} does: without case, then with. */
 export function compareNames(a: string, b: string): number {
-  const ka = registryNameKey(a);
-  const kb = registryNameKey(b);
+  const ka = nameKey(a);
+  const kb = nameKey(b);
   if (ka !== kb) return ka < kb ? -1 : 1;
   return a === b ? 0 : a < b ? -1 : 1;
 }

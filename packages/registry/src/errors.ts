@@ -52,11 +52,34 @@ export class InvalidEntryError extends RegistryError {
   }
 }
 
+/** The message of a cause; for an AggregateError (Node's connect to every address of a host), the first inner one's. */
+function causeText(cause: unknown): string | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  if (cause.message.length > 0) return cause.message;
+  const inner: unknown = cause instanceof AggregateError ? cause.errors[0] : undefined;
+  return inner instanceof Error && inner.message.length > 0 ? inner.message : cause.name;
+}
+
+/**
+ * Why the storage failed, for a program to say what to do about it:
+ * - `config`: the connection settings are unusable (a bad URL or port);
+ * - `unreachable`: no connection to the database server (refused, unknown host, timeout, no socket);
+ * - `login`: the database server refused the user, its password or the database name;
+ * - `schema`: the schema migrations failed, or the schema is from a newer version;
+ * - `closed`: the registry was closed;
+ * - `failed`: anything else (a query or I/O failed).
+ */
+export type RegistryStorageReason = 'config' | 'unreachable' | 'login' | 'schema' | 'closed' | 'failed';
+
 /** The storage backend failed (unusable database path, I/O error, closed registry...). */
 export class RegistryStorageError extends RegistryError {
   override readonly name = 'RegistryStorageError';
+  /** Why, finer than `code` (which is always `storage-failed`). */
+  readonly reason: RegistryStorageReason;
 
-  constructor(message: string, cause?: unknown) {
-    super('storage-failed', cause instanceof Error ? `${message}: ${cause.message}` : message, { cause });
+  constructor(message: string, cause?: unknown, reason: RegistryStorageReason = 'failed') {
+    const detail = causeText(cause);
+    super('storage-failed', detail === undefined ? message : `${message}: ${detail}`, { cause });
+    this.reason = reason;
   }
 }

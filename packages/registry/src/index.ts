@@ -1,17 +1,5 @@
 export type { Registry, RegistryEntry, NewRegistryEntry } from './registry.js';
-export {
-  RegistryError,
-  NameTakenError,
-  OwnerHasNameError,
-  InvalidEntryError,
-  RegistryStorageError,
-  type RegistryErrorCode,
-} from './errors.js';
-export { registryNameKey } from './entry.js';
+export { RegistryError, NameTakenError, OwnerHasNameError, InvalidEntryError, RegistryStorageError, type RegistryErrorCode, type RegistryStorageReason } from './errors.js';
 export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry.js';
-export {
-  openSqliteRegistry,
-  type SqliteRegistryConfig,
-  type SqliteRegistryDatabase,
-  type SqliteRegistryStatement,
-} from './sqlite-registry.js';
+export { openSqliteRegistry, type SqliteRegistryConfig, type SqliteRegistryDatabase, type SqliteRegistryStatement } from './sqlite-registry.js';
+export { openPostgresRegistry, type PostgresRegistryConfig } from './postgres-registry.js';

@@ -1,4 +1,5 @@
-import { compareNames, checkNewEntry, registryNameKey } from './entry.js';
+import { nameKey } from '@voip/protocol';
+import { compareNames, checkNewEntry } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError } from './errors.js';
 import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
 
@@ -32,14 +33,14 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
   let closed = false;
 
   function ensureOpen(): void {
-    if (closed) throw new RegistryStorageError('the registry is closed');
+    if (closed) throw new RegistryStorageError('the registry is closed', undefined, 'closed');
   }
 
   return {
     async register(entry: NewRegistryEntry): Promise<RegistryEntry> {
       ensureOpen();
       const since = checkNewEntry(entry, now);
-      const key = registryNameKey(entry.name);
+      const key = nameKey(entry.name);
       // The owner rule first: an owner asking again for its own name is told it already holds one.
       if (byOwner.has(entry.owner)) throw new OwnerHasNameError(entry.owner);
       if (byKey.has(key)) throw new NameTakenError(entry.name);
@@ -51,7 +52,7 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
 
     async lookup(name: string): Promise<RegistryEntry | undefined> {
       ensureOpen();
-      const stored = byKey.get(registryNameKey(name));
+      const stored = byKey.get(nameKey(name));
       return stored === undefined ? undefined : toEntry(stored);
     },
 
@@ -65,7 +66,7 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
       const stored = byOwner.get(owner);
       if (stored === undefined) return undefined;
       byOwner.delete(owner);
-      byKey.delete(registryNameKey(stored.name));
+      byKey.delete(nameKey(stored.name));
       return toEntry(stored);
     },
 

@@ -6,7 +6,10 @@ export interface RegistryEntry {
   readonly ip: string;
   /** The owner's UDP call port. */
   readonly port: number;
-  /** Opaque id of the connection that owns the name. */
+  /**
+   * Opaque id of the connection that owns the name. On a database shared by several
+   * servers, another server's connection reads `serverId/connId`.
+   */
   readonly owner: string;
   /** When the name was registered. */
   readonly since: Date;
@@ -38,9 +41,12 @@ export interface Registry {
   lookup(name: string): Promise<RegistryEntry | undefined>;
   /** Every entry, sorted by name (without case, then with). */
   list(): Promise<RegistryEntry[]>;
-  /** Removes the owner's name; returns what was removed, or undefined if it held none. */
+  /**
+   * Removes the owner's name; returns what was removed, or undefined if it held none.
+   * On a database shared by several servers, only this server's owners count.
+   */
   removeByOwner(owner: string): Promise<RegistryEntry | undefined>;
-  /** Removes every entry. */
+  /** Removes every entry (on a database shared by several servers: every entry of this server). */
   clear(): Promise<void>;
   /** Releases the storage. The registry is unusable afterwards. */
   close(): Promise<void>;

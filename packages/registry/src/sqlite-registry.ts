@@ -108,7 +108,7 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
     // failure costs nothing; NORMAL keeps WAL safe from corruption.
     raw.pragma('synchronous = NORMAL');
     const { error } = await new Migrator({ db: kysely, provider: registryMigrationProvider }).migrateToLatest();
-    if (error !== undefined) throw error;
+    if (error !== undefined) throw new RegistryStorageError('cannot migrate the registry schema', error, 'schema');
     await kysely.deleteFrom('presence').execute();
 
     // Hot queries: built and compiled by kysely once, prepared once on the driver.
@@ -119,16 +119,14 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       lookup: prepareCompiled(raw, q.where('name', '=', '$name').compile(), ['$name']),
       list: prepareCompiled(raw, q.orderBy('name').compile(), []),
       ownerHolds: prepareCompiled(raw, kysely.selectFrom('presence').select('name').where('owner', '=', '$owner').compile(), ['$owner']),
-      insert: prepareCompiled(
-        raw,
-        kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(),
-        ['$name', '$ip', -1, '$owner', -2],
-      ),
-      remove: prepareCompiled(
-        raw,
-        kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(),
-        ['$owner'],
-      ),
+      insert: prepareCompiled(raw, kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(), [
+        '$name',
+        '$ip',
+        -1,
+        '$owner',
+        -2,
+      ]),
+      remove: prepareCompiled(raw, kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(), ['$owner']),
       clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
     };
   } catch (error) {
@@ -150,7 +148,7 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
   let closed = false;
 
   function ensureOpen(): void {
-    if (closed) throw new RegistryStorageError('the registry is closed');
+    if (closed) throw new RegistryStorageError('the registry is closed', undefined, 'closed');
   }
 
   return {

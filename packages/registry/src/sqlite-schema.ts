@@ -24,12 +24,17 @@ export interface RegistryDatabase {
  */
 export const registryMigrations: Readonly<Record<string, Migration>> = {
   '0001-presence': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       // WITHOUT ROWID: the NOCASE primary key is the table itself, so a lookup by
       // name is one b-tree search, and the database refuses case-variant duplicates.
       await db.schema
         .createTable('presence')
-        .addColumn('name', 'text', (col) => col.notNull().primaryKey().modifyEnd(sql`collate nocase`))
+        .addColumn('name', 'text', (col) =>
+          col
+            .notNull()
+            .primaryKey()
+            .modifyEnd(sql`collate nocase`),
+        )
         .addColumn('ip', 'text', (col) => col.notNull().check(sql`length(ip) > 0`))
         .addColumn('port', 'integer', (col) => col.notNull().check(sql`port between 1 and 65535`))
         .addColumn('owner', 'text', (col) => col.notNull().check(sql`length(owner) > 0`))
@@ -38,7 +43,7 @@ export const registryMigrations: Readonly<Record<string, Migration>> = {
         .execute();
       await db.schema.createIndex('presence_owner_unique').unique().on('presence').column('owner').execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('presence').execute();
     },
   },

@@ -1,56 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  InvalidEntryError,
-  NameTakenError,
-  OwnerHasNameError,
-  RegistryError,
-  RegistryStorageError,
-  createMemoryRegistry,
-  openSqliteRegistry,
-  type NewRegistryEntry,
-  type Registry,
-} from '../src/index.js';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { InvalidEntryError, NameTakenError, OwnerHasNameError, RegistryError, RegistryStorageError, type NewRegistryEntry, type Registry } from '../src/index.js';
+import { CONTRACT_BACKENDS, stopContractBackends } from './support/contract-backends.js';
 
-/** A backend under test: opens a fresh, empty registry and cleans up after it. */
-interface Backend {
-  readonly label: string;
-  open(): Promise<{ registry: Registry; dispose(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    label: 'memory',
-    async open() {
-      const registry = createMemoryRegistry();
-      return { registry, dispose: () => registry.close() };
-    },
-  },
-  {
-    label: 'SQLite file',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'voip-registry-'));
-      const registry = await openSqliteRegistry({ database: join(dir, 'registry.db') });
-      return {
-        registry,
-        async dispose() {
-          await registry.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    label: 'SQLite :memory:',
-    async open() {
-      const registry = await openSqliteRegistry({ database: ':memory:' });
-      return { registry, dispose: () => registry.close() };
-    },
-  },
-];
+const backends = [...CONTRACT_BACKENDS];
+afterAll(stopContractBackends);
 
 function entry(name: string, owner: string, extra: Partial<NewRegistryEntry> = {}): NewRegistryEntry {
   return { name, owner, ip: '127.0.0.1', port: 5001, ...extra };
@@ -76,6 +30,15 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     }
     expect(await registry.lookup('Alic')).toBeUndefined();
     expect(await registry.lookup('Alice ')).toBeUndefined();
+  });
+
+  test('only ASCII letters fold: names differing in the case of other letters are distinct', async () => {
+    await registry.register(entry('Élodie', 'c1'));
+    await registry.register(entry('élodie', 'c2'));
+    await expect(registry.register(entry('éLODIE', 'c3'))).rejects.toBeInstanceOf(NameTakenError);
+    expect((await registry.lookup('ÉLODIE'))?.owner).toBe('c1');
+    expect((await registry.lookup('ÉLODIE'))?.name).toBe('Élodie');
+    expect((await registry.list()).map((e) => e.name)).toEqual(['Élodie', 'élodie']);
   });
 
   test('ports and dates round-trip', async () => {
@@ -201,9 +164,7 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   });
 
   test('50 racing registrations of one name yield exactly one success', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => registry.register(entry(i % 2 === 0 ? 'race' : 'RACE', `o${i}`, { port: 1000 + i }))),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => registry.register(entry(i % 2 === 0 ? 'race' : 'RACE', `o${i}`, { port: 1000 + i }))));
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -215,9 +176,7 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   });
 
   test('racing registrations by one owner yield exactly one success', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => registry.register(entry(`name${i}`, 'same-owner'))),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => registry.register(entry(`name${i}`, 'same-owner'))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OwnerHasNameError);
     expect(await registry.list()).toHaveLength(1);
@@ -279,4 +238,3 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     await registry.close(); // closing twice is harmless
   });
 });
-

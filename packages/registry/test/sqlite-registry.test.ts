@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -158,7 +158,11 @@ describe('SQLite registry', () => {
 
     test('a factory that throws', async () => {
       const cause = new Error('no disk');
-      const attempt = openSqliteRegistry({ database: () => { throw cause; } });
+      const attempt = openSqliteRegistry({
+        database: () => {
+          throw cause;
+        },
+      });
       await expect(attempt).rejects.toMatchObject({ code: 'storage-failed', cause });
     });
 

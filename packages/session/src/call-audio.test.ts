@@ -157,7 +157,12 @@ describe('CallAudio ring tone', () => {
     silent.startRinging();
     silent.stopRinging();
     const logs: string[] = [];
-    const broken = new CallAudio({ clock, media: recordingFactory({ media: [] }), ring: () => Promise.reject(new Error('no device')), onLog: (_level, message) => logs.push(message) });
+    const broken = new CallAudio({
+      clock,
+      media: recordingFactory({ media: [] }),
+      ring: () => Promise.reject(new Error('no device')),
+      onLog: (_level, message) => logs.push(message),
+    });
     broken.startRinging();
     broken.stopRinging();
     await broken.close();

@@ -2,7 +2,26 @@
 import { describe, expect, test } from 'vitest';
 import { type CallMachine } from './call-machine-config.js';
 import type { MachineEvent } from './call-machine-types.js';
-import { BOB, BOB_SOCKET, CAROL, calling, ended, found, has, idle, inCallCallee, inCallCaller, pcm, ringing, run, sends, sig, start, states, verified } from '../test/support/machine-fixtures.js';
+import {
+  BOB,
+  BOB_SOCKET,
+  CAROL,
+  calling,
+  ended,
+  found,
+  has,
+  idle,
+  inCallCallee,
+  inCallCaller,
+  pcm,
+  ringing,
+  run,
+  sends,
+  sig,
+  start,
+  states,
+  verified,
+} from '../test/support/machine-fixtures.js';
 
 describe('peer signals', () => {
   test.each([
@@ -51,7 +70,10 @@ describe('peer signals', () => {
 
   test('audio in a call is played and restarts the silence timer', () => {
     const { effects } = run(inCallCallee, { type: 'audio', from: BOB, pcm });
-    expect(effects).toEqual([{ type: 'deliverAudio', pcm }, { type: 'startTimer', id: 'silence', ms: 5000 }]);
+    expect(effects).toEqual([
+      { type: 'deliverAudio', pcm },
+      { type: 'startTimer', id: 'silence', ms: 5000 },
+    ]);
   });
 
   test('audio while ringing is dropped', () => {

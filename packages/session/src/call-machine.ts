@@ -15,7 +15,10 @@ function onSignal(config: CallMachineConfig, state: MachineState, event: Extract
   switch (signal.type) {
     case 'ACCEPT':
       if (phase.kind === 'calling') {
-        return connect(config, state, peer, 'caller', [{ type: 'cancelTimer', id: 'start-repeat' }, { type: 'cancelTimer', id: 'ring' }]);
+        return connect(config, state, peer, 'caller', [
+          { type: 'cancelTimer', id: 'start-repeat' },
+          { type: 'cancelTimer', id: 'ring' },
+        ]);
       }
       return { state, effects: [] }; // a repeat of the ACCEPT that connected us
     case 'REJECT':
@@ -49,7 +52,10 @@ function onAudio(config: CallMachineConfig, state: MachineState, event: Extract<
   if (phase.kind === 'in-call') return { state, effects: deliver };
   if (phase.kind === 'calling') {
     // A classic callee may have sent ACCEPTs that were all lost: its audio answers for them.
-    const connected = connect(config, state, peer, 'caller', [{ type: 'cancelTimer', id: 'start-repeat' }, { type: 'cancelTimer', id: 'ring' }]);
+    const connected = connect(config, state, peer, 'caller', [
+      { type: 'cancelTimer', id: 'start-repeat' },
+      { type: 'cancelTimer', id: 'ring' },
+    ]);
     return { state: connected.state, effects: [...connected.effects, ...deliver] };
   }
   return { state, effects: [{ type: 'drop', reason: 'audio before the call was accepted' }] };
@@ -113,7 +119,10 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
       const attempt = state.attempts + 1;
       return {
         state: { ...state, attempts: attempt, phase: { kind: 'dialing', peer: event.name, attempt } },
-        effects: [{ type: 'lookup', name: event.name, attempt }, { type: 'emit', notice: { name: 'state', state: 'dialing', peer: event.name } }],
+        effects: [
+          { type: 'lookup', name: event.name, attempt },
+          { type: 'emit', notice: { name: 'state', state: 'dialing', peer: event.name } },
+        ],
       };
     }
     case 'user-accept': {

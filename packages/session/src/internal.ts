@@ -27,10 +27,4 @@ export { CallAudio, type CallAudioOptions, type CallSummary, type RingFactory, t
 export type { Transport, DatagramListener } from './transport/transport.js';
 export { bindUdpTransport, type UdpTransport, type UdpTransportOptions } from './transport/udp-transport.js';
 export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkOptions, type FaultAction, type Flight } from './transport/memory-transport.js';
-export {
-  DirectoryClient,
-  DirectoryError,
-  type DirectoryClientOptions,
-  type DirectoryClientEvents,
-  type DirectoryErrorCode,
-} from './directory/directory-client.js';
+export { DirectoryClient, DirectoryError, type DirectoryClientOptions, type DirectoryClientEvents, type DirectoryErrorCode } from './directory/directory-client.js';

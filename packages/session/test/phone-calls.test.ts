@@ -109,7 +109,7 @@ describe('the ring tone', () => {
     const incoming = bob.once('incoming');
     const calling = alice.call('bob');
     await incoming;
-    await until(() => bobSink.audibleFrames() >= 3, 'the ring on bob\'s output');
+    await until(() => bobSink.audibleFrames() >= 3, "the ring on bob's output");
     bob.reject();
     await calling.catch(() => undefined);
     await sleep(150);

@@ -1,25 +1,46 @@
+/** The log pane: timestamped lines, wrapped to the width, scrolled with PgUp/PgDn. */
 import { Box, Text } from 'ink';
 import type { LogLine } from '../app-state.js';
+import { formatClock } from '../format.js';
+import { wrapText } from '../layout.js';
 
 /** Props of {@link LogPane}. */
 export interface LogPaneProps {
   readonly lines: readonly LogLine[];
-  /** How many of the last lines to show. */
-  readonly height?: number;
+  /** Lines of text shown (the border and header not counted). */
+  readonly height: number;
+  /** Inner width, in cells. */
+  readonly width: number;
+  /** Entries scrolled back from the newest. */
+  readonly scroll: number;
 }
 
 const COLOR: Readonly<Record<LogLine['level'], string | undefined>> = { info: undefined, warn: 'yellow', error: 'red' };
+/** `hh:mm:ss ` before each message. */
+const STAMP = 9;
 
-/** The last lines of the log. */
-export function LogPane({ lines, height = 6 }: LogPaneProps) {
-  const shown = lines.slice(-height);
+/** The log's newest lines (or older ones, scrolled back with PgUp), each with its time. */
+export function LogPane({ lines, height, width, scroll }: LogPaneProps) {
+  const upTo = Math.max(0, lines.length - scroll);
+  const rows: { key: string; level: LogLine['level']; text: string }[] = [];
+  // Wrap from the newest entry backwards until the pane is full.
+  for (let index = upTo - 1; index >= 0 && rows.length < height; index--) {
+    const line = lines[index] as LogLine;
+    const wrapped = wrapText(`${formatClock(line.at)} ${line.message}`, width, STAMP);
+    for (let part = wrapped.length - 1; part >= 0 && rows.length < height; part--) {
+      rows.unshift({ key: `${index}.${part}`, level: line.level, text: wrapped[part] as string });
+    }
+  }
+  const back = scroll > 0 ? ` · ${scroll} back, PgDn for newer` : lines.length > 0 ? ' · PgUp for older' : '';
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1}>
-      <Text bold>Log</Text>
-      {shown.length === 0 && <Text dimColor>(empty)</Text>}
-      {shown.map((line, index) => (
-        <Text key={lines.length - shown.length + index} color={COLOR[line.level]}>
-          {line.message}
+      <Text bold wrap="truncate-end">
+        Log<Text dimColor>{back}</Text>
+      </Text>
+      {rows.length === 0 && <Text dimColor>(empty)</Text>}
+      {rows.map((row) => (
+        <Text key={row.key} color={COLOR[row.level]} wrap="truncate-end">
+          {row.text}
         </Text>
       ))}
     </Box>

@@ -47,83 +47,103 @@ describe('a classic client and ours', () => {
     expectOnlyJsonLines(s.bob.proc);
   }
 
-  it('the classic client calls ours (START, ACCEPT burst handled as one, CLOSE from the classic side)', async () => {
-    const s = await setUp();
-    expect(await s.classic.call('bob')).toBe('ACCEPT');
-    await waitFor(s.bob.proc, 'incoming', { caller: 'classic', ip: '127.0.0.1' }, STEP);
-    await waitFor(s.bob.proc, 'connected', { peer: 'classic' }, STEP);
-    await sleep(CALL_MS);
-    s.classic.hangup();
-    await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'remote-hangup' }, STEP);
-    await checkAudio(s);
-  }, TEST_TIMEOUT);
+  it(
+    'the classic client calls ours (START, ACCEPT burst handled as one, CLOSE from the classic side)',
+    async () => {
+      const s = await setUp();
+      expect(await s.classic.call('bob')).toBe('ACCEPT');
+      await waitFor(s.bob.proc, 'incoming', { caller: 'classic', ip: '127.0.0.1' }, STEP);
+      await waitFor(s.bob.proc, 'connected', { peer: 'classic' }, STEP);
+      await sleep(CALL_MS);
+      s.classic.hangup();
+      await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'remote-hangup' }, STEP);
+      await checkAudio(s);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('ours calls the classic client, which answers with ten ACCEPTs at once; ours hangs up', async () => {
-    const s = await setUp();
-    s.bob.proc.send('call classic');
-    const start = await s.classic.waitForStart(STEP);
-    expect(start.caller).toBe('bob');
-    await s.classic.accept(start.caller, start.from);
-    await waitFor(s.bob.proc, 'connected', { peer: 'classic' }, STEP);
-    await sleep(CALL_MS);
-    expect(s.bob.proc.eventsNamed('connected')).toHaveLength(1);
-    expect(s.bob.proc.eventsNamed('ended')).toEqual([]);
-    const mark = s.classic.mark();
-    s.bob.proc.send('hangup');
-    await s.classic.waitForClose(STEP, mark);
-    await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'hangup' }, STEP);
-    await checkAudio(s);
-  }, TEST_TIMEOUT);
+  it(
+    'ours calls the classic client, which answers with ten ACCEPTs at once; ours hangs up',
+    async () => {
+      const s = await setUp();
+      s.bob.proc.send('call classic');
+      const start = await s.classic.waitForStart(STEP);
+      expect(start.caller).toBe('bob');
+      await s.classic.accept(start.caller, start.from);
+      await waitFor(s.bob.proc, 'connected', { peer: 'classic' }, STEP);
+      await sleep(CALL_MS);
+      expect(s.bob.proc.eventsNamed('connected')).toHaveLength(1);
+      expect(s.bob.proc.eventsNamed('ended')).toEqual([]);
+      const mark = s.classic.mark();
+      s.bob.proc.send('hangup');
+      await s.classic.waitForClose(STEP, mark);
+      await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'hangup' }, STEP);
+      await checkAudio(s);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('ours calls the classic client, which rejects', async () => {
-    const s = await setUp();
-    s.bob.proc.send('call classic');
-    const start = await s.classic.waitForStart(STEP);
-    s.classic.reject(start.from);
-    await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'rejected' }, STEP);
-    expect(s.bob.proc.eventsNamed('connected')).toEqual([]);
-  }, TEST_TIMEOUT);
+  it(
+    'ours calls the classic client, which rejects',
+    async () => {
+      const s = await setUp();
+      s.bob.proc.send('call classic');
+      const start = await s.classic.waitForStart(STEP);
+      s.classic.reject(start.from);
+      await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'rejected' }, STEP);
+      expect(s.bob.proc.eventsNamed('connected')).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('ours repeats START, ACCEPT and CLOSE spread over time, never as one burst', async () => {
-    const s = await setUp();
-    // Ours calls; the classic side lets it ring 800 ms, so START repeats.
-    s.bob.proc.send('call classic');
-    const start = await s.classic.waitForStart(STEP);
-    await sleep(800);
-    const starts = s.classic.arrivals('START bob');
-    expectSpread(starts, 'START');
-    const mark = s.classic.mark();
-    s.bob.proc.send('hangup');
-    await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'cancelled' }, STEP);
-    await sleep(1500);
-    expectSpread(s.classic.arrivals('CLOSE', mark), 'CLOSE (cancel)');
-    expect(start.caller).toBe('bob');
+  it(
+    'ours repeats START, ACCEPT and CLOSE spread over time, never as one burst',
+    async () => {
+      const s = await setUp();
+      // Ours calls; the classic side lets it ring 800 ms, so START repeats.
+      s.bob.proc.send('call classic');
+      const start = await s.classic.waitForStart(STEP);
+      await sleep(800);
+      const starts = s.classic.arrivals('START bob');
+      expectSpread(starts, 'START');
+      const mark = s.classic.mark();
+      s.bob.proc.send('hangup');
+      await waitFor(s.bob.proc, 'ended', { peer: 'classic', reason: 'cancelled' }, STEP);
+      await sleep(1500);
+      expectSpread(s.classic.arrivals('CLOSE', mark), 'CLOSE (cancel)');
+      expect(start.caller).toBe('bob');
 
-    // The classic side calls ours: ours answers ACCEPT, repeated but spread.
-    const acceptMark = s.classic.mark();
-    expect(await s.classic.call('bob')).toBe('ACCEPT');
-    await sleep(1500);
-    expectSpread(s.classic.arrivals('ACCEPT', acceptMark), 'ACCEPT');
-    const closeMark = s.classic.mark();
-    s.bob.proc.send('hangup');
-    await s.classic.waitForClose(STEP, closeMark);
-    await sleep(1500);
-    expectSpread(s.classic.arrivals('CLOSE', closeMark), 'CLOSE (hang-up)');
-  }, TEST_TIMEOUT);
+      // The classic side calls ours: ours answers ACCEPT, repeated but spread.
+      const acceptMark = s.classic.mark();
+      expect(await s.classic.call('bob')).toBe('ACCEPT');
+      await sleep(1500);
+      expectSpread(s.classic.arrivals('ACCEPT', acceptMark), 'ACCEPT');
+      const closeMark = s.classic.mark();
+      s.bob.proc.send('hangup');
+      await s.classic.waitForClose(STEP, closeMark);
+      await sleep(1500);
+      expectSpread(s.classic.arrivals('CLOSE', closeMark), 'CLOSE (hang-up)');
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('a busy client answers a classic caller REJECT at once', async () => {
-    const s = await setUp();
-    const server = s.server;
-    const alice = await e2e.client({ name: 'alice', server: server.address, call: 'bob' });
-    await waitFor(s.bob.proc, 'connected', { peer: 'alice' }, STEP + START_TIMEOUT_MS);
-    await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP);
-    const { answer, elapsedMs } = await s.classic.callTimed('bob');
-    expect(answer).toBe('REJECT');
-    expect(elapsedMs).toBeLessThan(1000);
-    await sleep(300);
-    expect(s.bob.proc.eventsNamed('ended')).toEqual([]);
-    expect(alice.proc.eventsNamed('ended')).toEqual([]);
-  }, TEST_TIMEOUT);
+  it(
+    'a busy client answers a classic caller REJECT at once',
+    async () => {
+      const s = await setUp();
+      const server = s.server;
+      const alice = await e2e.client({ name: 'alice', server: server.address, call: 'bob' });
+      await waitFor(s.bob.proc, 'connected', { peer: 'alice' }, STEP + START_TIMEOUT_MS);
+      await waitFor(alice.proc, 'connected', { peer: 'bob' }, STEP);
+      const { answer, elapsedMs } = await s.classic.callTimed('bob');
+      expect(answer).toBe('REJECT');
+      expect(elapsedMs).toBeLessThan(1000);
+      await sleep(300);
+      expect(s.bob.proc.eventsNamed('ended')).toEqual([]);
+      expect(alice.proc.eventsNamed('ended')).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 /**

@@ -35,7 +35,7 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
   // Real time on a shared 2-core machine: when other test files load it, PulseAudio's
   // ALSA path now and then loses a few dozen samples (never a whole 512-sample frame,
   // so not the client's doing). One retry absorbs that; two failures in a row are real.
-  it('a ramp played into A\'s microphone is heard, contiguous, on B\'s speaker', { retry: 1, timeout: 60_000 }, async () => {
+  it("a ramp played into A's microphone is heard, contiguous, on B's speaker", { retry: 1, timeout: 60_000 }, async () => {
     expect(missing, 'pulseaudio is installed but its tools are missing').toEqual([]);
     const dir = await e2e.tempDir('voip-pulse-');
     const pulse = await startPulse(join(dir, 'pulse'), ['mic_a', 'spk_a', 'mic_b', 'spk_b']);
@@ -77,7 +77,10 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
     const heard = samplesFromS16le(await readFile(recordFile));
     const runs = rampRuns(heard);
     const where = `B's speaker recorded ${heard.length} samples; ramp runs (at, first, length): ${JSON.stringify(runs.map((r) => [r.at, r.first, r.length]))}`;
-    expect(runs.map((r) => [r.first, r.length]), `${where}; expected the whole ramp as one run`).toEqual([[RAMP[0], RAMP.length]]);
+    expect(
+      runs.map((r) => [r.first, r.length]),
+      `${where}; expected the whole ramp as one run`,
+    ).toEqual([[RAMP[0], RAMP.length]]);
     expect(firstNonSilent(heard), where).toBe(runs[0]!.at);
   });
 
@@ -118,11 +121,9 @@ describe.skipIf(noPulse)('real devices on PulseAudio null sinks', () => {
     alice.proc.kill('SIGKILL'); // the process itself, not its group: what a crash or `kill -9` does
     const ended = await waitForEvent(bob.proc, (e) => e.event === 'ended' && e['peer'] === 'alice', 8000, { since: before, what: 'the call with alice to end' });
     expect(['remote-hangup', 'peer-silent']).toContain(ended['reason']);
-    await waitForEvent(
-      bob.proc,
-      (e) => e.event === 'users' && Array.isArray(e['users']) && !(e['users'] as { name: string }[]).some((u) => u.name === 'alice'),
-      8000,
-      { since: before, what: 'alice to leave the directory' },
-    );
+    await waitForEvent(bob.proc, (e) => e.event === 'users' && Array.isArray(e['users']) && !(e['users'] as { name: string }[]).some((u) => u.name === 'alice'), 8000, {
+      since: before,
+      what: 'alice to leave the directory',
+    });
   }, 40_000);
 });

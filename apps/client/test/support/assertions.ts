@@ -11,9 +11,7 @@ export function sleep(ms: number): Promise<void> {
 /** Whether a `users` event lists `name` (with `port` when given) at 127.0.0.1. */
 export function listsUser(event: JsonEvent, name: string, port?: number): boolean {
   if (event.event !== 'users' || !Array.isArray(event.users)) return false;
-  return (event.users as Array<Record<string, unknown>>).some(
-    (u) => u.name === name && u.ip === '127.0.0.1' && (port === undefined || u.port === port),
-  );
+  return (event.users as Array<Record<string, unknown>>).some((u) => u.name === name && u.ip === '127.0.0.1' && (port === undefined || u.port === port));
 }
 
 /** Milliseconds between two events of the same process, from their `time` fields. */

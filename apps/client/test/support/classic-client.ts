@@ -153,7 +153,10 @@ export class ClassicClient {
 
   /** Arrival times (ms, `performance.now()`) of each signal `text` received from index `since`. */
   arrivals(text: string, since = 0): number[] {
-    return this.signals.slice(since).filter((s) => s.text === text).map((s) => s.at);
+    return this.signals
+      .slice(since)
+      .filter((s) => s.text === text)
+      .map((s) => s.at);
   }
 
   /** Waits for a `START <caller>` and returns the caller's name and address. */

@@ -116,8 +116,16 @@ export class ManagedProcess {
   /** A readable dump: exit status, stderr and the last stdout lines. */
   describe(): string {
     const status = this.status ? `exited code=${this.status.code} signal=${this.status.signal}` : 'still running';
-    const tail = this.lines.slice(-TAIL_LINES).map((l) => `    ${l}`).join('\n');
-    const err = this.stderr.trim().split('\n').slice(-TAIL_LINES).map((l) => `    ${l}`).join('\n');
+    const tail = this.lines
+      .slice(-TAIL_LINES)
+      .map((l) => `    ${l}`)
+      .join('\n');
+    const err = this.stderr
+      .trim()
+      .split('\n')
+      .slice(-TAIL_LINES)
+      .map((l) => `    ${l}`)
+      .join('\n');
     return `${this.label} (pid ${this.child.pid}, ${status})\n  last stdout lines:\n${tail || '    (none)'}\n  stderr:\n${err || '    (none)'}`;
   }
 
@@ -162,12 +170,7 @@ export interface WaitOptions {
  * a {@link WaitTimeoutError} naming the process, its exit status, its last lines and its
  * stderr when `timeoutMs` passes or the process exits first.
  */
-export function waitForEvent(
-  proc: ManagedProcess,
-  predicate: (event: JsonEvent) => boolean,
-  timeoutMs: number,
-  options: WaitOptions = {},
-): Promise<JsonEvent> {
+export function waitForEvent(proc: ManagedProcess, predicate: (event: JsonEvent) => boolean, timeoutMs: number, options: WaitOptions = {}): Promise<JsonEvent> {
   const since = options.since ?? 0;
   const what = options.what ?? predicate.toString();
   return new Promise<JsonEvent>((resolve, reject) => {
@@ -202,20 +205,9 @@ export function waitForEvent(
 }
 
 /** Waits for a named event, optionally with matching fields: `waitFor(p, 'ended', {reason: 'hangup'})`. */
-export function waitFor(
-  proc: ManagedProcess,
-  name: string,
-  fields: Record<string, unknown> = {},
-  timeoutMs = 10_000,
-  since = 0,
-): Promise<JsonEvent> {
+export function waitFor(proc: ManagedProcess, name: string, fields: Record<string, unknown> = {}, timeoutMs = 10_000, since = 0): Promise<JsonEvent> {
   const what = `"${name}" ${JSON.stringify(fields)}`;
-  return waitForEvent(
-    proc,
-    (e) => e.event === name && Object.entries(fields).every(([k, v]) => e[k] === v),
-    timeoutMs,
-    { since, what },
-  );
+  return waitForEvent(proc, (e) => e.event === name && Object.entries(fields).every(([k, v]) => e[k] === v), timeoutMs, { since, what });
 }
 
 /** Resolves with the exit status, or rejects (with the process's output) after `timeoutMs`. */

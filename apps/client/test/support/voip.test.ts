@@ -19,8 +19,27 @@ describe('clientArgs', () => {
     expect(
       clientArgs({ name: 'a b', server: '127.0.0.1:1', udpPort: 2, autoAnswer: true, call: 'c', hangupAfterS: 3, exitAfterCall: true, ringTimeoutS: 4, silenceTimeoutS: 5 }),
     ).toEqual([
-      '--no-tui', '--server', '127.0.0.1:1', '--name', 'a b', '--udp-port', '2', '--audio-in', 'silence', '--audio-out', 'null',
-      '--auto-answer', '--call', 'c', '--hangup-after', '3', '--exit-after-call', '--ring-timeout', '4', '--silence-timeout', '5',
+      '--no-tui',
+      '--server',
+      '127.0.0.1:1',
+      '--name',
+      'a b',
+      '--udp-port',
+      '2',
+      '--audio-in',
+      'silence',
+      '--audio-out',
+      'null',
+      '--auto-answer',
+      '--call',
+      'c',
+      '--hangup-after',
+      '3',
+      '--exit-after-call',
+      '--ring-timeout',
+      '4',
+      '--silence-timeout',
+      '5',
     ]);
   });
 });

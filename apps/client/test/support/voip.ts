@@ -42,6 +42,8 @@ export interface ClientHandle {
   readonly proc: ManagedProcess;
   readonly name: string;
   readonly udpPort: number;
+  /** Its XDG_CONFIG_HOME: the call history is `voip/history.json` under it. */
+  readonly configDir: string;
 }
 
 /**
@@ -119,11 +121,16 @@ export class E2e {
     return { proc, port, address: `${LOOPBACK}:${port}` };
   }
 
-  /** Starts a client with `--no-tui` (a free UDP port unless one is given). */
+  /**
+   * Starts a client with `--no-tui` (a free UDP port unless one is given), with a
+   * config folder of its own (XDG_CONFIG_HOME, for its call history) under a temp dir.
+   */
   async client(options: ClientOptions): Promise<ClientHandle> {
     const udpPort = options.udpPort ?? (await freeUdpPort());
-    const proc = this.procs.start(`client ${options.name}`, CLIENT_BIN, clientArgs({ ...options, udpPort }), { env: options.env ?? {} });
-    return { proc, name: options.name, udpPort };
+    const configDir = await this.tempDir('voip-config-');
+    const env = { XDG_CONFIG_HOME: configDir, ...options.env };
+    const proc = this.procs.start(`client ${options.name}`, CLIENT_BIN, clientArgs({ ...options, udpPort }), { env });
+    return { proc, name: options.name, udpPort, configDir };
   }
 
   /** A fresh temp dir, removed after the test. */

@@ -7,7 +7,18 @@ import { FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect } from './
 
 afterEach(() => cleanup());
 
-const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', tab: '\t', ctrlC: '\u0003', backspace: '\u007F' };
+const KEY = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  right: '\u001B[C',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  enter: '\r',
+  escape: '\u001B',
+  tab: '\t',
+  ctrlC: '\u0003',
+  backspace: '\u007F',
+};
 
 function options(argv: string[]): CliOptions {
   const parsed = parseCli([...argv, '--audio-in', 'silence', '--audio-out', 'null']);
@@ -40,6 +51,11 @@ function mount(argv: string[], outcome: FakePhone | ConnectFailure) {
 }
 
 const direct = ['--server', '127.0.0.1:10000', '--name', 'alice'];
+const THREE = [
+  { name: 'alice', ip: '127.0.0.1', port: 5001 },
+  { name: 'bob', ip: '127.0.0.1', port: 5002 },
+  { name: 'carol', ip: '127.0.0.1', port: 5003 },
+];
 
 describe('App keys', () => {
   test('the form: a bad port shows inline, fixing it connects', async () => {
@@ -64,17 +80,16 @@ describe('App keys', () => {
 
   test('with --server and --name a connect failure exits 2 with the message', async () => {
     const { exits } = mount(direct, { ok: false, code: 'udp-port-in-use', detail: 'UDP port 5001 is already in use: is another client running? try --udp-port' });
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 2, message: 'UDP port 5001 is already in use: is another client running? try --udp-port' }]);
   });
 
   test('arrows and Enter call the selected user; h hangs up', async () => {
     const phone = new FakePhone();
-    phone.userList = [
-      { name: 'alice', ip: '127.0.0.1', port: 5001 },
-      { name: 'bob', ip: '127.0.0.1', port: 5002 },
-      { name: 'carol', ip: '127.0.0.1', port: 5003 },
-    ];
+    phone.userList = THREE;
     phone.onCall = () => Promise.resolve();
     const { stdin, lastFrame } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('carol'));
@@ -98,7 +113,7 @@ describe('App keys', () => {
     await type(stdin, 'a');
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'bob' });
-    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup', direction: 'incoming', durationMs: 0 });
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     await until(lastFrame, (t) => t.includes('carol is calling'));
     await type(stdin, 'n');
@@ -109,7 +124,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     phone.listSupported = false;
     phone.onCall = (name) => {
-      phone.emit('ended', { peer: name, reason: 'not-found' });
+      phone.emit('ended', { peer: name, reason: 'not-found', direction: 'outgoing', durationMs: 0 });
       return Promise.reject(new FakeCallFailedError('not-found'));
     };
     const { stdin, lastFrame } = mount(direct, phone);
@@ -176,7 +191,10 @@ describe('App keys', () => {
     const { stdin, lastFrame, exits } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('Users online'));
     await type(stdin, KEY.ctrlC);
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
@@ -191,7 +209,10 @@ describe('App keys', () => {
     const { lastFrame, rerender } = render(tree(false));
     await until(lastFrame, (t) => t.includes('Users online'));
     rerender(tree(true));
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
     expect(phone.actions).toEqual(['hangup', 'close']);
   });
@@ -208,11 +229,93 @@ describe('App keys', () => {
     expect(phone.actions).toEqual(['accept']);
   });
 
+  test('keys that arrive in one read are all applied: two Backspaces, text then Tab', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame, connect } = mount([], phone);
+    await until(lastFrame, (t) => t.includes('Server IP or host'));
+    await type(stdin, '127.0.0.1xx', KEY.backspace + KEY.backspace, 'q', KEY.backspace, ':10002' + KEY.tab + KEY.tab + 'alice' + KEY.enter);
+    await until(lastFrame, (t) => t.includes('voip · alice @ 127.0.0.1:10002'));
+    expect(connect.requests[0]).toMatchObject({ server: '127.0.0.1:10002', name: 'alice' });
+  });
+
+  test('arrows move the cursor and typing inserts there', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame, connect } = mount([], phone);
+    await until(lastFrame, (t) => t.includes('Server IP or host'));
+    await type(stdin, '12.0.0.1', KEY.home, KEY.right, '7', KEY.end, KEY.enter, KEY.enter, 'alice', KEY.enter);
+    await until(lastFrame, (t) => t.includes('voip · alice @ 172.0.0.1:10000'));
+    expect(connect.requests[0]).toMatchObject({ server: '172.0.0.1:10000' });
+  });
+
+  test('a UDP port clash is fixed in place on the form', async () => {
+    let attempt = 0;
+    const phone = new FakePhone();
+    const requests: Array<{ udpPort: number }> = [];
+    const connect = async (request: { udpPort: number }) => {
+      requests.push(request);
+      return attempt++ === 0 ? { ok: false as const, code: 'udp-port-in-use', detail: 'UDP port 5001 is already in use' } : { ok: true as const, value: phone };
+    };
+    const app = render(<App options={options(['--server', '127.0.0.1:10000'])} connect={connect} callFailure={fakeCallFailure} onExit={() => undefined} />);
+    await until(app.lastFrame, (t) => t.includes('Your name'));
+    await type(app.stdin, 'alice', KEY.enter);
+    await until(app.lastFrame, (t) => t.includes('UDP port 5001 is already in use'));
+    await type(app.stdin, KEY.tab, '\u0015', '5002', KEY.enter);
+    await until(app.lastFrame, (t) => t.includes('voip · alice @'));
+    expect(requests.map((r) => r.udpPort)).toEqual([5001, 5002]);
+  });
+
+  test('q in a call asks first: another key stays, y quits', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame, exits } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    phone.emit('connected', { peer: 'bob' });
+    phone.emit('state', { state: 'in-call', peer: 'bob' });
+    await until(lastFrame, (t) => t.includes('in-call · bob'));
+    await type(stdin, 'q');
+    await until(lastFrame, (t) => t.includes('Quit now and hang up the call with bob?'));
+    await type(stdin, 'x');
+    await until(lastFrame, (t) => !t.includes('Quit now'));
+    expect(exits).toEqual([]);
+    await type(stdin, 'q', 'y');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
+    expect(exits).toEqual([{ code: 0 }]);
+    expect(phone.actions).toEqual(['hangup', 'close']);
+  });
+
+  test('? shows every key, Esc goes back; l shows the history', async () => {
+    const phone = new FakePhone();
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    await type(stdin, '?');
+    await until(lastFrame, (t) => t.includes('Keys · Esc back'));
+    await type(stdin, KEY.escape);
+    await until(lastFrame, (t) => t.includes('Users online'));
+    await type(stdin, 'l');
+    await until(lastFrame, (t) => t.includes('Call history (0)') && t.includes('no calls yet'));
+  });
+
+  test('/ filters the list and Enter calls the one selected in it', async () => {
+    const phone = new FakePhone();
+    phone.userList = THREE;
+    const { stdin, lastFrame } = mount(direct, phone);
+    await until(lastFrame, (t) => t.includes('carol'));
+    await type(stdin, '/', 'car', KEY.enter);
+    await until(lastFrame, (t) => t.includes('(1 of 3)') && !t.includes('bob'));
+    await type(stdin, KEY.enter);
+    expect(phone.calls).toEqual(['carol']);
+  });
+
   test('Ctrl-C on the form exits 0', async () => {
     const { stdin, lastFrame, exits } = mount([], new FakePhone());
     await until(lastFrame, (t) => t.includes('Server IP or host'));
     await type(stdin, KEY.ctrlC);
-    await until(() => String(exits.length), (t) => t === '1');
+    await until(
+      () => String(exits.length),
+      (t) => t === '1',
+    );
     expect(exits).toEqual([{ code: 0 }]);
   });
 });

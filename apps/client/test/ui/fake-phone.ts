@@ -1,5 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { CallFailure, CallState, ConnectFailure, ConnectPhone, ConnectRequest, DirectoryUser, EndReason, PhoneApi, PhoneEvents } from '../../src/phone-contract.js';
+import type {
+  CallDirection,
+  CallFailure,
+  CallState,
+  CallStats,
+  ConnectFailure,
+  ConnectPhone,
+  ConnectRequest,
+  DirectoryUser,
+  EndReason,
+  PhoneApi,
+  PhoneEvents,
+} from '../../src/phone-contract.js';
 
 /** The error a fake `call()` rejects with, like the session's CallFailedError. */
 export class FakeCallFailedError extends Error {
@@ -15,7 +27,16 @@ export class FakeCallFailedError extends Error {
 /** Maps a fake rejection to a failure, as the adapter does for the real one. */
 export function fakeCallFailure(error: unknown): CallFailure {
   if (error instanceof FakeCallFailedError) return { kind: 'ended', reason: error.reason, ...(error.detail !== undefined ? { detail: error.detail } : {}) };
-  return { kind: 'refused', code: 'busy', message: error instanceof Error ? error.message : String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { kind: 'refused', code: typeof code === 'string' ? code : 'busy', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A `call()` that fails as the real phone's does: its `ended` event, then the rejection. */
+export function failsWith(phone: FakePhone, reason: EndReason, detail?: string): (name: string) => Promise<void> {
+  return (name) => {
+    phone.emit('ended', endedEvent(name, reason, detail !== undefined ? { detail } : {}));
+    return Promise.reject(new FakeCallFailedError(reason, detail));
+  };
 }
 
 /** A phone that records what the client asks and lets the test emit events. */
@@ -25,7 +46,10 @@ export class FakePhone implements PhoneApi {
   closed = false;
   readonly calls: string[] = [];
   readonly actions: string[] = [];
-  userList: DirectoryUser[] = [];
+  /** The users the directory pushed at connect (WATCH presence); set `onlineUsers` or `userList`. */
+  #users: DirectoryUser[];
+  muted = false;
+  volume = 100;
   /** What the next `call()` does; default stays pending. */
   onCall: (name: string) => Promise<void> = () => new Promise(() => undefined);
   private readonly emitter = new EventEmitter();
@@ -33,7 +57,9 @@ export class FakePhone implements PhoneApi {
   constructor(
     readonly name = 'alice',
     readonly udpPort = 5001,
-  ) {}
+  ) {
+    this.#users = [{ name, ip: '127.0.0.1', port: udpPort }];
+  }
 
   call(name: string): Promise<void> {
     this.calls.push(name);
@@ -51,9 +77,24 @@ export class FakePhone implements PhoneApi {
   hangup(): void {
     this.actions.push('hangup');
   }
-  users(): Promise<DirectoryUser[]> {
-    if (!this.listSupported) return Promise.reject(Object.assign(new Error('list unsupported'), { code: 'list-unsupported' }));
-    return Promise.resolve([...this.userList]);
+  /** The users online at connect; undefined on a classic server, like the real phone's. */
+  get onlineUsers(): DirectoryUser[] | undefined {
+    return this.listSupported ? this.#users : undefined;
+  }
+  set onlineUsers(users: DirectoryUser[] | undefined) {
+    this.#users = users ?? [];
+  }
+  /** Same as setting {@link onlineUsers}. */
+  set userList(users: DirectoryUser[]) {
+    this.#users = users;
+  }
+  setMuted(muted: boolean): void {
+    this.actions.push(muted ? 'mute' : 'unmute');
+    this.muted = muted;
+  }
+  setVolume(percent: number): void {
+    this.actions.push(`volume ${percent}`);
+    this.volume = percent;
   }
   close(): Promise<void> {
     this.closed = true;
@@ -77,6 +118,22 @@ export class FakePhone implements PhoneApi {
   }
 }
 
+/** An `ended` payload as the phone emits it (outgoing, never connected, unless told). */
+export function endedEvent(
+  peer: string,
+  reason: EndReason,
+  more: { direction?: CallDirection; durationMs?: number; stats?: CallStats; detail?: string } = {},
+): PhoneEvents['ended'][0] {
+  return {
+    peer,
+    reason,
+    direction: more.direction ?? 'outgoing',
+    durationMs: more.durationMs ?? 0,
+    ...(more.stats ? { stats: more.stats } : {}),
+    ...(more.detail !== undefined ? { detail: more.detail } : {}),
+  };
+}
+
 /** A connect function handing out a given phone or failure, recording requests. */
 export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone & { requests: ConnectRequest[] } {
   const requests: ConnectRequest[] = [];
@@ -86,7 +143,6 @@ export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone &
   };
   return Object.assign(fn, { requests });
 }
-
 
 /** Lets pending promise callbacks run. */
 export async function flush(): Promise<void> {

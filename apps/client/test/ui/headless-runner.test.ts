@@ -1,34 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { parseCli, type CliOptions } from '../../src/cli-args.js';
-import { startHeadless, type HeadlessRun } from '../../src/headless-runner.js';
+import { startHeadless } from '../../src/headless-runner.js';
 import { createManualClock } from '@voip/clock';
-import { Collect, FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
-
-function options(extra: string[] = []): CliOptions {
-  const parsed = parseCli(['--server', '127.0.0.1:10000', '--name', 'alice', '--no-tui', '--audio-in', 'silence', '--audio-out', 'null', ...extra]);
-  if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
-  return parsed.options;
-}
-
-function start(phone: FakePhone, extra: string[] = []) {
-  const stdout = new Collect();
-  const stderr = new Collect();
-  const scheduler = createManualClock();
-  const connect = fakeConnect(phone);
-  const run: HeadlessRun = startHeadless({
-    options: options(extra),
-    connect,
-    callFailure: fakeCallFailure,
-    stdout,
-    stderr,
-    scheduler,
-    wallTime: () => new Date('2024-05-01T12:00:00.000Z'),
-  });
-  const names = () => stdout.events().map((e) => e.event);
-  return { run, stdout, stderr, scheduler, connect, names };
-}
-
-const connectedCall = () => Promise.resolve();
+import { Collect, FakePhone, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
+import { connectedCall, options, start } from './headless-harness.js';
 
 describe('headless runner', () => {
   test('registers, lists users, and passes the request through', async () => {
@@ -60,16 +34,35 @@ describe('headless runner', () => {
     const phone = new FakePhone();
     const { names, stdout, stderr } = start(phone, ['--auto-answer']);
     await flush();
-    phone.emit('users', [{ name: 'carol', ip: '127.0.0.1', port: 5003 }]);
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     expect(phone.actions).toEqual(['accept']);
     phone.emit('connected', { peer: 'carol' });
     const extra = { framesConcealed: 1 };
-    phone.emit('stats', { packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -3.14159, outputLevelDbfs: -Infinity, durationMs: 1000.4, ...extra });
+    phone.emit('stats', {
+      packetsSent: 3,
+      packetsReceived: 2,
+      packetsLost: 1,
+      packetsDropped: 0,
+      inputLevelDbfs: -3.14159,
+      outputLevelDbfs: -Infinity,
+      durationMs: 1000.4,
+      ...extra,
+    });
     phone.emit('log', { level: 'warn', message: 'late packet' });
-    phone.emit('ended', { peer: 'carol', reason: 'remote-hangup' });
-    expect(names()).toEqual(['registered', 'users', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
-    const stats = stdout.events()[5];
+    phone.emit('state', { state: 'idle' });
+    phone.emit('ended', endedEvent('carol', 'remote-hangup', { direction: 'incoming', durationMs: 1000.4 }));
+    expect(names()).toEqual(['registered', 'users', 'incoming', 'connected', 'stats', 'log', 'ended']);
+    expect(stdout.events()[2]).toMatchObject({ caller: 'carol' });
+    expect(stdout.events().at(-1)).toEqual({
+      event: 'ended',
+      time: '2024-05-01T12:00:00.000Z',
+      peer: 'carol',
+      reason: 'remote-hangup',
+      direction: 'incoming',
+      message: 'carol hung up',
+      durationMs: 1000,
+    });
+    const stats = stdout.events()[4];
     expect(stats).toEqual({
       event: 'stats',
       time: '2024-05-01T12:00:00.000Z',
@@ -98,6 +91,7 @@ describe('headless runner', () => {
 
   test('--call with --hangup-after and --exit-after-call exits 0 after a connected call', async () => {
     const phone = new FakePhone();
+    phone.onlineUsers = [{ name: 'bob', ip: '127.0.0.1', port: 5002 }];
     phone.onCall = connectedCall;
     const { run, scheduler, names, stdout } = start(phone, ['--call', 'bob', '--hangup-after', '2', '--exit-after-call']);
     await flush();
@@ -108,7 +102,7 @@ describe('headless runner', () => {
     expect(phone.actions).toEqual([]);
     await scheduler.advanceAsync(1);
     expect(phone.actions).toEqual(['hangup']);
-    phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+    phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 2000 }));
     expect(await run.exitCode).toBe(0);
     expect(phone.closed).toBe(true);
     expect(names()).toEqual(['registered', 'users', 'calling', 'connected', 'ended']);
@@ -117,37 +111,42 @@ describe('headless runner', () => {
 
   test('--exit-after-call exits 1 when the call was rejected', async () => {
     const phone = new FakePhone();
-    phone.onCall = () => {
-      phone.emit('ended', { peer: 'bob', reason: 'rejected' });
-      return Promise.reject(new FakeCallFailedError('rejected'));
-    };
-    const { run, scheduler, names } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    phone.listSupported = false;
+    phone.onCall = failsWith(phone, 'rejected');
+    const { run, scheduler, names, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
     await scheduler.advanceAsync(0);
     expect(await run.exitCode).toBe(1);
-    expect(names()).toEqual(['registered', 'ended']);
+    expect(names()).toEqual(['registered', 'log', 'ended']);
+    expect(stdout.events().at(-1)).toMatchObject({ reason: 'rejected', direction: 'outgoing', message: 'bob declined the call (or is busy)' });
   });
 
-  test('a failure the phone does not announce still yields one ended line', async () => {
+  test('a failed call is reported once: the ended of the phone, not the rejection again', async () => {
     const phone = new FakePhone();
-    phone.onCall = () => Promise.reject(new FakeCallFailedError('self-call', 'one cannot call oneself'));
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    phone.onCall = failsWith(phone, 'self-call', 'one cannot call oneself');
     const { scheduler, stdout } = start(phone, ['--call', 'alice']);
     await scheduler.advanceAsync(0);
-    expect(stdout.events().filter((e) => e.event === 'ended')).toEqual([
-      { event: 'ended', time: '2024-05-01T12:00:00.000Z', peer: 'alice', reason: 'self-call', detail: 'one cannot call oneself' },
+    expect(stdout.events().filter((e) => e.event === 'ended' || e.event === 'log')).toEqual([
+      {
+        event: 'ended',
+        time: '2024-05-01T12:00:00.000Z',
+        peer: 'alice',
+        reason: 'self-call',
+        direction: 'outgoing',
+        message: 'you cannot call yourself',
+        durationMs: 0,
+        detail: 'one cannot call oneself',
+      },
     ]);
   });
 
-  test('--call retries a name that is not online yet, then calls it', async () => {
+  test('--call on a classic server looks a name up again, silently, with one waiting event, then calls it', async () => {
     const phone = new FakePhone();
+    phone.listSupported = false;
     let online = false;
-    phone.onCall = (name) => {
-      if (!online) {
-        phone.emit('ended', { peer: name, reason: 'not-found' });
-        return Promise.reject(new FakeCallFailedError('not-found'));
-      }
-      return Promise.resolve();
-    };
-    const { scheduler, names } = start(phone, ['--call', 'bob']);
+    const notFound = failsWith(phone, 'not-found');
+    phone.onCall = (name) => (online ? Promise.resolve() : notFound(name));
+    const { scheduler, names, stdout } = start(phone, ['--call', 'bob']);
     await scheduler.advanceAsync(0);
     await scheduler.advanceAsync(1600);
     expect(phone.calls.length).toBe(4);
@@ -155,15 +154,54 @@ describe('headless runner', () => {
     await scheduler.advanceAsync(500);
     expect(phone.calls.length).toBe(5);
     phone.emit('connected', { peer: 'bob' });
-    expect(names().filter((n) => n !== 'log')).toEqual(['registered', 'users', 'connected']);
+    expect(names()).toEqual(['registered', 'log', 'waiting', 'connected']);
+    expect(stdout.events()[2]).toMatchObject({ peer: 'bob', timeoutMs: 10_000 });
   });
 
-  test('--call gives up after 10 s with one ended not-found', async () => {
+  test('--call with presence: one waiting event, and the call as soon as the name is online, in its registered spelling', async () => {
     const phone = new FakePhone();
-    phone.onCall = (name) => {
-      phone.emit('ended', { peer: name, reason: 'not-found' });
-      return Promise.reject(new FakeCallFailedError('not-found'));
-    };
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    phone.onCall = connectedCall;
+    const { scheduler, names, stdout } = start(phone, ['--call', 'bob']);
+    await scheduler.advanceAsync(3000);
+    expect(phone.calls).toEqual([]);
+    phone.emit('users', [
+      { name: 'alice', ip: '127.0.0.1', port: 5001 },
+      { name: 'Bob', ip: '127.0.0.1', port: 5002 },
+    ]);
+    expect(phone.calls).toEqual(['bob']);
+    phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
+    await scheduler.advanceAsync(20_000);
+    expect(names()).toEqual(['registered', 'users', 'waiting', 'users', 'calling']);
+    expect(stdout.events().at(-1)).toMatchObject({ peer: 'Bob' });
+  });
+
+  test('--call with presence: a name online at registration (any spelling) is called at once, no waiting event', async () => {
+    const phone = new FakePhone();
+    phone.onlineUsers = [{ name: 'Bob', ip: '127.0.0.1', port: 5002 }];
+    phone.onCall = connectedCall;
+    const { scheduler, names } = start(phone, ['--call', 'BOB']);
+    await scheduler.advanceAsync(0);
+    expect(phone.calls).toEqual(['BOB']);
+    expect(names()).toEqual(['registered', 'users']);
+  });
+
+  test('--call with presence gives up after 10 s with one ended not-found; exit 1', async () => {
+    const phone = new FakePhone();
+    phone.onlineUsers = [{ name: 'alice', ip: '127.0.0.1', port: 5001 }];
+    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
+    await scheduler.advanceAsync(9999);
+    expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
+    await scheduler.advanceAsync(1);
+    expect(phone.calls).toEqual([]);
+    expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'not-found', message: 'bob did not come online within 10 s' }]);
+    expect(await run.exitCode).toBe(1);
+  });
+
+  test('--call on a classic server gives up after 10 s with one ended not-found', async () => {
+    const phone = new FakePhone();
+    phone.listSupported = false;
+    phone.onCall = failsWith(phone, 'not-found');
     const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
     await scheduler.advanceAsync(9000);
     expect(stdout.events().some((e) => e.event === 'ended')).toBe(false);
@@ -171,7 +209,8 @@ describe('headless runner', () => {
     expect(phone.calls.length).toBe(21); // t = 0, 0.5, ... 10 s
     const ended = stdout.events().filter((e) => e.event === 'ended');
     expect(ended).toHaveLength(1);
-    expect(ended[0]).toMatchObject({ peer: 'bob', reason: 'not-found' });
+    expect(ended[0]).toMatchObject({ peer: 'bob', reason: 'not-found', message: 'bob did not come online within 10 s' });
+    expect(stdout.events().filter((e) => e.event === 'waiting')).toHaveLength(1);
     expect(await run.exitCode).toBe(1);
   });
 
@@ -200,7 +239,7 @@ describe('headless runner', () => {
     phone.emit('connected', { peer: 'bob' });
     phone.close = () => {
       phone.actions.push('close');
-      phone.emit('ended', { peer: 'bob', reason: 'hangup' });
+      phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 500 }));
       phone.emit('disconnected', { reason: 'closed by us' });
       return Promise.resolve();
     };
@@ -241,7 +280,7 @@ describe('headless runner', () => {
     await flush();
     expect(code).toBeUndefined();
     phone.emit('state', { state: 'idle' });
-    phone.emit('ended', { peer: 'bob', reason: 'remote-hangup' });
+    phone.emit('ended', endedEvent('bob', 'remote-hangup', { durationMs: 500 }));
     expect(await run.exitCode).toBe(2);
     expect(names()).toEqual(['registered', 'users', 'connected', 'error', 'ended']);
   });
@@ -272,37 +311,5 @@ describe('headless runner', () => {
       scheduler: createManualClock(),
     });
     await expect(run.exitCode).rejects.toThrow('boom');
-  });
-});
-
-describe('headless runner refusals', () => {
-  test('accept with nothing ringing is a warning, not a crash', async () => {
-    const phone = new FakePhone();
-    phone.nothingRings = true;
-    const { run, stdout } = start(phone);
-    await flush();
-    run.command('accept');
-    expect(stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'accept: nothing rings' });
-  });
-
-  test('a stdin call the phone refuses (busy) is a warning; a refused --call ends with error', async () => {
-    const phone = new FakePhone();
-    phone.onCall = () => Promise.reject(new Error('the phone is ringing'));
-    const { run, scheduler, stdout } = start(phone, ['--call', 'bob', '--exit-after-call']);
-    await scheduler.advanceAsync(0);
-    expect(stdout.events().filter((e) => e.event === 'ended')).toMatchObject([{ peer: 'bob', reason: 'error', detail: 'the phone is ringing' }]);
-    expect(await run.exitCode).toBe(1);
-
-    const other = start(new FakePhone());
-    await flush();
-    const busy = new FakePhone();
-    busy.onCall = () => Promise.reject(new Error('busy'));
-    const second = start(busy);
-    await flush();
-    second.run.command('call bob');
-    await second.scheduler.advanceAsync(0);
-    expect(second.stdout.events().at(-1)).toMatchObject({ event: 'log', level: 'warn', message: 'cannot call bob: busy' });
-    other.run.stop();
-    second.run.stop();
   });
 });

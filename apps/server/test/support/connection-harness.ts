@@ -39,4 +39,3 @@ export function setup(options: { rateLimit?: number; idleTimeoutMs?: number; max
   }
   return { registry, service, clock, connect, events };
 }
-

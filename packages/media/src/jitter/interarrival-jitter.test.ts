@@ -14,7 +14,10 @@ describe('interarrival jitter', () => {
   });
 
   it('moves by a sixteenth of |D| - J each packet (RFC 3550 A.8)', () => {
-    const one = fold([[0, 0], [36, 160]]); // D = 36 - 20 = 16 ms
+    const one = fold([
+      [0, 0],
+      [36, 160],
+    ]); // D = 36 - 20 = 16 ms
     expect(one.jitterMs).toBe(1);
     const two = updateJitter(one, 52, 320, 8000); // D = 16 - 20 = -4 ms
     expect(two.jitterMs).toBeCloseTo(1 + (4 - 1) / 16, 12);
@@ -26,11 +29,19 @@ describe('interarrival jitter', () => {
   });
 
   it('spans the 32-bit timestamp wrap', () => {
-    expect(fold([[0, 0xffffff60], [20, 0x00000000]]).jitterMs).toBe(0);
+    expect(
+      fold([
+        [0, 0xffffff60],
+        [20, 0x00000000],
+      ]).jitterMs,
+    ).toBe(0);
   });
 
   it('takes no sample across a restart', () => {
-    const before = fold([[0, 0], [20, 160]]);
+    const before = fold([
+      [0, 0],
+      [20, 160],
+    ]);
     expect(updateJitter(before, 40, 999_999, 8000, true)).toEqual({ jitterMs: 0, lastArrivalMs: 40, lastTimestamp: 999_999 });
   });
 });

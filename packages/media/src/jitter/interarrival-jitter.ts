@@ -21,13 +21,7 @@ export const initialJitterEstimate: JitterEstimate = { jitterMs: 0, lastArrivalM
  * `sampleRate`. `restart` (the stream was resynchronised) takes the packet as a new
  * reference without a sample, since a difference across a restart measures nothing.
  */
-export function updateJitter(
-  estimate: JitterEstimate,
-  arrivalMs: number,
-  timestamp: number,
-  sampleRate: number,
-  restart = false,
-): JitterEstimate {
+export function updateJitter(estimate: JitterEstimate, arrivalMs: number, timestamp: number, sampleRate: number, restart = false): JitterEstimate {
   if (estimate.lastArrivalMs === undefined || restart) {
     return { jitterMs: estimate.jitterMs, lastArrivalMs: arrivalMs, lastTimestamp: timestamp };
   }

@@ -105,13 +105,16 @@ describe('jitter buffer on a simulated network', () => {
     const beforeStep = run.delays.slice(500, 1000);
     const duringStep = run.delays.slice(1100, 1900);
     const afterRecovery = run.delays.slice(2500, 3000); // from 10 s after the step back
-    console.log('delay step:', JSON.stringify({
-      late: run.stats.late,
-      discarded: run.stats.discarded,
-      beforeP99: percentile(beforeStep, 99),
-      duringP50: percentile(duringStep, 50),
-      afterRecoveryP99: percentile(afterRecovery, 99),
-    }));
+    console.log(
+      'delay step:',
+      JSON.stringify({
+        late: run.stats.late,
+        discarded: run.stats.discarded,
+        beforeP99: percentile(beforeStep, 99),
+        duringP50: percentile(duringStep, 50),
+        afterRecoveryP99: percentile(afterRecovery, 99),
+      }),
+    );
     expect(run.stats.late).toBeLessThanOrEqual(8); // the packets of the first 100 ms after the step
     expect(percentile(afterRecovery, 99)).toBeLessThanOrEqual(percentile(beforeStep, 99) + 20);
     expect(Math.max(...run.delays)).toBeLessThanOrEqual(240 + 20);

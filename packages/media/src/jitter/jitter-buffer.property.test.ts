@@ -10,7 +10,15 @@ type Event =
   | { readonly type: 'get' };
 
 const event: fc.Arbitrary<Event> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ type: fc.constant('put' as const), step: fc.oneof(fc.integer({ min: -3, max: 4 }), fc.integer({ min: -40_000, max: 40_000 })), delayMs: fc.integer({ min: 0, max: 300 }), offTimeline: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      type: fc.constant('put' as const),
+      step: fc.oneof(fc.integer({ min: -3, max: 4 }), fc.integer({ min: -40_000, max: 40_000 })),
+      delayMs: fc.integer({ min: 0, max: 300 }),
+      offTimeline: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('again' as const), back: fc.integer({ min: 0, max: 200 }) }) },
   { weight: 4, arbitrary: fc.constant({ type: 'get' as const }) },
 );

@@ -155,9 +155,7 @@ describe('jitter buffer, scripted', () => {
 
   it('refuses a payload that is not one frame', () => {
     const buffer = new JitterBuffer({ frameSamples: FRAME });
-    expect(() => buffer.put({ sequence: 1, timestamp: 1, payload: new Int16Array(512) }, 0)).toThrow(
-      expect.objectContaining({ code: 'bad-frame-length' }),
-    );
+    expect(() => buffer.put({ sequence: 1, timestamp: 1, payload: new Int16Array(512) }, 0)).toThrow(expect.objectContaining({ code: 'bad-frame-length' }));
   });
 
   it('a 200 Hz tone through the buffer with every tenth packet lost: the concealed frames carry on the tone', () => {

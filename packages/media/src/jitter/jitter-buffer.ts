@@ -5,14 +5,7 @@ import { initialJitterEstimate, updateJitter, type JitterEstimate } from './inte
 import { PlayoutTarget } from './playout-target.js';
 import { extendSequence } from './sequence.js';
 import { TransitFloor } from './transit-floor.js';
-import {
-  JitterBufferError,
-  type JitterBufferOptions,
-  type JitterStats,
-  type MediaPacket,
-  type PlayoutFrame,
-  type PutOutcome,
-} from './jitter-types.js';
+import { JitterBufferError, type JitterBufferOptions, type JitterStats, type MediaPacket, type PlayoutFrame, type PutOutcome } from './jitter-types.js';
 
 /** Packets behind the playout point told apart as late or duplicate; older ones are `duplicate` (old). */
 export const REORDER_WINDOW = 128;
@@ -146,7 +139,7 @@ export class JitterBuffer {
     const { packet } = held;
     const ext = extendSequence(packet.sequence, this.#cursor);
     const offset = ext - this.#cursor;
-    const onTimeline = ((packet.timestamp - ext * this.#frameSamples) >>> 0) === this.#timeline;
+    const onTimeline = (packet.timestamp - ext * this.#frameSamples) >>> 0 === this.#timeline;
     if (!onTimeline || offset < -REORDER_WINDOW || offset >= this.#capacity) return this.#offTimeline(held, onTimeline && offset < 0);
     this.#dropProbe();
     if (this.#seen.has(ext)) {
@@ -155,7 +148,8 @@ export class JitterBuffer {
     }
     this.#seen.add(ext);
     const neededMs = this.#observe(held, ext, false);
-    if (offset < 0 && !this.#started) this.#cursor = ext; // reordered before playout began: start earlier
+    if (offset < 0 && !this.#started)
+      this.#cursor = ext; // reordered before playout began: start earlier
     else if (offset < 0) {
       this.#counts.late++;
       this.#target.observeLate(neededMs + LATE_MARGIN_MS);
@@ -178,7 +172,7 @@ export class JitterBuffer {
   #offTimeline(held: Held, behind: boolean): PutOutcome {
     const probe = this.#probe?.held;
     const next = held.packet;
-    if (probe && next.sequence === ((probe.packet.sequence + 1) & 0xffff) && next.timestamp === ((probe.packet.timestamp + this.#frameSamples) >>> 0)) {
+    if (probe && next.sequence === ((probe.packet.sequence + 1) & 0xffff) && next.timestamp === (probe.packet.timestamp + this.#frameSamples) >>> 0) {
       this.#probe = undefined;
       this.#counts.discarded += this.#slots.size;
       this.#counts.restarts++;

@@ -87,7 +87,10 @@ export class JitterBufferError extends Error {
   override name = 'JitterBufferError';
   /** Stable code. */
   readonly code = 'bad-frame-length';
-  constructor(readonly samples: number, readonly expected: number) {
+  constructor(
+    readonly samples: number,
+    readonly expected: number,
+  ) {
     super(`payload of ${samples} samples, expected ${expected}`);
   }
 }

@@ -2,7 +2,7 @@
 
 /** Extends a 16-bit sequence number to the integer nearest `reference` with the same low 16 bits. */
 export function extendSequence(sequence: number, reference: number): number {
-  const delta = ((sequence - reference) & 0xffff) << 16 >> 16; // signed 16-bit difference
+  const delta = (((sequence - reference) & 0xffff) << 16) >> 16; // signed 16-bit difference
   return reference + delta;
 }
 

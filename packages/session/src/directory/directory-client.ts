@@ -85,15 +85,16 @@ export class DirectoryClient {
     if (!isPort(port)) return Promise.reject(new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`));
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    for (const [key, value] of [['connectTimeoutMs', connectTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
+    for (const [key, value] of [
+      ['connectTimeoutMs', connectTimeoutMs],
+      ['requestTimeoutMs', requestTimeoutMs],
+    ] as const) {
       const reason = checkDurationMs(value);
       if (reason !== undefined) return Promise.reject(new RangeError(`${key} ${reason}`));
     }
     const clock = options.clock ?? realClock;
     const createSocket = options.createSocket ?? ((h: string, p: number) => net.connect({ host: h, port: p }));
-    return openDirectorySocket({ host, port, connectTimeoutMs, clock, createSocket }).then(
-      ({ socket, address }) => new DirectoryClient(socket, address, clock, requestTimeoutMs),
-    );
+    return openDirectorySocket({ host, port, connectTimeoutMs, clock, createSocket }).then(({ socket, address }) => new DirectoryClient(socket, address, clock, requestTimeoutMs));
   }
 
   /**

@@ -68,14 +68,7 @@ export class DirectoryConnection {
   /** The reason of an error the server sent unasked, for the close message. */
   #notice: string | undefined;
 
-  constructor(init: {
-    socket: DirectorySocket;
-    address: string;
-    clock: Clock;
-    timeoutMs: number;
-    policy: ConnectionPolicy;
-    listeners: TypedListeners<DirectoryClientEvents>;
-  }) {
+  constructor(init: { socket: DirectorySocket; address: string; clock: Clock; timeoutMs: number; policy: ConnectionPolicy; listeners: TypedListeners<DirectoryClientEvents> }) {
     const { socket, address } = init;
     this.#socket = socket;
     this.#address = address;
@@ -211,7 +204,7 @@ export class DirectoryConnection {
       return;
     }
     const reply = decoded.value;
-    const verdict = matchReply(pending?.request.command, reply);
+    const verdict = matchReply(pending?.request.command, reply, this.#policy.serverIsOurs() ? 'ours' : 'classic');
     if (verdict.kind === 'push' || (verdict.kind === 'answer' && reply.kind === 'presence')) {
       if (pending && verdict.kind === 'answer') this.#settle(pending, () => pending.resolve({ kind: 'reply', reply }));
       this.#listeners.emit('presence', reply.kind === 'presence' ? reply.users : []);
@@ -262,7 +255,7 @@ export class DirectoryConnection {
    */
   #takeLateReply(reply: DecodedReply): boolean {
     const index = this.#timedOut.findIndex((command) => {
-      const verdict = matchReply(command, reply).kind;
+      const verdict = matchReply(command, reply, this.#policy.serverIsOurs() ? 'ours' : 'classic').kind;
       return verdict === 'answer' || verdict === 'refused';
     });
     if (index < 0) return false;

@@ -61,6 +61,17 @@ describe('matchReply', () => {
     if (code !== undefined) expect(verdict).toMatchObject({ code });
   });
 
+  test.each([
+    ['DISCONNECT', registered, 'answer'],
+    ['DISCONNECT', address, 'answer'],
+    ['DISCONNECT', serverFailed, 'answer'],
+    ['DISCONNECT', presence, 'push'],
+    ['GET', registered, 'discard'],
+    ['LIST', registered, 'unsupported'],
+  ] as const)('on a classic server, %s + %j -> %s (DISCONNECT is answered with the previous reply again)', (command, reply, kind) => {
+    expect(matchReply(command, reply, 'classic').kind).toBe(kind);
+  });
+
   test('a refusal carries the server reason', () => {
     expect(matchReply('REG', taken)).toEqual({ kind: 'refused', code: 'name-refused', reason: 'name taken' });
     expect(matchReply('REG', refusedBare)).toEqual({ kind: 'refused', code: 'name-refused' });

@@ -39,9 +39,11 @@ function describe(reply: DecodedReply): string {
  *
  * A classic server (PROTOCOL.md section 1, last rule) answers a command it does not
  * know with the last reply it sent, so for LIST and WATCH a reply of another kind
- * means "unsupported"; for other requests it is stale or late, and is discarded.
+ * means "unsupported"; for other requests it is stale or late, and is discarded,
+ * except DISCONNECT to a `server` known to be classic: the reference server answers
+ * it with its previous reply again, so any reply answers it.
  */
-export function matchReply(command: RequestCommand | undefined, reply: DecodedReply): ReplyVerdict {
+export function matchReply(command: RequestCommand | undefined, reply: DecodedReply, server: 'ours' | 'classic' = 'ours'): ReplyVerdict {
   if (reply.kind === 'presence') return command === 'WATCH' ? { kind: 'answer' } : { kind: 'push' };
   if (command === undefined) return { kind: 'discard', detail: `${describe(reply)} came while no request was waiting` };
   const wrong: ReplyVerdict = { kind: 'discard', detail: `${describe(reply)} does not answer ${command}` };
@@ -61,7 +63,8 @@ export function matchReply(command: RequestCommand | undefined, reply: DecodedRe
       if (reply.kind === 'ack' && reply.ack === ACK.disconnected) return { kind: 'answer' };
       // Our server refuses to DISCONNECT a name held by another connection.
       if (reply.kind === 'ack' && reply.ack === ACK.error && reply.reason !== undefined) return refused('server-error', reply.reason);
-      return wrong;
+      // The classic server answers DISCONNECT with the previous reply again (and never gives a reason).
+      return server === 'classic' ? { kind: 'answer' } : wrong;
     case 'LIST':
     case 'WATCH':
       if (reply.kind === 'users') return command === 'LIST' ? { kind: 'answer' } : { kind: 'unsupported' };

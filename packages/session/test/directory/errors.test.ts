@@ -137,9 +137,12 @@ describe('DirectoryClient errors', () => {
 
   test('no reply from a server that is not known to be ours -> timeout, then the connection closes, nothing more is sent', async () => {
     const clock = createManualClock();
-    const client = await setUp((request, connection) => {
-      if (request['command'] === 'REG') connection.send(JSON.stringify({ ack: 'Registered successfully' }));
-    }, { clock, requestTimeoutMs: 500 });
+    const client = await setUp(
+      (request, connection) => {
+        if (request['command'] === 'REG') connection.send(JSON.stringify({ ack: 'Registered successfully' }));
+      },
+      { clock, requestTimeoutMs: 500 },
+    );
     const closes: { reason: string; expected: boolean }[] = [];
     client.on('close', (info) => closes.push(info));
     await client.register('alice', 5001);
@@ -156,9 +159,12 @@ describe('DirectoryClient errors', () => {
 
   test('LIST with no reply from our server -> timeout', async () => {
     const clock = createManualClock();
-    const client = await setUp((request, connection) => {
-      if (request['command'] === 'REG') connection.send(line({ ack: 'Registered successfully', v: 1 }));
-    }, { clock, requestTimeoutMs: 500 });
+    const client = await setUp(
+      (request, connection) => {
+        if (request['command'] === 'REG') connection.send(line({ ack: 'Registered successfully', v: 1 }));
+      },
+      { clock, requestTimeoutMs: 500 },
+    );
     await client.register('alice', 5001);
     const listing = client.list();
     await waitUntil(() => server!.connections[0]?.requests.length === 2);

@@ -31,7 +31,12 @@ export const verified = (from: PeerAddress, caller = 'bob', ip = from.address, p
   from,
   result: { ok: true, user: { name: caller, ip, port } },
 });
-export const found = (attempt = 1, ip = BOB.address, port = BOB.port): MachineEvent => ({ type: 'lookup-result', attempt, name: 'bob', result: { ok: true, user: { name: 'bob', ip, port } } });
+export const found = (attempt = 1, ip = BOB.address, port = BOB.port): MachineEvent => ({
+  type: 'lookup-result',
+  attempt,
+  name: 'bob',
+  result: { ok: true, user: { name: 'bob', ip, port } },
+});
 
 /** A machine in each phase. */
 export const idle = createCallMachine(config);

@@ -1,7 +1,19 @@
 /** Test harness: call runners on an in-memory network with a fake directory, fake media and a manual clock. */
 import { createManualClock, type ManualClock } from '@voip/clock';
 import { decodeClassicSignal, nameKey, type DirectoryUser } from '@voip/protocol';
-import { CallAudio, CallRunner, createMemoryNetwork, type CallMediaPort, type FaultAction, type Flight, type MediaFactory, type MemoryNetwork, type PeerAddress, type RunnerNotice, type Transport } from '../../src/internal.js';
+import {
+  CallAudio,
+  CallRunner,
+  createMemoryNetwork,
+  type CallMediaPort,
+  type FaultAction,
+  type Flight,
+  type MediaFactory,
+  type MemoryNetwork,
+  type PeerAddress,
+  type RunnerNotice,
+  type Transport,
+} from '../../src/internal.js';
 
 /** A fake call media: records what it receives; sends a frame every 64 ms unless muted. */
 export interface FakeMedia extends CallMediaPort {

@@ -1,0 +1,84 @@
+/** The PostgreSQL registry's tables, for kysely, and their migrations. */
+import { sql, type ColumnType, type GeneratedAlways, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** A server that keeps entries in the database; its entries go when its row goes. */
+export interface PostgresServerTable {
+  /** The id given in the registry's config (`serverId`). */
+  server_id: string;
+  /** When that server last opened the registry. */
+  started_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** One online name, as PostgreSQL stores it. */
+export interface PostgresPresenceTable {
+  /**
+   * The primary key: the name with ASCII letters folded to lower case (exactly
+   * @voip/protocol's `nameKey`, like SQLite's NOCASE), computed by the database itself.
+   */
+  name_key: GeneratedAlways<string>;
+  /** As registered, case kept. */
+  name: string;
+  ip: string;
+  port: number;
+  /** With `conn_id`, the owner: unique together, so an owner holds at most one name. */
+  server_id: string;
+  /** The owning connection, as its server names it. */
+  conn_id: string;
+  since: Date;
+}
+
+/** Tables of the PostgreSQL registry, for kysely. */
+export interface PostgresRegistryDatabase {
+  voip_server: PostgresServerTable;
+  voip_presence: PostgresPresenceTable;
+}
+
+/** Where kysely's Migrator records what ran; prefixed, since the database may be shared with other programs. */
+export const POSTGRES_MIGRATION_TABLES = Object.freeze({
+  migrationTableName: 'voip_migration',
+  migrationLockTableName: 'voip_migration_lock',
+});
+
+// translate(), unlike lower(), folds ASCII letters only, whatever the database's locale.
+const FOLD_ASCII = sql`translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
+/**
+ * The schema's history, kept in code so that it works from `dist/` and from an
+ * installed tarball. Names sort in the order they apply; never edit one that has
+ * shipped, add the next. Each runs in one transaction (PostgreSQL's DDL is
+ * transactional), under kysely's migration lock, so servers starting together are safe.
+ */
+export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
+  '0001-presence': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('voip_server')
+        .addColumn('server_id', 'text', (col) => col.primaryKey().check(sql`length(server_id) > 0`))
+        .addColumn('started_at', 'timestamptz', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createTable('voip_presence')
+        // The C collation orders keys by code point, as list() promises, whatever the locale.
+        .addColumn('name_key', sql`text collate "C"`, (col) => col.primaryKey().generatedAlwaysAs(FOLD_ASCII).stored())
+        .addColumn('name', 'text', (col) => col.notNull().check(sql`length(name) > 0`))
+        .addColumn('ip', 'text', (col) => col.notNull().check(sql`length(ip) > 0`))
+        .addColumn('port', 'integer', (col) => col.notNull().check(sql`port between 1 and 65535`))
+        .addColumn('server_id', 'text', (col) => col.notNull().references('voip_server.server_id').onDelete('cascade'))
+        .addColumn('conn_id', 'text', (col) => col.notNull().check(sql`length(conn_id) > 0`))
+        .addColumn('since', 'timestamptz', (col) => col.notNull())
+        .addUniqueConstraint('voip_presence_owner_key', ['server_id', 'conn_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('voip_presence').execute();
+      await db.schema.dropTable('voip_server').execute();
+    },
+  },
+};
+
+/** Serves {@link postgresRegistryMigrations} to kysely's Migrator. */
+export const postgresRegistryMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return postgresRegistryMigrations;
+  },
+};
