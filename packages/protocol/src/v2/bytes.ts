@@ -79,7 +79,10 @@ export class ByteWriter {
 
   /** Appends an unsigned 32-bit big-endian integer. */
   u32(value: number): this {
-    return this.u8(value >>> 24).u8(value >>> 16).u8(value >>> 8).u8(value);
+    return this.u8(value >>> 24)
+      .u8(value >>> 16)
+      .u8(value >>> 8)
+      .u8(value);
   }
 
   /** Appends bytes. */

@@ -15,9 +15,9 @@ describe('media capabilities', () => {
   });
 
   test.each([
-    ['the offerer\'s first frame size both list', [l16([160, 512])], [l16([512, 160])], { ...l16([]), frameSize: 160 }],
+    ["the offerer's first frame size both list", [l16([160, 512])], [l16([512, 160])], { ...l16([]), frameSize: 160 }],
     ['512 when the answerer lists only 512', [l16([160, 512])], [l16([512])], { ...l16([]), frameSize: 512 }],
-    ['the offerer\'s payload type', [l16([160], 100)], [l16([160], 96)], { ...l16([], 100), frameSize: 160 }],
+    ["the offerer's payload type", [l16([160], 100)], [l16([160], 96)], { ...l16([], 100), frameSize: 160 }],
     ['past a codec the answerer does not know', [opus, l16([160])], [l16([160])], { ...l16([]), frameSize: 160 }],
     ['nothing without a common frame size', [l16([160])], [l16([512])], undefined],
     ['nothing without a common codec', [opus], [l16([160])], undefined],

@@ -28,7 +28,14 @@ const v2Datagram: fc.Arbitrary<[Uint8Array, 'signal' | 'media']> = fc.oneof(
     return [sealed.value, 'signal'] as [Uint8Array, 'signal'];
   }),
   fc
-    .record({ ssrc: fc.nat({ max: 0xffffffff }), firstSequence: fc.nat({ max: 0xffff }), payloadType: fc.nat({ max: 127 }), marker: fc.boolean(), timestamp: fc.nat({ max: 0xffffffff }), length: fc.nat({ max: 1400 }) })
+    .record({
+      ssrc: fc.nat({ max: 0xffffffff }),
+      firstSequence: fc.nat({ max: 0xffff }),
+      payloadType: fc.nat({ max: 127 }),
+      marker: fc.boolean(),
+      timestamp: fc.nat({ max: 0xffffffff }),
+      length: fc.nat({ max: 1400 }),
+    })
     .map((p) => {
       const sealed = new MediaSealer(key, p).seal({ ...p, payload: new Uint8Array(p.length) });
       if (!sealed.ok) throw new Error(sealed.detail);
@@ -75,7 +82,11 @@ describe('telling v2 datagrams from classic ones', () => {
   });
 
   test('property: on any bytes at all, the two classifiers never both claim a datagram', () => {
-    const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 1100 }), fc.uint8Array({ minLength: 1024, maxLength: 1024 }), fc.string({ unit: 'binary-ascii', maxLength: 70 }).map((s) => new Uint8Array(Buffer.from(s, 'latin1'))));
+    const anyBytes = fc.oneof(
+      fc.uint8Array({ maxLength: 1100 }),
+      fc.uint8Array({ minLength: 1024, maxLength: 1024 }),
+      fc.string({ unit: 'binary-ascii', maxLength: 70 }).map((s) => new Uint8Array(Buffer.from(s, 'latin1'))),
+    );
     fc.assert(
       fc.property(anyBytes, (bytes) => {
         const v2 = classifyV2Datagram(bytes);

@@ -2,7 +2,20 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../test/v2/seeded-random.js';
-import { DEFAULT_V2_CAPS, commit, createCallId, createKeyPair, deriveCallKeys, renderSas, toHex, transcriptHash, verifyCommitment, SAS_ALPHABET, type KeyPair, type Transcript } from './index.js';
+import {
+  DEFAULT_V2_CAPS,
+  commit,
+  createCallId,
+  createKeyPair,
+  deriveCallKeys,
+  renderSas,
+  toHex,
+  transcriptHash,
+  verifyCommitment,
+  SAS_ALPHABET,
+  type KeyPair,
+  type Transcript,
+} from './index.js';
 
 /** One honest exchange as the messages carry it: OFFER (commitment), RINGING (responder key), KEY (reveal). */
 function exchange(seed: string, initiator: KeyPair = createKeyPair(seededRandom(`${seed}/i`)), responder: KeyPair = createKeyPair(seededRandom(`${seed}/r`))) {
@@ -21,7 +34,7 @@ describe('key agreement', () => {
     expect(toHex(createKeyPair().publicKey)).not.toBe(toHex(createKeyPair().publicKey));
   });
 
-  test('both sides of one transcript derive the same keys and SAS, each send key being the other side\'s receive key', () => {
+  test("both sides of one transcript derive the same keys and SAS, each send key being the other side's receive key", () => {
     const { initiator, responder, transcript } = exchange('honest');
     const i = deriveCallKeys(initiator, 'initiator', transcript);
     const r = deriveCallKeys(responder, 'responder', transcript);
@@ -69,7 +82,9 @@ describe('key agreement', () => {
     const id = Buffer.from(callId, 'hex');
     expect(toHex(commit(initiator.publicKey, callId))).toBe(sha('voip-v2 commit', id, initiator.publicKey));
     const caps = Buffer.from('01016000001f4001020' + '0a00200', 'hex');
-    expect(toHex(transcriptHash(transcript))).toBe(sha('voip-v2 transcript', id, Uint8Array.of(5), 'alice', Uint8Array.of(3), 'bob', Uint8Array.of(0, caps.length), caps, initiator.publicKey, responder.publicKey));
+    expect(toHex(transcriptHash(transcript))).toBe(
+      sha('voip-v2 transcript', id, Uint8Array.of(5), 'alice', Uint8Array.of(3), 'bob', Uint8Array.of(0, caps.length), caps, initiator.publicKey, responder.publicKey),
+    );
   });
 
   test('a call id that is not 16 hex digits is a bug when committing, and a mismatch when verifying', () => {
@@ -133,7 +148,7 @@ describe('a man in the middle that does its own exchange with each side', () => 
     };
   }
 
-  test('both legs connect (mallory holds each side\'s keys) but the SAS alice reads differs from bob\'s', () => {
+  test("both legs connect (mallory holds each side's keys) but the SAS alice reads differs from bob's", () => {
     const leg = intercept('mitm');
     expect(leg.malloryAsBob.media.receive).toEqual(leg.alice.media.send);
     expect(leg.malloryAsAlice.media.send).toEqual(leg.bob.media.receive);
@@ -149,7 +164,7 @@ describe('a man in the middle that does its own exchange with each side', () => 
     }
   });
 
-  test('mallory cannot swap in a key chosen after seeing bob\'s: bob refuses it against her commitment', () => {
+  test("mallory cannot swap in a key chosen after seeing bob's: bob refuses it against her commitment", () => {
     const leg = intercept('grind');
     const ground = createKeyPair(seededRandom(`grind/${toHex(leg.bobKey)}`));
     expect(verifyCommitment(leg.bobCommitment, ground.publicKey, leg.callId)).toMatchObject({ ok: false, code: 'commitment-mismatch' });

@@ -92,7 +92,8 @@ export function commit(publicKey: Uint8Array, callId: string): Uint8Array {
 
 /** The responder's check, on KEY, that the revealed key is the one committed to in OFFER. Never throws. */
 export function verifyCommitment(commitment: Uint8Array, publicKey: Uint8Array, callId: string): Result<true, 'commitment-mismatch'> {
-  if (commitment.length !== COMMITMENT_BYTES || publicKey.length !== PUBLIC_KEY_BYTES || !isCallId(callId)) return fail('commitment-mismatch', 'commitment, key or call id has the wrong length');
+  if (commitment.length !== COMMITMENT_BYTES || publicKey.length !== PUBLIC_KEY_BYTES || !isCallId(callId))
+    return fail('commitment-mismatch', 'commitment, key or call id has the wrong length');
   const expected = commit(publicKey, callId);
   return timingSafeEqual(expected, commitment) ? ok(true) : fail('commitment-mismatch', 'the revealed key does not match the commitment in OFFER');
 }

@@ -59,20 +59,27 @@ describe('replay window', () => {
 
   test('property: the window agrees with a set of everything committed, within its span', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 48 - 1 }).map((n) => n % 600), { maxLength: 400 }), fc.constantFrom(64, 128, 256), (indices, size) => {
-        let w = ReplayWindow.create(size);
-        const seen = new Set<number>();
-        let top = -1;
-        for (const index of indices) {
-          const expected = index > top ? 'fresh' : top - index >= size ? 'too-old' : seen.has(index) ? 'replayed' : 'fresh';
-          expect(w.check(index)).toBe(expected);
-          if (expected === 'fresh') {
-            w = w.commit(index);
-            seen.add(index);
-            top = Math.max(top, index);
+      fc.property(
+        fc.array(
+          fc.integer({ min: 0, max: 2 ** 48 - 1 }).map((n) => n % 600),
+          { maxLength: 400 },
+        ),
+        fc.constantFrom(64, 128, 256),
+        (indices, size) => {
+          let w = ReplayWindow.create(size);
+          const seen = new Set<number>();
+          let top = -1;
+          for (const index of indices) {
+            const expected = index > top ? 'fresh' : top - index >= size ? 'too-old' : seen.has(index) ? 'replayed' : 'fresh';
+            expect(w.check(index)).toBe(expected);
+            if (expected === 'fresh') {
+              w = w.commit(index);
+              seen.add(index);
+              top = Math.max(top, index);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

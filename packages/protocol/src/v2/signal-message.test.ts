@@ -87,11 +87,13 @@ describe('v2 signalling messages', () => {
   });
 
   test('property: the decoder never throws on random bytes, and whatever it accepts re-encodes to the same bytes', () => {
-    const mutated = fc.tuple(v2Signal, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(), fc.uint8Array({ maxLength: 8 })).map(([message, edits, cut, tail]) => {
-      const bytes = encodeV2Signal(message);
-      for (const [at, value] of edits) bytes[at % bytes.length] = value;
-      return Uint8Array.from([...bytes.subarray(0, bytes.length - (cut % 4)), ...tail]);
-    });
+    const mutated = fc
+      .tuple(v2Signal, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(), fc.uint8Array({ maxLength: 8 }))
+      .map(([message, edits, cut, tail]) => {
+        const bytes = encodeV2Signal(message);
+        for (const [at, value] of edits) bytes[at % bytes.length] = value;
+        return Uint8Array.from([...bytes.subarray(0, bytes.length - (cut % 4)), ...tail]);
+      });
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), mutated), (bytes) => {
         const decoded = decodeV2Signal(bytes);

@@ -8,7 +8,13 @@ import { SignalSealer, decodeV2Signal, encodeV2Signal, openV2Signal, toHex, type
 const key: DirectionKey = { key: new Uint8Array(32).fill(0x01), salt: Uint8Array.from({ length: 12 }, (_, i) => i) };
 const otherKey: DirectionKey = { key: new Uint8Array(32).fill(0x02), salt: key.salt };
 const bye: V2Signal = { callId: '0123456789abcdef', messageId: 7, type: 'BYE' };
-const answer: V2Signal = { callId: '0123456789abcdef', messageId: 5, type: 'ANSWER', ssrc: 0xdeadbeef, format: { codec: 1, payloadType: 96, clockRate: 8000, channels: 1, frameSize: 160 } };
+const answer: V2Signal = {
+  callId: '0123456789abcdef',
+  messageId: 5,
+  type: 'ANSWER',
+  ssrc: 0xdeadbeef,
+  format: { codec: 1, payloadType: 96, clockRate: 8000, channels: 1, frameSize: 160 },
+};
 
 function sealed(message: V2Signal, k: DirectionKey = key): Uint8Array {
   const result = new SignalSealer(k).seal(message);

@@ -3,7 +3,19 @@ import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../test/v2/seeded-random.js';
-import { MediaSealer, createMediaReceiver, decodeRtpHeader, encodeRtpHeader, estimatePacketIndex, openMedia, randomMediaStart, srtpIv, toHex, type DirectionKey, type MediaReceiver } from './index.js';
+import {
+  MediaSealer,
+  createMediaReceiver,
+  decodeRtpHeader,
+  encodeRtpHeader,
+  estimatePacketIndex,
+  openMedia,
+  randomMediaStart,
+  srtpIv,
+  toHex,
+  type DirectionKey,
+  type MediaReceiver,
+} from './index.js';
 
 const key: DirectionKey = { key: new Uint8Array(32).fill(0x33), salt: Uint8Array.from({ length: 12 }, (_, i) => 0xf0 + i) };
 const SSRC = 0x11223344;

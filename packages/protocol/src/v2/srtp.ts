@@ -87,7 +87,14 @@ export class MediaSealer {
     const index = this.next;
     if (index > MAX_PACKET_INDEX) return fail('media-exhausted', 'this media key has sealed 2^48 packets: end the call');
     const padding = RTP_HEADER_BYTES + frame.payload.length + AEAD_TAG_BYTES === CLASSIC_AUDIO_BYTES;
-    const header = encodeRtpHeader({ padding, marker: frame.marker ?? false, payloadType: frame.payloadType, sequence: index % 0x10000, timestamp: frame.timestamp, ssrc: this.ssrc });
+    const header = encodeRtpHeader({
+      padding,
+      marker: frame.marker ?? false,
+      payloadType: frame.payloadType,
+      sequence: index % 0x10000,
+      timestamp: frame.timestamp,
+      ssrc: this.ssrc,
+    });
     let plaintext = frame.payload;
     if (padding) {
       plaintext = new Uint8Array(frame.payload.length + 1);

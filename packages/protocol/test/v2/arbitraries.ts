@@ -28,14 +28,14 @@ export const chosenFormat: fc.Arbitrary<ChosenFormat> = fc.record({
 const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
 
 /** Any valid v2 signalling message. */
-export const v2Signal: fc.Arbitrary<V2Signal> = fc
-  .record({ callId: bytes(8).map((b) => Buffer.from(b).toString('hex')), messageId: u32 })
-  .chain((base) =>
-    fc.oneof(
-      fc.record({ type: fc.constant('OFFER' as const), caller: name, callee: name, ssrc: u32, caps: fc.array(mediaFormat, { minLength: 1, maxLength: 8 }), commitment: bytes(32) }).map((m) => ({ ...base, ...m })),
-      fc.record({ type: fc.constantFrom('RINGING' as const, 'KEY' as const), publicKey: bytes(32) }).map((m) => ({ ...base, ...m })),
-      fc.record({ type: fc.constant('ANSWER' as const), ssrc: u32, format: chosenFormat }).map((m) => ({ ...base, ...m })),
-      fc.record({ type: fc.constantFrom('REJECT' as const, 'BUSY' as const, 'CANCEL' as const, 'BYE' as const) }).map((m) => ({ ...base, ...m })),
-      fc.record({ type: fc.constant('ACK' as const), acknowledges: u32 }).map((m) => ({ ...base, ...m })),
-    ),
-  );
+export const v2Signal: fc.Arbitrary<V2Signal> = fc.record({ callId: bytes(8).map((b) => Buffer.from(b).toString('hex')), messageId: u32 }).chain((base) =>
+  fc.oneof(
+    fc
+      .record({ type: fc.constant('OFFER' as const), caller: name, callee: name, ssrc: u32, caps: fc.array(mediaFormat, { minLength: 1, maxLength: 8 }), commitment: bytes(32) })
+      .map((m) => ({ ...base, ...m })),
+    fc.record({ type: fc.constantFrom('RINGING' as const, 'KEY' as const), publicKey: bytes(32) }).map((m) => ({ ...base, ...m })),
+    fc.record({ type: fc.constant('ANSWER' as const), ssrc: u32, format: chosenFormat }).map((m) => ({ ...base, ...m })),
+    fc.record({ type: fc.constantFrom('REJECT' as const, 'BUSY' as const, 'CANCEL' as const, 'BYE' as const) }).map((m) => ({ ...base, ...m })),
+    fc.record({ type: fc.constant('ACK' as const), acknowledges: u32 }).map((m) => ({ ...base, ...m })),
+  ),
+);
