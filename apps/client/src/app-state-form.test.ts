@@ -90,6 +90,9 @@ describe('connect form', () => {
     expect(state.form.values.host).toBe('voip.example:443');
     state = reduce(state, { type: 'form-focus', delta: 1 }, NOW);
     expect(state.form.values).toMatchObject({ host: 'voip.example', port: '443' });
+    // The port came with the host: Tab goes on to the name, past the filled-in port.
+    expect(state.form.focus).toBe('name');
+    expect(reduce(state, { type: 'form-focus', delta: -1 }, NOW).form.focus).toBe('port');
     state = run(initialState(), edit('host', '127.0.0.1:12000'), edit('name', 'bob'), { type: 'form-submit' });
     expect(state.screen).toBe('connecting');
     expect(formServer(state.form)).toBe('127.0.0.1:12000');

@@ -88,7 +88,10 @@ export function reduceForm(state: AppState, action: Extract<Action, { type: 'for
     }
     case 'form-focus': {
       const index = FORM_FIELDS.indexOf(form.focus);
-      const focus = FORM_FIELDS[(index + action.delta + FORM_FIELDS.length) % FORM_FIELDS.length] as FormField;
+      // Leaving a host field that held `host:port` forwards: the port is filled in, go past it.
+      const typed = form.focus === 'host' && action.delta === 1 ? typedHostPort(form.values.host) : undefined;
+      const step = typed?.ok && typed.value.port !== undefined && FORM_FIELDS[index + 1] === 'port' ? 2 : action.delta;
+      const focus = FORM_FIELDS[(index + step + FORM_FIELDS.length) % FORM_FIELDS.length] as FormField;
       const values = normalized(form.values);
       return { ...state, form: { ...form, values, focus, cursor: [...values[focus]].length } };
     }

@@ -233,7 +233,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     const { stdin, lastFrame, connect } = mount([], phone);
     await until(lastFrame, (t) => t.includes('Server IP or host'));
-    await type(stdin, '127.0.0.1xx', KEY.backspace + KEY.backspace, 'q', KEY.backspace, ':10002' + KEY.tab + KEY.tab + 'alice' + KEY.enter);
+    await type(stdin, '127.0.0.1xx', KEY.backspace + KEY.backspace, 'q', KEY.backspace, ':10002' + KEY.tab + 'alice' + KEY.enter);
     await until(lastFrame, (t) => t.includes('voip · alice @ 127.0.0.1:10002'));
     expect(connect.requests[0]).toMatchObject({ server: '127.0.0.1:10002', name: 'alice' });
   });
