@@ -19,6 +19,12 @@ const COLOR: Readonly<Record<LogLine['level'], string | undefined>> = { info: un
 /** `hh:mm:ss ` before each message. */
 const STAMP = 9;
 
+/** `text` with its end replaced by `…` so that it fits `width` and shows it goes on. */
+function ellipsis(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length < width ? `${text}…` : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
 /** The log's newest lines (or older ones, scrolled back with PgUp), each with its time. */
 export function LogPane({ lines, height, width, scroll }: LogPaneProps) {
   const upTo = Math.max(0, lines.length - scroll);
@@ -27,9 +33,10 @@ export function LogPane({ lines, height, width, scroll }: LogPaneProps) {
   for (let index = upTo - 1; index >= 0 && rows.length < height; index--) {
     const line = lines[index] as LogLine;
     const wrapped = wrapText(`${formatClock(line.at)} ${line.message}`, width, STAMP);
-    for (let part = wrapped.length - 1; part >= 0 && rows.length < height; part--) {
-      rows.unshift({ key: `${index}.${part}`, level: line.level, text: wrapped[part] as string });
-    }
+    // An entry taller than the room left shows its beginning (time first), cut with an ellipsis.
+    const room = height - rows.length;
+    const shown = wrapped.length <= room ? wrapped : [...wrapped.slice(0, room - 1), ellipsis(wrapped[room - 1] as string, width)];
+    rows.unshift(...shown.map((text, part) => ({ key: `${index}.${part}`, level: line.level, text })));
   }
   const back = scroll > 0 ? ` · ${scroll} back, PgDn for newer` : lines.length > 0 ? ' · PgUp for older' : '';
   return (
