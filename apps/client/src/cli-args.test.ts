@@ -18,6 +18,7 @@ describe('parseCli', () => {
         ringTimeoutMs: 30_000,
         silenceTimeoutMs: 5_000,
         history: true,
+        secure: 'prefer',
       },
     });
   });
@@ -59,6 +60,7 @@ describe('parseCli', () => {
         ringTimeoutMs: 10_000,
         silenceTimeoutMs: 3_000,
         history: false,
+        secure: 'prefer',
       },
     });
   });

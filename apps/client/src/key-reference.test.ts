@@ -11,7 +11,7 @@ const main = r(
   ev({ event: 'registered', name: 'alice', server: 'h:1', udpPort: 5001, listSupported: true }),
   ev({ event: 'users', users: [{ name: 'bob', ip: '127.0.0.1', port: 5002 }] }),
 );
-const inCall = r(main, ev({ event: 'connected', peer: 'bob' }));
+const inCall = r(main, ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }));
 const ringing = r(main, ev({ event: 'incoming', caller: 'bob', ip: '127.0.0.1', port: 5002 }));
 
 describe('KEY_REFERENCE', () => {
