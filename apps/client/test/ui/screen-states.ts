@@ -80,6 +80,13 @@ export function screens(n: number): Array<[string, AppState, string[]]> {
       run(withLog, classicCall, ev({ event: 'stats', ...stats }), ev({ event: 'audio', muted: true, volume: 80 })),
       ['voip · alice @', 'in-call · bob · 01:23', 'mic MUTED · vol 80%'],
     ],
+    [
+      'encrypted call',
+      run(withLog, secureCall, ev({ event: 'stats', ...stats })),
+      ['voip · alice @', 'in-call · bob · 01:23', '🔒 encrypted · SAS K7QX · v: mark compared', 'mic on · vol 100%'],
+    ],
+    ['encrypted call, SAS compared', run(withLog, secureCall, { type: 'sas-verified' }), ['in-call · bob', '🔒 encrypted · SAS K7QX verified', 'mic on']],
+    ['classic call', run(withLog, classicCall), ['in-call · bob', '⚠ not encrypted (classic call)', 'mic on']],
     ['help overlay', run(withLog, { type: 'view', view: 'help' }), ['voip · alice @', 'idle', 'Keys · Esc back', 'Tab / ↑ ↓']],
     [
       'history',
