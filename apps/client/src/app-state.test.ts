@@ -121,7 +121,11 @@ describe('main screen', () => {
   });
 
   test('directory lost during a call: stay until the call ends', () => {
-    let state = run(main(), ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }), ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }));
+    let state = run(
+      main(),
+      ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }),
+      ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }),
+    );
     expect(state.screen).toBe('main');
     expect(state.directoryLost).toContain('lost the directory');
     state = run(state, ended('bob', 'hangup', 'call with bob ended'));
@@ -166,7 +170,12 @@ describe('quit confirmation', () => {
   });
   test('idle: nothing to confirm', () => expect(run(main(), { type: 'quit-ask' }).confirmQuit).toBe(false));
   test('the call ending drops the question', () => {
-    const state = run(main(), ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }), { type: 'quit-ask' }, ended('bob', 'remote-hangup', 'bob hung up'));
+    const state = run(
+      main(),
+      ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }),
+      { type: 'quit-ask' },
+      ended('bob', 'remote-hangup', 'bob hung up'),
+    );
     expect(state.confirmQuit).toBe(false);
   });
 });

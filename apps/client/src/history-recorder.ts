@@ -36,7 +36,15 @@ export function historyRecorder(history: CallHistory | undefined, emit: (event: 
     record(end, peer, startedAt, secure) {
       if (!history || !reachedAnyone(end.reason)) return;
       const missed = end.direction === 'incoming' && (end.reason === 'cancelled' || end.reason === 'ring-timeout');
-      const entry = { peer, direction: end.direction, startedAt: startedAt.toISOString(), durationMs: Math.round(end.durationMs), outcome: end.reason, missed, ...(secure !== undefined ? { secure } : {}) };
+      const entry = {
+        peer,
+        direction: end.direction,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round(end.durationMs),
+        outcome: end.reason,
+        missed,
+        ...(secure !== undefined ? { secure } : {}),
+      };
       saving = history.add(entry).then(
         (entries) => emit({ event: 'history', entries }),
         (error: unknown) => {

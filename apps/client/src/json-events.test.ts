@@ -72,7 +72,9 @@ describe('formatEventLine', () => {
   });
 
   test('the final figures of an ended call carry the v2 fields too', () => {
-    const line = JSON.parse(formatEventLine({ event: 'ended', peer: 'bob', reason: 'hangup', direction: 'outgoing', message: 'm', durationMs: 5000, stats: v2Stats({ jitterMs: 0.06 }) }, time));
+    const line = JSON.parse(
+      formatEventLine({ event: 'ended', peer: 'bob', reason: 'hangup', direction: 'outgoing', message: 'm', durationMs: 5000, stats: v2Stats({ jitterMs: 0.06 }) }, time),
+    );
     expect(line.stats).toMatchObject({ packetsRejected: 2, packetsReplayed: 1, packetsLate: 1, packetsConcealed: 4, jitterMs: 0.1, playoutDelayMs: 40 });
   });
 

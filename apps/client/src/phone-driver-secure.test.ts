@@ -96,7 +96,14 @@ describe('phone driver: encrypted and classic calls', () => {
     expect(of('connected')).toEqual([]);
     phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 20 }));
     expect(of('ended')).toEqual([
-      { event: 'ended', peer: 'Bob', reason: 'not-secure', direction: 'outgoing', message: "Bob's client cannot encrypt calls: call not placed (--require-secure)", durationMs: 20 },
+      {
+        event: 'ended',
+        peer: 'Bob',
+        reason: 'not-secure',
+        direction: 'outgoing',
+        message: "Bob's client cannot encrypt calls: call not placed (--require-secure)",
+        durationMs: 20,
+      },
     ]);
     // The next call is judged on its own.
     phone.emit('connected', connectedEvent('bob', { sas: 'ABCD' }));
