@@ -122,9 +122,11 @@ describe.each(ALL_BACKENDS)('v2 directory entries ($name)', (backendKind) => {
     const eve = await client('127.0.0.5');
     const eveCaps = '{"formats":[{"codec":"OPUS","rate":48000,"frames":[960]},{"codec":"L16","rate":8000,"frames":[160]}]}';
     // Unknown fields are dropped and the keys put in order; the unknown codec is kept.
-    expect(await eve.exchange('{"command":"REG","name":"eve","v":2,"caps":{"formats":[{"frames":[960],"codec":"OPUS","rate":48000,"dtx":true},{"codec":"L16","rate":8000,"frames":[160]}],"x":1}}\n')).toBe(
-      '{"ack":"Registered successfully","v":2}\n',
-    );
+    expect(
+      await eve.exchange(
+        '{"command":"REG","name":"eve","v":2,"caps":{"formats":[{"frames":[960],"codec":"OPUS","rate":48000,"dtx":true},{"codec":"L16","rate":8000,"frames":[160]}],"x":1}}\n',
+      ),
+    ).toBe('{"ack":"Registered successfully","v":2}\n');
     expect(await alice.next()).toBe(`{"event":"presence","users":${V2_USERS.slice(0, -1)},{"name":"eve","ip":"127.0.0.5","port":5001,"v":2,"caps":${eveCaps}}]}\n`);
     expect(await bob.next()).toBe(`{"event":"presence","users":${CLASSIC_LIST.slice('{"users":'.length, -3)},{"name":"eve","ip":"127.0.0.5","port":5001}]}\n`);
     const stored = await backend.registry.lookup('eve');

@@ -189,11 +189,20 @@ describe('decodeDirectoryReply', () => {
     ['a list entry without port', { users: [{ name: 'a', ip: '127.0.0.1' }] }, { kind: 'users', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }],
     ['an empty list', { users: [] }, { kind: 'users', users: [] }],
     ['a presence push', { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }, { kind: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }],
-    ['an address with v and caps', { ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS }, { kind: 'address', user: { name: 'bob', ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS } }],
+    [
+      'an address with v and caps',
+      { ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS },
+      { kind: 'address', user: { name: 'bob', ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS } },
+    ],
     ['an address with v only', { ip: '127.0.0.1', port: 5002, v: 3 }, { kind: 'address', user: { name: 'bob', ip: '127.0.0.1', port: 5002, v: 3 } }],
     [
       'a list with v and caps, unknown codecs kept, unknown fields dropped',
-      { users: [{ name: 'a', ip: '127.0.0.1', port: 6000, v: 2, caps: { formats: [{ codec: 'OPUS', rate: 48000, frames: [960], x: 1 }], y: 2 } }, { name: 'b', ip: '127.0.0.2', port: 5001 }] },
+      {
+        users: [
+          { name: 'a', ip: '127.0.0.1', port: 6000, v: 2, caps: { formats: [{ codec: 'OPUS', rate: 48000, frames: [960], x: 1 }], y: 2 } },
+          { name: 'b', ip: '127.0.0.2', port: 5001 },
+        ],
+      },
       {
         kind: 'users',
         users: [
@@ -231,7 +240,11 @@ describe('decodeDirectoryReply', () => {
     ['an address with caps that are not caps', { ip: '127.0.0.1', port: 5002, v: 2, caps: 'L16' }, 'bad-field'],
     ['a user with a text v', { users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: '2' }] }, 'bad-field'],
     ['a user with caps without formats', { users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: {} }] }, 'bad-field'],
-    ['a presence user with bad frames', { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [] }] } }] }, 'bad-field'],
+    [
+      'a presence user with bad frames',
+      { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [] }] } }] },
+      'bad-field',
+    ],
   ])('refuses %s', (_label, message, code) => {
     expect(decodeDirectoryReply(message)).toMatchObject({ ok: false, code });
   });

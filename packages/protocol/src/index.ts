@@ -26,14 +26,7 @@ export {
   type RequestErrorCode,
   type ReplyErrorCode,
 } from './directory-messages.js';
-export {
-  decodeDirectoryCaps,
-  DEFAULT_DIRECTORY_CAPS,
-  DIRECTORY_CAPS_LIMITS,
-  type DirectoryCaps,
-  type DirectoryFormat,
-  type DirectoryCapsErrorCode,
-} from './directory-caps.js';
+export { decodeDirectoryCaps, DEFAULT_DIRECTORY_CAPS, DIRECTORY_CAPS_LIMITS, type DirectoryCaps, type DirectoryFormat, type DirectoryCapsErrorCode } from './directory-caps.js';
 export {
   encodeClassicSignal,
   decodeClassicSignal,

@@ -85,7 +85,12 @@ export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
       // directory relays is the one every backend stores.
       await db.schema
         .alterTable('voip_presence')
-        .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1).check(sql`version >= 1`))
+        .addColumn('version', 'integer', (col) =>
+          col
+            .notNull()
+            .defaultTo(1)
+            .check(sql`version >= 1`),
+        )
         .addColumn('caps', 'json')
         .execute();
     },

@@ -120,11 +120,15 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
       lookup: prepareCompiled(raw, q.where('name', '=', '$name').compile(), ['$name']),
       list: prepareCompiled(raw, q.orderBy('name').compile(), []),
       ownerHolds: prepareCompiled(raw, kysely.selectFrom('presence').select('name').where('owner', '=', '$owner').compile(), ['$owner']),
-      insert: prepareCompiled(
-        raw,
-        kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2, version: -3, caps: '$caps' }).compile(),
-        ['$name', '$ip', -1, '$owner', -2, -3, '$caps'],
-      ),
+      insert: prepareCompiled(raw, kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2, version: -3, caps: '$caps' }).compile(), [
+        '$name',
+        '$ip',
+        -1,
+        '$owner',
+        -2,
+        -3,
+        '$caps',
+      ]),
       remove: prepareCompiled(raw, kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(columns).compile(), ['$owner']),
       clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
     };

@@ -62,7 +62,12 @@ export const registryMigrations: Readonly<Record<string, Migration>> = {
       if (!has.has('version')) {
         await db.schema
           .alterTable('presence')
-          .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1).check(sql`version >= 1`))
+          .addColumn('version', 'integer', (col) =>
+            col
+              .notNull()
+              .defaultTo(1)
+              .check(sql`version >= 1`),
+          )
           .execute();
       }
       if (!has.has('caps')) {

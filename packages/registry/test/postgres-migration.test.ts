@@ -56,8 +56,12 @@ test('opening a previous release database adds version and caps in place; existi
       { version: 2, caps: '{"formats":[{"codec":"L16","rate":8000,"frames":[160,512]}]}' },
     ]);
     // The database itself refuses a version below 1 and caps that are not JSON.
-    await expect(cluster.query("insert into voip_presence (name, ip, port, server_id, conn_id, since, version) values ('carol', 'x', 1, 'old-server', 'c3', now(), 0)", 'upgrade')).rejects.toMatchObject({ code: '23514' });
-    await expect(cluster.query("insert into voip_presence (name, ip, port, server_id, conn_id, since, caps) values ('carol', 'x', 1, 'old-server', 'c3', now(), '{x')", 'upgrade')).rejects.toMatchObject({ code: '22P02' });
+    await expect(
+      cluster.query("insert into voip_presence (name, ip, port, server_id, conn_id, since, version) values ('carol', 'x', 1, 'old-server', 'c3', now(), 0)", 'upgrade'),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      cluster.query("insert into voip_presence (name, ip, port, server_id, conn_id, since, caps) values ('carol', 'x', 1, 'old-server', 'c3', now(), '{x')", 'upgrade'),
+    ).rejects.toMatchObject({ code: '22P02' });
   } finally {
     await registry.close();
   }

@@ -74,8 +74,18 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   });
 
   test('caps are stored in canonical form, unknown codecs kept, and read back as copies', async () => {
-    const given = { formats: [{ frames: [960], rate: 48000, codec: 'OPUS', extra: 1 }, { codec: 'L16', rate: 8000, frames: [160] }] };
-    const canonical = { formats: [{ codec: 'OPUS', rate: 48000, frames: [960] }, { codec: 'L16', rate: 8000, frames: [160] }] };
+    const given = {
+      formats: [
+        { frames: [960], rate: 48000, codec: 'OPUS', extra: 1 },
+        { codec: 'L16', rate: 8000, frames: [160] },
+      ],
+    };
+    const canonical = {
+      formats: [
+        { codec: 'OPUS', rate: 48000, frames: [960] },
+        { codec: 'L16', rate: 8000, frames: [160] },
+      ],
+    };
     const stored = await registry.register(entry('alice', 'c1', { version: 2, caps: given as unknown as NewRegistryEntry['caps'] }));
     expect(stored.caps).toEqual(canonical);
     expect(JSON.stringify(stored.caps)).toBe(JSON.stringify(canonical));
