@@ -111,7 +111,8 @@ describe.skipIf(!hasTmux)('voip-client in a terminal', () => {
     t.tmux('resize-window', '-t', 'client', '-x', '60', '-y', '16');
     const small = await until(
       t.screen,
-      (s) => s.split('\n').filter((l) => l.trim() !== '').length <= 16 && s.includes('bob is calling') && !s.includes('user29'),
+      // tmux first reflows the old 120-column frame into the new size: wait for the client's own redraw.
+      (s) => s.includes('voip · alice @') && s.includes('bob is calling') && s.includes('press a or y to accept') && !s.includes('user29'),
       'the 60x16 layout',
     );
     expect(small).toContain('voip · alice @');
