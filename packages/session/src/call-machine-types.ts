@@ -128,7 +128,16 @@ export type MachineNotice =
   | { readonly name: 'state'; readonly state: CallState; readonly peer?: string }
   | { readonly name: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
   | { readonly name: 'calling'; readonly peer: string; readonly ip: string; readonly port: number }
-  | { readonly name: 'connected'; readonly peer: string }
+  | {
+      readonly name: 'connected';
+      readonly peer: string;
+      /** Absent on the classic machine's notice, which is always a classic call. */
+      readonly protocol?: 'v2' | 'classic';
+      /** True for a v2 call (encrypted and authenticated). */
+      readonly secure?: boolean;
+      /** The short authentication string of a v2 call. */
+      readonly sas?: string | null;
+    }
   | {
       readonly name: 'ended';
       readonly peer: string;

@@ -17,6 +17,7 @@ export type EndReason =
   | 'not-found' // the directory knows no such name
   | 'self-call' // one cannot call oneself
   | 'directory-lost' // the directory connection dropped before the call was placed
+  | 'not-secure' // `secure: 'require'` refused a classic call (placed or received)
   | 'error'; // a local failure (socket, audio device); `detail` says which
 
 /** Options of {@link PhoneApi} creation (`Phone.connect`). */
