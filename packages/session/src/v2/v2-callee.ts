@@ -25,7 +25,11 @@ function answerBusy(config: V2Config, state: V2State, offer: Offer, from: PeerAd
   const sent = sendReliably(config, { ...state, recent: [...state.recent, record] }, record, { type: 'BUSY' }, false);
   return {
     state: sent.state,
-    effects: [...sent.effects, { type: 'startTimer', id: callTimer('linger', offer.callId), ms: config.lingerMs }, v2Log('info', `${why}: answered BUSY to a call from ${offer.caller}`)],
+    effects: [
+      ...sent.effects,
+      { type: 'startTimer', id: callTimer('linger', offer.callId), ms: config.lingerMs },
+      v2Log('info', `${why}: answered BUSY to a call from ${offer.caller}`),
+    ],
   };
 }
 
@@ -91,7 +95,13 @@ export function onCallerLookup(config: V2Config, state: V2State, callId: string,
     const said = !result.ok ? result.detail : result.user ? `${call.peer.name} is at ${result.user.ip}` : `${call.peer.name} is not online`;
     return endV2Call(config, state, 'error', { detail: `the directory does not vouch for ${from.address} (${said})` });
   }
-  const sent = sendReliably(config, { ...state, call: { ...call, stage: 'awaiting-key' } }, { ...call, stage: 'awaiting-key' }, { type: 'RINGING', publicKey: call.own.publicKey }, false);
+  const sent = sendReliably(
+    config,
+    { ...state, call: { ...call, stage: 'awaiting-key' } },
+    { ...call, stage: 'awaiting-key' },
+    { type: 'RINGING', publicKey: call.own.publicKey },
+    false,
+  );
   return { state: sent.state, effects: sent.effects };
 }
 

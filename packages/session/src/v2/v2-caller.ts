@@ -39,7 +39,12 @@ export function dial(config: V2Config, state: V2State, name: string, address: Pe
 function offered(call: V2Call, format: Extract<V2Signal, { type: 'ANSWER' }>['format']): boolean {
   if (format.frameSize !== 160 && format.frameSize !== 512) return false;
   return call.offer.caps.some(
-    (f) => f.codec === format.codec && f.payloadType === format.payloadType && f.clockRate === format.clockRate && f.channels === format.channels && f.frameSizes.includes(format.frameSize),
+    (f) =>
+      f.codec === format.codec &&
+      f.payloadType === format.payloadType &&
+      f.clockRate === format.clockRate &&
+      f.channels === format.channels &&
+      f.frameSizes.includes(format.frameSize),
   );
 }
 

@@ -34,11 +34,7 @@ export function endV2Call(config: V2Config, state: V2State, reason: EndReason, o
   if (!call) return { state, effects: [] };
   const keep = options.keep ?? [];
   const settled = settle(state, call.callId, (t) => !keep.includes(t.messageId));
-  const effects: V2Effect[] = [
-    ...settled.effects,
-    { type: 'cancelTimer', id: callTimer('ring', call.callId) },
-    { type: 'cancelTimer', id: callTimer('silence', call.callId) },
-  ];
+  const effects: V2Effect[] = [...settled.effects, { type: 'cancelTimer', id: callTimer('ring', call.callId) }, { type: 'cancelTimer', id: callTimer('silence', call.callId) }];
   if (call.stage === 'ringing') effects.push({ type: 'stopRinging' });
   if (call.stage === 'in-call') effects.push({ type: 'cancelTimer', id: 'stats' }, { type: 'stopMedia' });
   effects.push({ type: 'startTimer', id: callTimer('linger', call.callId), ms: config.lingerMs });

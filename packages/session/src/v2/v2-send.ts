@@ -36,7 +36,16 @@ export function sendOnce(state: V2State, call: V2Call, message: Outgoing, sealed
 export function sendReliably(config: V2Config, state: V2State, call: V2Call, message: Outgoing, sealed: boolean): { state: V2State; call: V2Call; effects: V2Effect[] } {
   const out = encode(call, message, sealed);
   const armedMs = Math.min(config.retransmitFirstMs, config.transactionTimeoutMs);
-  const txn: V2Transaction = { callId: call.callId, messageId: out.messageId, type: message.type, to: call.peer.address, bytes: out.bytes, armedMs, intervalMs: armedMs, elapsedMs: 0 };
+  const txn: V2Transaction = {
+    callId: call.callId,
+    messageId: out.messageId,
+    type: message.type,
+    to: call.peer.address,
+    bytes: out.bytes,
+    armedMs,
+    intervalMs: armedMs,
+    elapsedMs: 0,
+  };
   return {
     state: { ...withCall(state, out.call), transactions: [...state.transactions, txn] },
     call: out.call,
