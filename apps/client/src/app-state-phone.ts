@@ -32,6 +32,7 @@ const END_LEVEL: Readonly<Record<EndReason, LogLine['level']>> = {
   'not-found': 'warn',
   'self-call': 'warn',
   'directory-lost': 'warn',
+  'not-secure': 'warn',
   error: 'error',
 };
 

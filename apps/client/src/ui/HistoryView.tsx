@@ -24,6 +24,7 @@ const OUTCOME: Readonly<Record<EndReason, string>> = {
   'not-found': 'not online',
   'self-call': 'own name',
   'directory-lost': 'directory lost',
+  'not-secure': 'not secure',
   error: 'failed',
 };
 
