@@ -38,7 +38,8 @@ function checkParams(v2: V2MediaParams): void {
  *
  * Receiving: `receive` opens the datagram with the receive key and the replay window
  * and files authentic frames in the jitter buffer (`secure-receiver.ts`); a second pump
- * takes one frame from the buffer every frame period and writes it to the (re-framed)
+ * takes one frame from the buffer every frame period (asking for frame k at its deadline
+ * `start + k * period`) and writes it to the (re-framed)
  * sink with the speaker gain: silence before the first packet and while the buffer
  * fills, then played or concealed frames. `stop()` stops both pumps, writes what the
  * sink's re-framer holds, and closes the source and the sink; frames still in the
@@ -102,12 +103,17 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
     },
   });
 
-  // The playout clock: a pump whose "source" is the jitter buffer, so playout deadlines come from the frame index too.
+  // The playout clock: a pump whose "source" is the jitter buffer. The buffer is asked at
+  // each frame's deadline (start + k periods, k counting skipped frames too), not at the
+  // time the timer happened to run: timer lateness is not network jitter, and taking it
+  // for a shorter delay would make the buffer conceal frames that are there.
+  const periodMs = (frameSamples * 1000) / SAMPLE_RATE;
+  let playoutIndex = 0;
   const jitterSource: AudioSource = {
     format: Object.freeze({ sampleRate: SAMPLE_RATE, samplesPerFrame: frameSamples }),
     label: 'jitter buffer',
     readFrame() {
-      const frame = receiver.playout(clock.now());
+      const frame = receiver.playout(startedAt! + playoutIndex++ * periodMs);
       if (frame.kind === 'played') playedAny = true;
       else if (frame.kind === 'silence' && playedAny) silentAfterStart++;
       if (frame.kind !== 'silence') lastPlayed = frame.samples;
