@@ -1,7 +1,6 @@
 /** Secure call media: the audio side of one v2 call, sealed RTP out at the frame pump's pace, opened RTP through the jitter buffer into the sink. */
 import { realClock } from '@voip/clock';
 import { MediaSealer, V2EncodeError } from '@voip/protocol/v2';
-import type { AudioSource } from './audio-port.js';
 import type { CallMedia, MediaStats } from './call-media-types.js';
 import { AudioFormatMismatchError } from './errors.js';
 import { allocateFrame } from './frame-slab.js';
@@ -37,8 +36,8 @@ function checkParams(v2: V2MediaParams): void {
  * is read all the same and silence frames go out.
  *
  * Receiving: `receive` opens the datagram with the receive key and the replay window
- * and files authentic frames in the jitter buffer (`secure-receiver.ts`); a second pump
- * takes one frame from the buffer every frame period (asking for frame k at its deadline
+ * and files authentic frames in the jitter buffer (`secure-receiver.ts`). The same
+ * pump tick that sends frame k takes frame k from the buffer (asking at its deadline
  * `start + k * period`) and writes it to the (re-framed)
  * sink with the speaker gain: silence before the first packet and while the buffer
  * fills, then played or concealed frames. `stop()` stops both pumps, writes what the
@@ -77,63 +76,66 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
   let lastSent: Int16Array | undefined;
   let lastPlayed: Int16Array | undefined;
 
-  const sender = createFramePump({
+  // Frame k is played at its deadline, start + k periods (k counting skipped frames too),
+  // not at the time the timer happened to run: timer lateness is not network jitter, and
+  // taking it for a shorter delay would make the buffer conceal frames that are there.
+  const periodMs = (frameSamples * 1000) / SAMPLE_RATE;
+  let playoutIndex = 0;
+
+  /** Takes frame `playoutIndex` from the jitter buffer at its deadline, and counts it. */
+  function takePlayout(): Int16Array {
+    const frame = receiver.playout(startedAt! + playoutIndex++ * periodMs);
+    if (frame.kind === 'played') playedAny = true;
+    else if (frame.kind === 'silence' && playedAny) silentAfterStart++;
+    if (frame.kind !== 'silence') lastPlayed = frame.samples;
+    return frame.samples;
+  }
+
+  /** Seals and sends one frame read from the source (silence while muted). */
+  function sendFrame(read: Int16Array): void {
+    const frame = muted ? allocateFrame(read.length) : read;
+    lastSent = frame;
+    packetsSent++;
+    try {
+      const sealed = sealer.seal({
+        payloadType: v2.payloadType,
+        timestamp: (v2.firstTimestamp + (packetsSent - 1) * frameSamples) % 0x100000000,
+        payload: encodeL16(frame),
+        marker: packetsSent === 1,
+      });
+      if (!sealed.ok) throw new MediaKeyExhaustedError(sealed.detail);
+      send(sealed.value.bytes);
+    } catch (error) {
+      sendErrors++;
+      report(error);
+    }
+  }
+
+  /** Plays frame `index`: the frames the pump skipped before it are taken from the buffer (it stays aligned) but not written. */
+  function playFrame(index: number): void {
+    while (playoutIndex < index) takePlayout();
+    const frame = takePlayout();
+    // The frame is the buffer's own new array; the level is read before the gain.
+    const out = gain === 1 ? frame : frame.slice();
+    applyGain(out, gain);
+    try {
+      sink.writeFrame(out);
+    } catch (error) {
+      sinkErrors++;
+      report(error);
+    }
+  }
+
+  // One pump, one timer a frame period, for both directions: send frame i, then play frame i.
+  const pump = createFramePump({
     source,
     clock,
     onSourceEnd: (error) => {
       if (error !== undefined) report(error);
     },
-    onFrame(read) {
-      const frame = muted ? allocateFrame(read.length) : read;
-      lastSent = frame;
-      packetsSent++;
-      try {
-        const sealed = sealer.seal({
-          payloadType: v2.payloadType,
-          timestamp: (v2.firstTimestamp + (packetsSent - 1) * frameSamples) % 0x100000000,
-          payload: encodeL16(frame),
-          marker: packetsSent === 1,
-        });
-        if (!sealed.ok) throw new MediaKeyExhaustedError(sealed.detail);
-        send(sealed.value.bytes);
-      } catch (error) {
-        sendErrors++;
-        report(error);
-      }
-    },
-  });
-
-  // The playout clock: a pump whose "source" is the jitter buffer. The buffer is asked at
-  // each frame's deadline (start + k periods, k counting skipped frames too), not at the
-  // time the timer happened to run: timer lateness is not network jitter, and taking it
-  // for a shorter delay would make the buffer conceal frames that are there.
-  const periodMs = (frameSamples * 1000) / SAMPLE_RATE;
-  let playoutIndex = 0;
-  const jitterSource: AudioSource = {
-    format: Object.freeze({ sampleRate: SAMPLE_RATE, samplesPerFrame: frameSamples }),
-    label: 'jitter buffer',
-    readFrame() {
-      const frame = receiver.playout(startedAt! + playoutIndex++ * periodMs);
-      if (frame.kind === 'played') playedAny = true;
-      else if (frame.kind === 'silence' && playedAny) silentAfterStart++;
-      if (frame.kind !== 'silence') lastPlayed = frame.samples;
-      return frame.samples;
-    },
-    close: async () => {},
-  };
-  const player = createFramePump({
-    source: jitterSource,
-    clock,
-    onFrame(frame) {
-      // The frame is the buffer's own new array; the level is read before the gain.
-      const out = gain === 1 ? frame : frame.slice();
-      applyGain(out, gain);
-      try {
-        sink.writeFrame(out);
-      } catch (error) {
-        sinkErrors++;
-        report(error);
-      }
+    onFrame(read, index) {
+      sendFrame(read);
+      playFrame(index);
     },
   });
 
@@ -142,8 +144,7 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
       if (state !== 'idle') return;
       state = 'running';
       startedAt = clock.now();
-      sender.start();
-      player.start();
+      pump.start();
     },
     receive(datagram: Uint8Array): void {
       if (state === 'stopped') return;
@@ -153,14 +154,13 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
       if (state === 'stopped') return;
       state = 'stopped';
       stoppedAt = clock.now();
-      sender.stop();
-      player.stop();
+      pump.stop();
       const results = await Promise.allSettled([source.close(), sink.close()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     },
     stats(): MediaStats {
-      const lateness = sender.lateness;
+      const lateness = pump.lateness;
       const r = receiver.stats();
       return {
         packetsSent,
@@ -171,13 +171,13 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
         droppedBadSize: r.packetsMalformed,
         droppedDuplicate: r.packetsReplayed,
         droppedOverflow: r.packetsDiscarded,
-        framesSkipped: sender.framesSkipped,
+        framesSkipped: pump.framesSkipped,
         inputLevelDbfs: lastSent === undefined ? -Infinity : levelDbfs(lastSent),
         outputLevelDbfs: lastPlayed === undefined ? -Infinity : levelDbfs(lastPlayed),
         pumpLatenessP99Ms: lateness.p99Ms,
         pumpLatenessMaxMs: lateness.maxMs,
         playoutBacklogFrames: r.packetsBuffered,
-        sourceEnded: sender.sourceEnded,
+        sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors,
         durationMs: startedAt === undefined ? 0 : (stoppedAt ?? clock.now()) - startedAt,
