@@ -69,8 +69,20 @@ async function openCall(i, clock) {
   if (mode === 'secure') {
     const [ab, ba] = [key(2 * i), key(2 * i + 1)];
     const common = { frameSamples, payloadType: 96 };
-    a = createSecureCallMedia({ source: sources[0], sink: sinks[0], clock, send: sendA, v2: { ...common, sendKey: ab, receiveKey: ba, ssrc: 1000 + i, peerSsrc: 5000 + i, firstSequence: i, firstTimestamp: i * 7 } });
-    b = createSecureCallMedia({ source: sources[1], sink: sinks[1], clock, send: sendB, v2: { ...common, sendKey: ba, receiveKey: ab, ssrc: 5000 + i, peerSsrc: 1000 + i, firstSequence: 2 * i, firstTimestamp: i * 11 } });
+    a = createSecureCallMedia({
+      source: sources[0],
+      sink: sinks[0],
+      clock,
+      send: sendA,
+      v2: { ...common, sendKey: ab, receiveKey: ba, ssrc: 1000 + i, peerSsrc: 5000 + i, firstSequence: i, firstTimestamp: i * 7 },
+    });
+    b = createSecureCallMedia({
+      source: sources[1],
+      sink: sinks[1],
+      clock,
+      send: sendB,
+      v2: { ...common, sendKey: ba, receiveKey: ab, ssrc: 5000 + i, peerSsrc: 1000 + i, firstSequence: 2 * i, firstTimestamp: i * 11 },
+    });
   } else {
     a = createCallMedia({ source: sources[0], sink: sinks[0], clock, send: sendA });
     b = createCallMedia({ source: sources[1], sink: sinks[1], clock, send: sendB });
@@ -144,7 +156,9 @@ function cryptoCost() {
 const rows = [];
 for (const calls of values.calls.split(',').map(Number)) {
   const row = await run(calls, Number(values.warm) * 1000, Number(values.seconds) * 1000);
-  console.error(`${mode} ${frameSamples} x${calls}: cpu/call ${row.cpuPercentPerCall}% (user ${row.userPercentPerCall}%, system ${row.systemPercentPerCall}%)  pacing p99 ${row.pacingP99Ms} ms  max ${row.pacingMaxMs} ms  skipped ${row.framesSkipped}  late ${row.packetsLate}  concealed ${row.packetsConcealed}`);
+  console.error(
+    `${mode} ${frameSamples} x${calls}: cpu/call ${row.cpuPercentPerCall}% (user ${row.userPercentPerCall}%, system ${row.systemPercentPerCall}%)  pacing p99 ${row.pacingP99Ms} ms  max ${row.pacingMaxMs} ms  skipped ${row.framesSkipped}  late ${row.packetsLate}  concealed ${row.packetsConcealed}`,
+  );
   rows.push(row);
 }
 console.log(JSON.stringify({ rows, ...(mode === 'secure' ? { perPacket: cryptoCost() } : {}) }, null, 2));

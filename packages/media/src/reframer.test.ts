@@ -96,7 +96,11 @@ describe('reframeSource and reframeSink', () => {
     for (let f = framed.readFrame(); f; f = framed.readFrame()) out.push(f);
     expect(out).toHaveLength(7);
     expect(concat(out).slice(0, 1024)).toEqual(concat(counting([1024])));
-    expect(concat(out).slice(1024).every((s) => s === 0)).toBe(true);
+    expect(
+      concat(out)
+        .slice(1024)
+        .every((s) => s === 0),
+    ).toBe(true);
     expect(framed.readFrame()).toBeNull();
     await framed.close();
     expect(source.closed).toBe(true);
@@ -121,7 +125,11 @@ describe('reframeSource and reframeSink', () => {
     expect(closed).toBe(true);
     expect(written).toHaveLength(3);
     expect(concat(written).slice(0, 1120)).toEqual(concat(counting([1120])));
-    expect(concat(written).slice(1120).every((s) => s === 0)).toBe(true);
+    expect(
+      concat(written)
+        .slice(1120)
+        .every((s) => s === 0),
+    ).toBe(true);
   });
 
   it('leaves a source or sink whose frames already have the size as it is', () => {

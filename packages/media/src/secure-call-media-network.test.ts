@@ -33,9 +33,18 @@ describe('secure call media back to back', () => {
     ] as const) {
       const start = expectRamp(sink.samples(), 8000 * 2);
       // The playout delay: the 7 ms path, the buffer's target (a frame) and the sink's re-framing.
-      expect(start / 8).toBeLessThanOrEqual(7 + 2 * (frameSamples / 8) + (sinkFrame / 8));
+      expect(start / 8).toBeLessThanOrEqual(7 + 2 * (frameSamples / 8) + sinkFrame / 8);
       const s = media.stats();
-      expect(s).toMatchObject({ packetsLost: 0, packetsRejected: 0, packetsReplayed: 0, packetsLate: 0, packetsConcealed: 0, framesConcealed: 0, packetsDropped: 0, sendErrors: 0 });
+      expect(s).toMatchObject({
+        packetsLost: 0,
+        packetsRejected: 0,
+        packetsReplayed: 0,
+        packetsLate: 0,
+        packetsConcealed: 0,
+        framesConcealed: 0,
+        packetsDropped: 0,
+        sendErrors: 0,
+      });
       expect(s.packetsSent).toBe(Math.floor(3000 / (frameSamples / 8)) + 1);
       expect(s.jitterMs).toBeLessThan(0.01);
     }
@@ -45,7 +54,12 @@ describe('secure call media back to back', () => {
 
   it('conceals every loss at 5% random loss with 20 ms frames: no lost frame is played as silence', async () => {
     const sinks = [keepingSink(), keepingSink()] as const;
-    const { clock, a, b, ab, ba } = securePair({ sources: [createToneSource(437), createToneSource(311)], sinks: [...sinks], script: { loss: 0.05, seed: 7 }, scriptBack: { loss: 0.05, seed: 8 } });
+    const { clock, a, b, ab, ba } = securePair({
+      sources: [createToneSource(437), createToneSource(311)],
+      sinks: [...sinks],
+      script: { loss: 0.05, seed: 7 },
+      scriptBack: { loss: 0.05, seed: 8 },
+    });
     a.start();
     b.start();
     clock.advance(20_000);
@@ -110,7 +124,7 @@ describe('secure call media back to back', () => {
       }
       if (n > 1) {
         const flipped = seen[n - 1]!.slice();
-        flipped[12 + (n % 300)]! ^= 1 << n % 8; // one bit of the ciphertext or tag
+        flipped[12 + (n % 300)]! ^= 1 << (n % 8); // one bit of the ciphertext or tag
         ab.inject(flipped);
         const header = seen[n - 1]!.slice();
         header[3]! ^= 0x01; // the sequence number: authenticated, not encrypted

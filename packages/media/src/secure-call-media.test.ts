@@ -58,7 +58,7 @@ describe('createSecureCallMedia', () => {
   });
 
   it('muted, still sends every 20 ms, silence, and keeps the source aligned', async () => {
-    const { clock, sent, media, open } = single();
+    const { clock, media, open } = single();
     media.start();
     clock.advance(20 * 4);
     media.setMuted(true);

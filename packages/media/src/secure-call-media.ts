@@ -21,7 +21,8 @@ const SAMPLE_RATE = 8000;
 function checkParams(v2: V2MediaParams): void {
   if (v2.frameSamples !== 160 && v2.frameSamples !== 512) throw new RangeError(`frameSamples must be 160 or 512, got ${v2.frameSamples}`);
   if (!(Number.isInteger(v2.payloadType) && v2.payloadType >= 0 && v2.payloadType <= 127)) throw new V2EncodeError('payloadType', 'must be an integer 0-127');
-  if (!(Number.isInteger(v2.firstTimestamp) && v2.firstTimestamp >= 0 && v2.firstTimestamp <= 0xffffffff)) throw new V2EncodeError('firstTimestamp', 'must be an integer 0 to 2^32-1');
+  if (!(Number.isInteger(v2.firstTimestamp) && v2.firstTimestamp >= 0 && v2.firstTimestamp <= 0xffffffff))
+    throw new V2EncodeError('firstTimestamp', 'must be an integer 0 to 2^32-1');
   if (!(Number.isInteger(v2.peerSsrc) && v2.peerSsrc >= 0 && v2.peerSsrc <= 0xffffffff)) throw new V2EncodeError('peerSsrc', 'must be an integer 0 to 2^32-1');
 }
 
