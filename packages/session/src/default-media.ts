@@ -1,19 +1,7 @@
 /** The phone's default audio: each call's media and the ring tone built with @voip/media from the `audio` option's sources and sinks. */
-import * as media from '@voip/media';
-import { createCallMedia, openAudioSink, openAudioSource, startRingTone, type AudioSink, type AudioSource } from '@voip/media';
+import { createCallMedia, createSecureCallMedia, openAudioSink, openAudioSource, startRingTone, type AudioSink, type AudioSource } from '@voip/media';
 import type { Clock } from '@voip/clock';
-import type { CallMediaPort, MediaFactory, RingFactory } from './call-audio.js';
-import type { V2MediaParams } from './v2/v2-types.js';
-
-/** @voip/media's secure call media (V2-CONTRACT.md), looked up by name: it joins @voip/media with the v2 media part. */
-type SecureMediaFactory = (options: { source: AudioSource; sink: AudioSink; send: (datagram: Uint8Array) => void; clock: Clock; v2: V2MediaParams }) => CallMediaPort;
-
-function secureMediaFactory(): SecureMediaFactory {
-  const factory = (media as unknown as { createSecureCallMedia?: SecureMediaFactory }).createSecureCallMedia;
-  // Never fall back to classic media for a v2 call: its audio would go out unencrypted.
-  if (typeof factory !== 'function') throw new Error('this @voip/media has no createSecureCallMedia: v2 calls need the secure media');
-  return factory;
-}
+import type { MediaFactory, RingFactory } from './call-audio.js';
 import type { PhoneOptions } from './phone-types.js';
 
 /** Wraps a caller-owned source so that a call's end does not close it. */
@@ -36,7 +24,6 @@ export function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaF
   const output = audio?.output ?? 'null';
   return async (options) => {
     const { send } = options;
-    const secure = options.protocol === 'v2' ? secureMediaFactory() : undefined;
     const source = typeof input === 'string' ? await openAudioSource(input) : borrowedSource(input);
     let sink: AudioSink;
     try {
@@ -45,7 +32,8 @@ export function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaF
       await source.close();
       throw error;
     }
-    if (secure && options.protocol === 'v2') return secure({ source, sink, send, clock, v2: options.v2 });
+    // A v2 call's audio is sealed RTP at its negotiated frame size; a classic call's raw PCM.
+    if (options.protocol === 'v2') return createSecureCallMedia({ source, sink, send, clock, v2: options.v2 });
     return createCallMedia({ source, sink, send, clock });
   };
 }

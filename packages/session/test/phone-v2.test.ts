@@ -101,3 +101,21 @@ test("with secure 'require', a call to a classic phone and a call from one are r
 test('secure must be prefer, require or off', async () => {
   await expect(Phone.connect({ server: `127.0.0.1:${server.port}`, name: 'x', secure: 'maybe' as never })).rejects.toMatchObject({ code: 'invalid-option' });
 });
+
+test('two v2 phones with the default media (createSecureCallMedia): media flows both ways, nothing rejected', async () => {
+  const lookup = lookupWithVersions(['alice', 'bob']);
+  const alice = await Phone.connect({ server: `127.0.0.1:${server.port}`, name: 'alice', udpPort: 0, udpHost: '127.0.0.1', lookup, audio: { input: 'tone:440', output: 'null' } });
+  const bob = await Phone.connect({ server: `127.0.0.1:${server.port}`, name: 'bob', udpPort: 0, udpHost: '127.0.0.1', lookup, audio: { input: 'tone:880', output: 'null' } });
+  phones.push(alice, bob);
+  bob.on('incoming', () => bob.accept());
+  const connected = alice.once('connected');
+  await alice.call('bob');
+  expect((await connected)[0]).toMatchObject({ protocol: 'v2', secure: true });
+  await alice.once('stats');
+  const [stats] = await bob.once('stats');
+  expect(stats.packetsReceived).toBeGreaterThan(20);
+  expect(stats.packetsRejected).toBe(0);
+  const ended = bob.once('ended');
+  alice.hangup();
+  expect((await ended)[0]).toMatchObject({ reason: 'remote-hangup' });
+});
