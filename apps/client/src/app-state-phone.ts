@@ -34,6 +34,7 @@ const END_LEVEL: Readonly<Record<EndReason, LogLine['level']>> = {
   'directory-lost': 'warn',
   'not-secure': 'warn',
   error: 'error',
+  'not-secure': 'warn',
 };
 
 /** The state after one phone event; `now` stamps log lines and the ringing-out timer. */
@@ -97,8 +98,12 @@ export function reducePhoneEvent(state: AppState, event: PhoneEvent, now: number
       );
     case 'waiting':
       return withLog(state, 'info', `${event.peer} is not online yet: calling as soon as they are`, now);
-    case 'connected':
-      return withLog({ ...state, call: { ...lastEndOf(state.call), state: 'in-call', peer: event.peer } }, 'info', `in call with ${event.peer}`, now);
+    case 'connected': {
+      const security = { protocol: event.protocol, secure: event.secure, sas: event.sas, verified: false };
+      const sas = event.sas !== null ? `, SAS ${event.sas}: read it aloud with ${event.peer}, then press v` : '';
+      const how = event.secure ? `encrypted${sas}` : 'not encrypted (classic call)';
+      return withLog({ ...state, call: { ...lastEndOf(state.call), state: 'in-call', peer: event.peer, security } }, 'info', `in call with ${event.peer}: ${how}`, now);
+    }
     case 'ended': {
       const stats = event.stats ?? state.call.stats;
       const next = withLog(

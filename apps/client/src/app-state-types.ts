@@ -2,7 +2,7 @@
  * The shapes of the terminal client's state and of every {@link Action} that
  * changes it; `app-state.ts` holds the reducer over them.
  */
-import type { CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
+import type { CallProtocol, CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
 import type { HistoryEntry, PhoneEvent } from './phone-events.js';
 import type { TextValue } from './text-edit.js';
 
@@ -39,6 +39,16 @@ export interface LastEnd {
   readonly message: string;
 }
 
+/** How the call in progress is protected, from its `connected` event. */
+export interface CallSecurity {
+  readonly protocol: CallProtocol;
+  readonly secure: boolean;
+  /** The short authentication string of a v2 call; null in a classic call. */
+  readonly sas: string | null;
+  /** The user pressed `v`: the SAS was compared with the peer's (this call only). */
+  readonly verified: boolean;
+}
+
 /** The call as the status line shows it. */
 export interface CallView {
   readonly state: CallState;
@@ -49,6 +59,8 @@ export interface CallView {
   readonly since?: number;
   readonly stats?: CallStats;
   readonly lastEnd?: LastEnd;
+  /** Set once the call connected; gone when it ends. */
+  readonly security?: CallSecurity;
 }
 
 /** Microphone and speaker as the phone last reported them. */
@@ -129,6 +141,8 @@ export type Action =
   | { readonly type: 'overlay-scroll'; readonly delta: number }
   /** Scrolls the log: positive goes back in time. */
   | { readonly type: 'log-scroll'; readonly delta: number }
+  /** `v`: the SAS of the call in progress was compared with the peer's. */
+  | { readonly type: 'sas-verified' }
   | { readonly type: 'quit-ask' }
   | { readonly type: 'quit-cancel' };
 

@@ -54,7 +54,7 @@ describe('main screen', () => {
   test('incoming, connected, stats, ended', () => {
     let state = run(main(), incoming);
     expect(state.call).toMatchObject({ state: 'ringing', peer: 'bob', incoming: { caller: 'bob' } });
-    state = run(state, ev({ event: 'connected', peer: 'bob' }));
+    state = run(state, ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }));
     expect(state.call.incoming).toBeUndefined();
     expect(state.call.state).toBe('in-call');
     const stats = { packetsSent: 5, packetsReceived: 4, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -10, outputLevelDbfs: -20, durationMs: 65_000 };
@@ -121,7 +121,11 @@ describe('main screen', () => {
   });
 
   test('directory lost during a call: stay until the call ends', () => {
-    let state = run(main(), ev({ event: 'connected', peer: 'bob' }), ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }));
+    let state = run(
+      main(),
+      ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }),
+      ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }),
+    );
     expect(state.screen).toBe('main');
     expect(state.directoryLost).toContain('lost the directory');
     state = run(state, ended('bob', 'hangup', 'call with bob ended'));
@@ -156,7 +160,7 @@ describe('main screen', () => {
 
 describe('quit confirmation', () => {
   test.each<[string, Action[]]>([
-    ['in a call', [ev({ event: 'connected', peer: 'bob' })]],
+    ['in a call', [ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null })]],
     ['calling', [ev({ event: 'calling', peer: 'bob' })]],
     ['ringing', [incoming]],
   ])('%s: q asks, anything else cancels', (_label, actions) => {
@@ -166,7 +170,12 @@ describe('quit confirmation', () => {
   });
   test('idle: nothing to confirm', () => expect(run(main(), { type: 'quit-ask' }).confirmQuit).toBe(false));
   test('the call ending drops the question', () => {
-    const state = run(main(), ev({ event: 'connected', peer: 'bob' }), { type: 'quit-ask' }, ended('bob', 'remote-hangup', 'bob hung up'));
+    const state = run(
+      main(),
+      ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }),
+      { type: 'quit-ask' },
+      ended('bob', 'remote-hangup', 'bob hung up'),
+    );
     expect(state.confirmQuit).toBe(false);
   });
 });

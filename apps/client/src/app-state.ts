@@ -3,7 +3,7 @@
  * (the phone's events arrive as `{ type: 'phone', event }`), screens only render
  * the {@link AppState} they are given.
  */
-import { filterUsers, isBusy, reducePhoneEvent } from './app-state-phone.js';
+import { filterUsers, isBusy, reducePhoneEvent, withLog } from './app-state-phone.js';
 import { initialForm, reduceForm } from './app-state-form.js';
 import type { Action, AppState, InitialInput } from './app-state-types.js';
 import type { DirectoryUser } from './phone-contract.js';
@@ -94,6 +94,12 @@ export function reduce(state: AppState, action: Action, now: number): AppState {
       return { ...state, overlayScroll: Math.max(0, state.overlayScroll + action.delta) };
     case 'log-scroll':
       return { ...state, logScroll: Math.min(Math.max(0, state.log.length - 1), Math.max(0, state.logScroll + action.delta)) };
+    case 'sas-verified': {
+      const security = state.call.security;
+      if (state.call.state !== 'in-call' || !security?.secure || security.sas === null || security.verified) return state;
+      const call = { ...state.call, security: { ...security, verified: true } };
+      return withLog({ ...state, call }, 'info', `SAS ${security.sas} marked as compared${state.call.peer !== undefined ? ` with ${state.call.peer}` : ''}`, now);
+    }
     case 'quit-ask':
       return isBusy(state.call) ? { ...state, confirmQuit: true } : state;
     case 'quit-cancel':

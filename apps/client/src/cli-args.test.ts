@@ -18,6 +18,7 @@ describe('parseCli', () => {
         ringTimeoutMs: 30_000,
         silenceTimeoutMs: 5_000,
         history: true,
+        secure: 'prefer',
       },
     });
   });
@@ -59,6 +60,7 @@ describe('parseCli', () => {
         ringTimeoutMs: 10_000,
         silenceTimeoutMs: 3_000,
         history: false,
+        secure: 'prefer',
       },
     });
   });
@@ -93,6 +95,14 @@ describe('parseCli', () => {
     expect(parseCli(['--server', 'voip.example.org:443'])).toMatchObject({ kind: 'run', options: { server: 'voip.example.org:443' } });
   });
 
+  test.each<[string[], 'require' | 'prefer']>([
+    [[], 'prefer'],
+    [['--require-secure'], 'require'],
+    [[...base, '--no-tui', '--require-secure'], 'require'],
+  ])('%j: secure %s', (argv, secure) => {
+    expect(parseCli(argv)).toMatchObject({ kind: 'run', options: { secure } });
+  });
+
   test('--help lists every key of the terminal UI, from the key table', () => {
     const text = helpText();
     const lines = text.split('\n');
@@ -103,6 +113,7 @@ describe('parseCli', () => {
       ).toBe(true);
     }
     expect(text).toContain('--no-history');
+    expect(text).toMatch(/--require-secure +refuse to place or take a call that is not encrypted/);
   });
 
   test.each([
@@ -112,6 +123,7 @@ describe('parseCli', () => {
     [['--name', '--no-tui'], 'missing-value'],
     [['--name', 'a', '--name', 'b'], 'repeated-flag'],
     [['--no-tui=yes'], 'flag-takes-no-value'],
+    [['--require-secure=yes'], 'flag-takes-no-value'],
     [['--server', ''], 'host-empty'],
     [['--server', '300.1.1.1:10000'], 'host-bad'],
     [['--server', '1.2.3:10000'], 'host-bad'],

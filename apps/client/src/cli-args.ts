@@ -3,6 +3,7 @@
  */
 import { DEFAULT_CALL_PORT } from '@voip/protocol';
 import { KEY_REFERENCE } from './key-reference.js';
+import type { SecureMode } from './phone-contract.js';
 import { checkAudioSpec, checkName, checkPort, checkSeconds, checkServer } from './validate.js';
 
 /** Everything the command line can say, with defaults filled in. */
@@ -23,6 +24,8 @@ export interface CliOptions {
   readonly silenceTimeoutMs: number;
   /** Keep the call history file (false with --no-history). */
   readonly history: boolean;
+  /** `require` with --require-secure: no classic (unencrypted) call either way; else `prefer`. */
+  readonly secure: SecureMode;
 }
 
 /** What the command line asks for: run, print help, or fail with a message (exit 2). */
@@ -52,6 +55,8 @@ Options:
   --call NAME              call NAME once registered (with --no-tui)
   --hangup-after SECONDS   hang up this long after a call connects (with --no-tui)
   --exit-after-call        exit when the first call ends: 0 if it connected, 1 if not (with --no-tui)
+  --require-secure         refuse to place or take a call that is not encrypted
+                           (a peer whose client makes only classic calls)
   --no-history             do not keep the call history
                            (default: $XDG_CONFIG_HOME/voip/history.json or ~/.config/voip/history.json)
   -h, --help               show this help, with the keys of the terminal UI
@@ -61,10 +66,10 @@ Exit codes: 0 clean, 1 call failed (--exit-after-call), 2 critical error, 3 bug.
 `;
 
 type ValueFlag = 'server' | 'name' | 'udp-port' | 'audio-in' | 'audio-out' | 'call' | 'hangup-after' | 'ring-timeout' | 'silence-timeout';
-type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'help' | 'version';
+type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'require-secure' | 'help' | 'version';
 
 const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>(['server', 'name', 'udp-port', 'audio-in', 'audio-out', 'call', 'hangup-after', 'ring-timeout', 'silence-timeout']);
-const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'help', 'version']);
+const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'require-secure', 'help', 'version']);
 
 /** `--help`: the usage, then every key of the terminal UI (from the one key table). */
 export function helpText(): string {
@@ -171,6 +176,7 @@ export function parseCli(argv: readonly string[]): CliParse {
     ringTimeoutMs: seconds['ring-timeout'] ?? 30_000,
     silenceTimeoutMs: seconds['silence-timeout'] ?? 5_000,
     history: !bools.has('no-history'),
+    secure: bools.has('require-secure') ? 'require' : 'prefer',
   };
   return { kind: 'run', options };
 }

@@ -24,6 +24,8 @@ describe('endText', () => {
     ['directory-lost', 'incoming', 'the call from bob ended: the directory connection is lost'],
     ['error', 'outgoing', 'the call to bob failed'],
     ['error', 'incoming', 'the call from bob failed'],
+    ['not-secure', 'outgoing', "bob's client cannot encrypt calls: call not placed (--require-secure)"],
+    ['not-secure', 'incoming', 'refused an unencrypted call from bob (--require-secure)'],
   ])('%s, %s: %s', (reason, direction, text) => {
     expect(endText({ peer: 'bob', reason, direction })).toBe(text);
   });
@@ -33,6 +35,7 @@ describe('endText', () => {
     ['self-call', 'one cannot call oneself'],
     ['not-found', 'bob is not online'],
     ['cancelled', 'the phone was closed'],
+    ['not-secure', 'the peer makes only classic calls'],
   ])('the detail of %s is not repeated after the sentence', (reason, detail) => {
     const text = endText({ peer: 'bob', reason, direction: 'outgoing', detail });
     expect(text).not.toContain(detail === 'bob is not online' ? ': bob' : detail);
@@ -53,6 +56,7 @@ describe('endText', () => {
     ['self-call', false],
     ['not-found', false],
     ['directory-lost', false],
+    ['not-secure', true],
   ])('%s reached anyone: %s', (reason, kept) => expect(reachedAnyone(reason)).toBe(kept));
 });
 

@@ -40,6 +40,11 @@ const SENTENCES: Record<EndReason, Sentences> = {
     incoming: (peer) => `a call from ${peer} was refused: ${peer}'s client cannot encrypt calls and secure calls are required`,
   },
   error: { outgoing: (peer) => `the call to ${peer} failed`, incoming: (peer) => `the call from ${peer} failed` },
+  // Only --require-secure refuses classic calls: the sentence names the flag, the phone's detail never does.
+  'not-secure': {
+    outgoing: (peer) => `${peer}'s client cannot encrypt calls: call not placed (--require-secure)`,
+    incoming: (peer) => `refused an unencrypted call from ${peer} (--require-secure)`,
+  },
 };
 
 /** The sentence for an ended call or call attempt. */

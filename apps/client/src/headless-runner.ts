@@ -187,6 +187,7 @@ export function startHeadless(deps: HeadlessDeps): HeadlessRun {
       audioOut: options.audioOut,
       ringTimeoutMs: options.ringTimeoutMs,
       silenceTimeoutMs: options.silenceTimeoutMs,
+      secure: options.secure,
     })
     .then(
       (ok) => {

@@ -12,8 +12,11 @@ import type { PhoneEvent } from './phone-events.js';
 export interface HistoryRecorder {
   /** Loads the history and reports it (with a warning when it was set aside). */
   load(): Promise<void>;
-  /** Keeps a finished call, under the peer's registered spelling, when it reached someone. */
-  record(end: PhoneEvents['ended'][0], peer: string, startedAt: Date): void;
+  /**
+   * Keeps a finished call, under the peer's registered spelling, when it reached
+   * someone; `secure` says whether it was encrypted (undefined when it never connected).
+   */
+  record(end: PhoneEvents['ended'][0], peer: string, startedAt: Date, secure?: boolean): void;
   /** Settles once the last save has. */
   saved(): Promise<void>;
 }
@@ -30,10 +33,18 @@ export function historyRecorder(history: CallHistory | undefined, emit: (event: 
       if (loaded.warning !== undefined) warn(loaded.warning);
       emit({ event: 'history', entries: loaded.entries });
     },
-    record(end, peer, startedAt) {
+    record(end, peer, startedAt, secure) {
       if (!history || !reachedAnyone(end.reason)) return;
       const missed = end.direction === 'incoming' && (end.reason === 'cancelled' || end.reason === 'ring-timeout');
-      const entry = { peer, direction: end.direction, startedAt: startedAt.toISOString(), durationMs: Math.round(end.durationMs), outcome: end.reason, missed };
+      const entry = {
+        peer,
+        direction: end.direction,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round(end.durationMs),
+        outcome: end.reason,
+        missed,
+        ...(secure !== undefined ? { secure } : {}),
+      };
       saving = history.add(entry).then(
         (entries) => emit({ event: 'history', entries }),
         (error: unknown) => {

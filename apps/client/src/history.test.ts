@@ -67,5 +67,12 @@ describe('parseHistory', () => {
     ['{}', 'not a list of calls'],
     ['[1]', 'entry 1 is not a call'],
     ['[{"peer":"bob","direction":"sideways","startedAt":"x","durationMs":0,"outcome":"hangup","missed":false}]', 'entry 1 is not a call'],
+    ['[{"peer":"bob","direction":"outgoing","startedAt":"x","durationMs":0,"outcome":"hangup","missed":false,"secure":"yes"}]', 'entry 1 is not a call'],
   ])('%s', (text, detail) => expect(parseHistory(text)).toEqual({ ok: false, detail }));
+
+  test('whether a call was encrypted is kept; entries of older files have no such field', () => {
+    const call = { peer: 'bob', direction: 'outgoing', startedAt: 'x', durationMs: 1000, outcome: 'hangup', missed: false };
+    const text = JSON.stringify([{ ...call, secure: true }, { ...call, secure: false }, call]);
+    expect(parseHistory(text)).toEqual({ ok: true, entries: [{ ...call, secure: true }, { ...call, secure: false }, call] });
+  });
 });

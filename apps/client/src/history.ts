@@ -98,6 +98,7 @@ function isEntry(item: unknown): item is HistoryEntry {
     typeof e['startedAt'] === 'string' &&
     typeof e['durationMs'] === 'number' &&
     typeof e['outcome'] === 'string' &&
-    typeof e['missed'] === 'boolean'
+    typeof e['missed'] === 'boolean' &&
+    (e['secure'] === undefined || typeof e['secure'] === 'boolean')
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { v2Stats } from '../test/ui/fake-phone.js';
 import { formatEventLine, isJsonEvent, type JsonEvent } from './json-events.js';
 
 const time = new Date('2024-05-01T12:00:00.000Z');
@@ -48,9 +49,33 @@ describe('formatEventLine', () => {
       },
       '{"event":"stats","time":"2024-05-01T12:00:00.000Z","packetsSent":10,"packetsReceived":9,"packetsLost":1,"packetsDropped":0,"inputLevelDbfs":null,"outputLevelDbfs":-20.5,"durationMs":1000}',
     ],
+    [
+      { event: 'connected', peer: 'bob', protocol: 'v2', secure: true, sas: 'K7QX' },
+      '{"event":"connected","time":"2024-05-01T12:00:00.000Z","peer":"bob","protocol":"v2","secure":true,"sas":"K7QX"}',
+    ],
+    [
+      { event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null },
+      '{"event":"connected","time":"2024-05-01T12:00:00.000Z","peer":"bob","protocol":"classic","secure":false,"sas":null}',
+    ],
+    [
+      { event: 'stats', ...v2Stats() },
+      '{"event":"stats","time":"2024-05-01T12:00:00.000Z","packetsSent":250,"packetsReceived":246,"packetsLost":4,"packetsDropped":3,"inputLevelDbfs":-12.35,"outputLevelDbfs":-20,"durationMs":5000,' +
+        '"packetsRejected":2,"packetsReplayed":1,"packetsLate":1,"packetsConcealed":4,"jitterMs":3.1,"playoutDelayMs":40}',
+    ],
+    [
+      { event: 'ended', peer: 'bob', reason: 'not-secure', direction: 'incoming', message: 'refused an unencrypted call from bob (--require-secure)', durationMs: 0 },
+      '{"event":"ended","time":"2024-05-01T12:00:00.000Z","peer":"bob","reason":"not-secure","direction":"incoming","message":"refused an unencrypted call from bob (--require-secure)","durationMs":0}',
+    ],
     [{ event: 'error', code: 'directory-lost', message: 'gone' }, '{"event":"error","time":"2024-05-01T12:00:00.000Z","code":"directory-lost","message":"gone"}'],
   ])('%j', (event, line) => {
     expect(formatEventLine(event, time)).toBe(`${line}\n`);
+  });
+
+  test('the final figures of an ended call carry the v2 fields too', () => {
+    const line = JSON.parse(
+      formatEventLine({ event: 'ended', peer: 'bob', reason: 'hangup', direction: 'outgoing', message: 'm', durationMs: 5000, stats: v2Stats({ jitterMs: 0.06 }) }, time),
+    );
+    expect(line.stats).toMatchObject({ packetsRejected: 2, packetsReplayed: 1, packetsLate: 1, packetsConcealed: 4, jitterMs: 0.1, playoutDelayMs: 40 });
   });
 
   test('extra fields of a user object are not leaked', () => {

@@ -13,7 +13,7 @@ const registered = (listSupported: boolean) => ev({ event: 'registered', name: '
 const main = r(initialState(), registered(true), ev({ event: 'users', users }));
 const selectedBob = r(main, { type: 'select', delta: 1 });
 const ringing = r(main, ev({ event: 'incoming', caller: 'bob', ip: '127.0.0.1', port: 5002 }));
-const inCall = r(main, ev({ event: 'connected', peer: 'bob' }));
+const inCall = r(main, ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }));
 const callingOut = r(main, ev({ event: 'calling', peer: 'bob' }));
 const confirming = r(inCall, { type: 'quit-ask' });
 const classic = r(initialState(), registered(false));

@@ -85,6 +85,8 @@ export function intentsForKey(state: AppState, key: KeyPress): Intent[] {
     if (key.input === 'm') return [{ kind: 'mute' }];
     if (key.input === '+' || key.input === '=') return [{ kind: 'volume', delta: VOLUME_STEP }];
     if (key.input === '-') return [{ kind: 'volume', delta: -VOLUME_STEP }];
+    if (key.input === 'v' && state.call.state === 'in-call' && state.call.security?.secure === true && state.call.security.sas !== null)
+      return [dispatch({ type: 'sas-verified' })];
     return commonKeys(key);
   }
   if (key.return) {

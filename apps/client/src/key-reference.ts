@@ -30,6 +30,7 @@ export const KEY_REFERENCE: readonly KeyReferenceRow[] = [
   { keys: 'h', where: 'in a call or calling', action: 'hang up' },
   { keys: 'm', where: 'in a call or calling', action: 'mute or unmute the microphone' },
   { keys: '+ / -', where: 'in a call or calling', action: 'speaker volume up or down' },
+  { keys: 'v', where: 'in an encrypted call', action: 'mark the SAS as compared with the peer (this call only)' },
   { keys: 'PgUp / PgDn', where: 'main screen', action: 'scroll the log' },
   { keys: 'l', where: 'main screen', action: 'call history (Esc back)' },
   { keys: '?', where: 'main screen', action: 'this list of keys (Esc back)' },

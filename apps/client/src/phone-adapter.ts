@@ -2,13 +2,15 @@
  * The one file that touches `@voip/session`: connects a real Phone and turns its
  * errors into the client's typed results and sentences.
  */
-import { CallFailedError, Phone, PhoneError } from '@voip/session';
-import type { CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
+import { CallFailedError, Phone, PhoneError, type PhoneConnectOptions } from '@voip/session';
+import type { CallFailure, ConnectPhone, ConnectRequest, SecureMode } from './phone-contract.js';
 
 /** Connects a phone to the directory; expected failures come back as results. */
 export const connectPhone: ConnectPhone = async (request) => {
   try {
-    const phone = await Phone.connect({
+    // `secure` is the v2 session's option (typed here until @voip/session exports it);
+    // the phone driver also hangs up a classic call that a phone lets through with 'require'.
+    const options: PhoneConnectOptions & { readonly secure: SecureMode } = {
       server: request.server,
       name: request.name,
       udpPort: request.udpPort,
@@ -16,7 +18,9 @@ export const connectPhone: ConnectPhone = async (request) => {
       ringTimeoutMs: request.ringTimeoutMs,
       silenceTimeoutMs: request.silenceTimeoutMs,
       ...(request.ringtone ? { ringtone: true } : {}),
-    });
+      secure: request.secure,
+    };
+    const phone = await Phone.connect(options);
     return { ok: true, value: phone };
   } catch (error) {
     if (error instanceof PhoneError) return { ok: false, code: error.code, detail: describeConnectError(error.code, error.message, request) };

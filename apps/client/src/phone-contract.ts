@@ -5,10 +5,45 @@
  * headless runner can be tested against a fake phone.
  */
 import type { DirectoryUser } from '@voip/protocol';
-import type { CallState, CallStats, EndReason } from '@voip/session';
+import type { CallState, CallStats as SessionCallStats, EndReason as SessionEndReason } from '@voip/session';
 
 export type { DirectoryUser } from '@voip/protocol';
-export type { CallState, EndReason, CallStats } from '@voip/session';
+export type { CallState } from '@voip/session';
+
+/**
+ * Why a call ended: the session's reasons, and `not-secure` (a classic call refused
+ * because the phone requires encryption), which the v2 session adds; named here
+ * until `@voip/session` exports it.
+ */
+export type EndReason = SessionEndReason | 'not-secure';
+
+/** The call figures that v2 calls add (the session reports them for classic calls too). */
+export interface SecureCallStats {
+  /** Datagrams that failed authentication, were malformed, came from a third party, or were classic signal words during a v2 call. */
+  readonly packetsRejected: number;
+  /** Authentic datagrams already received or older than the replay window (a replay or a network duplicate). */
+  readonly packetsReplayed: number;
+  /** Authentic, new datagrams that came after their playout time. */
+  readonly packetsLate: number;
+  /** Frames played by concealment. */
+  readonly packetsConcealed: number;
+  /** Interarrival jitter (RFC 3550 estimate), ms. */
+  readonly jitterMs: number;
+  /** The jitter buffer's playout delay, ms. */
+  readonly playoutDelayMs: number;
+}
+
+/**
+ * Figures of a call. The {@link SecureCallStats} fields are optional reads until
+ * `@voip/session` reports them; a phone that does not leaves them out.
+ */
+export type CallStats = SessionCallStats & Partial<SecureCallStats>;
+
+/** Which form a call took: v2 (encrypted, with a SAS) or classic (as the seed's). */
+export type CallProtocol = 'v2' | 'classic';
+
+/** How the phone treats encryption: `require` refuses classic calls both ways; `prefer` uses v2 with v2 peers. */
+export type SecureMode = 'require' | 'prefer';
 
 /** Which way a call went, seen from this client. */
 export type CallDirection = 'outgoing' | 'incoming';
@@ -21,8 +56,12 @@ export interface PhoneEvents {
   incoming: [{ readonly caller: string; readonly ip: string; readonly port: number }];
   /** We placed a call and are waiting for an answer. */
   calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
-  /** Audio flows both ways. */
-  connected: [{ readonly peer: string }];
+  /**
+   * Audio flows both ways. The call's form, whether it is encrypted and its short
+   * authentication string are optional reads until `@voip/session` reports them (a
+   * phone that leaves them out makes classic calls only).
+   */
+  connected: [{ readonly peer: string; readonly protocol?: CallProtocol; readonly secure?: boolean; readonly sas?: string | null }];
   /** A call or call attempt is over (once per attempt). */
   ended: [
     {
@@ -89,6 +128,8 @@ export interface ConnectRequest {
   readonly silenceTimeoutMs: number;
   /** Play a ring tone on the audio output while a call rings (for device output). */
   readonly ringtone?: boolean;
+  /** `require` with --require-secure: refuse to place or take a classic call. */
+  readonly secure: SecureMode;
 }
 
 /** Why connecting failed: a stable code and a sentence for people. */

@@ -4,7 +4,16 @@ import type { ConnectRequest } from './phone-contract.js';
 import { createDriverSlot } from './phone-driver-hook.js';
 import type { PhoneEvent } from './phone-events.js';
 
-const REQUEST: ConnectRequest = { server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null', ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000 };
+const REQUEST: ConnectRequest = {
+  server: '127.0.0.1:10000',
+  name: 'alice',
+  udpPort: 5001,
+  audioIn: 'silence',
+  audioOut: 'null',
+  ringTimeoutMs: 30_000,
+  silenceTimeoutMs: 5_000,
+  secure: 'prefer',
+};
 
 describe('driver slot', () => {
   test('a new connect closes the previous phone first', async () => {

@@ -1,10 +1,11 @@
 /**
  * The phone driver's API: what it needs (its deps), what it offers (`PhoneDriver`),
- * and its fixed numbers. `phone-driver.ts` implements it.
+ * its fixed numbers and the records it keeps of an attempt and a wait.
+ * `phone-driver.ts` implements it.
  */
-import type { Clock } from '@voip/clock';
+import type { Clock, TimerHandle } from '@voip/clock';
 import type { CallHistory } from './history.js';
-import type { CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
+import type { CallDirection, CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
 import type { PhoneEvent } from './phone-events.js';
 
 /** Pause between two look-ups of a name a classic server does not know yet. */
@@ -64,4 +65,35 @@ export interface PhoneDriver {
    * the way out is still reported, and the history saved. Idempotent.
    */
   close(): Promise<void>;
+}
+
+/** The call attempt the driver follows: who, which way, since when. */
+export interface Attempt {
+  /** The other party, as named when the attempt began. */
+  readonly peer: string;
+  readonly direction: CallDirection;
+  /** When the call was placed or started ringing. */
+  readonly startedAt: Date;
+  /** Whether the call was encrypted, once it connected. */
+  secure?: boolean;
+}
+
+/** A wait for a name to come online before calling it. */
+export interface Wait {
+  /** The name waited for. */
+  readonly name: string;
+  /** When the wait began, on the driver's clock. */
+  readonly since: number;
+  /** A classic server has no presence: the name is looked up again until the window ends. */
+  readonly classic: boolean;
+  /** How long to wait, ms. */
+  readonly windowMs: number;
+  /** The one `waiting` event was emitted. */
+  announced: boolean;
+  /** A look-up or call for the name is under way. */
+  inFlight: boolean;
+  /** The timer of the wait's end or of the next look-up. */
+  timer?: TimerHandle;
+  /** Settles the driver's `call()`: whether a call was placed. */
+  readonly settle: (placed: boolean) => void;
 }

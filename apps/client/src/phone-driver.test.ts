@@ -6,7 +6,16 @@ import type { ConnectRequest } from './phone-contract.js';
 import { createPhoneDriver } from './phone-driver.js';
 import type { HistoryEntry, PhoneEvent } from './phone-events.js';
 
-const REQUEST: ConnectRequest = { server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null', ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000 };
+const REQUEST: ConnectRequest = {
+  server: '127.0.0.1:10000',
+  name: 'alice',
+  udpPort: 5001,
+  audioIn: 'silence',
+  audioOut: 'null',
+  ringTimeoutMs: 30_000,
+  silenceTimeoutMs: 5_000,
+  secure: 'prefer',
+};
 const T0 = new Date('2024-05-01T12:00:00.000Z');
 
 /** A history in memory that records what the driver adds. */

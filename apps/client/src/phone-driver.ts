@@ -4,35 +4,16 @@
  * {@link PhoneEvent}s, each outcome once. Both faces run on it: the TUI dispatches
  * its events to the reducer, the headless runner writes them as JSON lines.
  */
-import { realClock, type TimerHandle } from '@voip/clock';
+import { realClock } from '@voip/clock';
 import { nameKey } from '@voip/protocol';
 import { endText, refusalText } from './end-text.js';
 import { historyRecorder } from './history-recorder.js';
-import type { CallDirection, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
-import { LOOKUP_RETRY_MS, MAX_VOLUME, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
+import type { ConnectRequest, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
+import { LOOKUP_RETRY_MS, MAX_VOLUME, type Attempt, type PhoneDriver, type PhoneDriverDeps, type Wait } from './phone-driver-types.js';
 
 export { LOOKUP_RETRY_MS, MAX_VOLUME, type CallOptions, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
 
 const BUSY_STATES = new Set(['dialing', 'calling', 'ringing', 'in-call']);
-
-interface Attempt {
-  readonly peer: string;
-  readonly direction: CallDirection;
-  readonly startedAt: Date;
-}
-
-interface Wait {
-  readonly name: string;
-  readonly since: number;
-  /** A classic server has no presence: the name is looked up again until the window ends. */
-  readonly classic: boolean;
-  readonly windowMs: number;
-  announced: boolean;
-  /** A look-up or call for the name is under way. */
-  inFlight: boolean;
-  timer?: TimerHandle;
-  readonly settle: (placed: boolean) => void;
-}
 
 /** Creates a driver; it owns nothing until {@link PhoneDriver.connect}. */
 export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
@@ -48,6 +29,9 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   let usersSeen = false;
   let attempt: Attempt | undefined;
   let wait: Wait | undefined;
+  let secureMode: ConnectRequest['secure'] = 'prefer';
+  /** A classic call hung up because --require-secure asks for encryption. */
+  let refusedClassic: string | undefined;
   const history = historyRecorder(deps.history, emit);
 
   const spell = (name: string): string => users.find((u) => nameKey(u.name) === nameKey(name))?.name ?? name;
@@ -65,7 +49,8 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   /** Reports the one `ended` of an attempt and keeps it in the history. */
   const ended = (e: PhoneEvents['ended'][0], waitedMs?: number): void => {
     const peer = spell(e.peer);
-    const startedAt = attempt && nameKey(attempt.peer) === nameKey(e.peer) ? attempt.startedAt : wallTime();
+    const current = attempt && nameKey(attempt.peer) === nameKey(e.peer) ? attempt : undefined;
+    const startedAt = current?.startedAt ?? wallTime();
     attempt = undefined;
     const message = endText({
       peer,
@@ -84,7 +69,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       ...(e.stats !== undefined ? { stats: e.stats } : {}),
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
     });
-    history.record(e, peer, startedAt);
+    history.record(e, peer, startedAt, current?.secure);
   };
 
   /** The wait is over: the call it placed connected, ended or was refused. */
@@ -137,7 +122,16 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     connected: (e) => {
       const w = waitFor(e.peer);
       if (w) finishWait(w, true);
-      emit({ event: 'connected', peer: spell(e.peer) });
+      // A phone that does not say which form the call took predates v2: its calls are classic.
+      const protocol = e.protocol ?? 'classic';
+      const secure = e.secure ?? false;
+      if (attempt && nameKey(attempt.peer) === nameKey(e.peer)) attempt.secure = secure;
+      if (!secure && secureMode === 'require' && phone) {
+        // Refused here too when a phone let a classic call through: hung up before anyone speaks.
+        refusedClassic = e.peer;
+        return phone.hangup();
+      }
+      emit({ event: 'connected', peer: spell(e.peer), protocol, secure, sas: protocol === 'v2' ? (e.sas ?? null) : null });
     },
     ended: (e) => {
       const w = waitFor(e.peer);
@@ -155,7 +149,9 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
         return;
       }
       if (w) finishWait(w, true);
-      ended(e);
+      const refused = refusedClassic !== undefined && nameKey(refusedClassic) === nameKey(e.peer);
+      refusedClassic = undefined;
+      ended(refused && e.reason === 'hangup' ? { ...e, reason: 'not-secure' } : e);
     },
     users: (list) => {
       // The first push is also the phone's `onlineUsers`, reported at registration.
@@ -193,6 +189,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     async connect(request) {
       if (phone || closing) throw new TypeError('a phone driver connects once');
       server = request.server;
+      secureMode = request.secure;
       const attemptConnect = connect(request);
       connecting = attemptConnect.catch(() => undefined);
       const result = await attemptConnect;

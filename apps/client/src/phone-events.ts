@@ -4,7 +4,7 @@
  * are, and the headless runner writes them as JSON lines (`json-events.ts`). No layer
  * renames them on the way up.
  */
-import type { CallDirection, CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
+import type { CallDirection, CallProtocol, CallState, CallStats, DirectoryUser, EndReason } from './phone-contract.js';
 
 export type { CallDirection } from './phone-contract.js';
 
@@ -20,6 +20,8 @@ export interface HistoryEntry {
   readonly outcome: EndReason;
   /** An incoming call that ended before we answered it. */
   readonly missed: boolean;
+  /** Whether the call was encrypted (v2); set only for calls that connected. */
+  readonly secure?: boolean;
 }
 
 /** Everything the phone driver reports. */
@@ -36,8 +38,11 @@ export type PhoneEvent =
   | { readonly event: 'calling'; readonly peer: string }
   /** A name to call is not online yet: the driver calls as soon as it is (once, not per retry). */
   | { readonly event: 'waiting'; readonly peer: string; readonly timeoutMs: number }
-  /** Audio flows both ways. */
-  | { readonly event: 'connected'; readonly peer: string }
+  /**
+   * Audio flows both ways: in a v2 call, encrypted, with the short authentication
+   * string both users read aloud (`sas`, null in a classic call).
+   */
+  | { readonly event: 'connected'; readonly peer: string; readonly protocol: CallProtocol; readonly secure: boolean; readonly sas: string | null }
   /**
    * A call or call attempt is over: reported exactly once per attempt. `message` is
    * the one sentence for the person at this end (e.g. "missed call from bob").

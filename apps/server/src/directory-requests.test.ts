@@ -28,8 +28,8 @@ describe('ConnectionHandler: the answers to directory requests', () => {
 
   it('answers a REG that announces a version with the server version, and a classic REG with the classic reply', async () => {
     const { connect } = setup();
-    expect(await connect().request('{"command":"REG","name":"alice","v":1}')).toEqual([{ ack: 'Registered successfully', v: 1 }]);
-    expect(await connect().request('{"command":"REG","name":"bob","port":6000,"v":2}')).toEqual([{ ack: 'Registered successfully', v: 1 }]);
+    expect(await connect().request('{"command":"REG","name":"alice","v":1}')).toEqual([{ ack: 'Registered successfully', v: 2 }]);
+    expect(await connect().request('{"command":"REG","name":"bob","port":6000,"v":2}')).toEqual([{ ack: 'Registered successfully', v: 2 }]);
     const classic = await connect().request('{"command": "REG", "name": "carol"}');
     expect(classic).toEqual([{ ack: 'Registered successfully' }]);
     expect(Object.keys(classic[0] as object)).toEqual(['ack']);

@@ -1,6 +1,7 @@
 /** The answers to one connection's directory requests (REG, GET, LIST, WATCH, DISCONNECT), for its name. */
 import {
   ACK,
+  CAPS_MIN_VERSION,
   DIRECTORY_VERSION,
   REASON,
   decodeDirectoryRequest,
@@ -12,7 +13,7 @@ import {
   type DirectoryRequest,
   type DirectoryUser,
 } from '@voip/protocol';
-import type { DirectoryService } from './directory-service.js';
+import type { DirectoryService, DirectoryView } from './directory-service.js';
 import type { CloseReason } from './events.js';
 
 /** Reason sent before closing a connection that kept sending requests without a name. */
@@ -42,6 +43,8 @@ export interface RequestContext {
  */
 export class DirectoryRequests {
   private heldName: string | undefined;
+  /** How this connection is shown users: v2 once it registered with `v` 2 or later. */
+  private view: DirectoryView = 'classic';
   private requestsWithoutName = 0;
 
   constructor(private readonly context: RequestContext) {}
@@ -67,7 +70,7 @@ export class DirectoryRequests {
     }
     const decoded = decodeDirectoryRequest(message);
     if (!decoded.ok) {
-      if (decoded.code === 'bad-field' && requestCommand(message) === 'REG') {
+      if ((decoded.code === 'bad-field' || decoded.code === 'bad-caps') && requestCommand(message) === 'REG') {
         this.refuse({ ack: ACK.registerFailed, reason: decoded.detail });
       } else {
         this.refuse({ ack: ACK.error, reason: decoded.code === 'bad-field' ? decoded.detail : REASON.unknownCommand });
@@ -109,9 +112,11 @@ export class DirectoryRequests {
       return;
     }
     const { id, ip, service } = this.context;
-    const result = await service.register(id, ip, valid.value, registeredPort(request));
+    const announced = { ...(request.v === undefined ? {} : { version: request.v }), ...(request.caps === undefined ? {} : { caps: request.caps }) };
+    const result = await service.register(id, ip, valid.value, registeredPort(request), announced);
     if (result.ok) {
       this.heldName = result.value.name;
+      this.view = request.v !== undefined && request.v >= CAPS_MIN_VERSION ? 'v2' : 'classic';
       // Only a client that announced a version learns ours: a classic client gets the classic bytes.
       this.context.send(request.v === undefined ? { ack: ACK.registered } : { ack: ACK.registered, v: DIRECTORY_VERSION });
     } else if (result.code === 'storage-failed') {
@@ -122,14 +127,17 @@ export class DirectoryRequests {
   }
 
   private async lookup(name: string): Promise<void> {
-    const result = await this.context.service.lookup(name);
+    const result = await this.context.service.lookup(name, this.view);
     if (!result.ok) this.context.send({ ack: ACK.error, reason: result.detail });
     else if (result.value === undefined) this.context.send({ ip: 'None' });
-    else this.context.send({ ip: result.value.ip, port: result.value.port });
+    else {
+      const { ip, port, v, caps } = result.value;
+      this.context.send({ ip, port, ...(v === undefined ? {} : { v }), ...(caps === undefined ? {} : { caps }) });
+    }
   }
 
   private async list(): Promise<void> {
-    const result = await this.context.service.list();
+    const result = await this.context.service.list(this.view);
     this.context.send(result.ok ? { users: result.value } : { ack: ACK.error, reason: result.detail });
   }
 
@@ -139,11 +147,15 @@ export class DirectoryRequests {
     // is the broadcaster's, so the watcher ends with the latest list).
     let replied = false;
     let heldPush: readonly DirectoryUser[] | undefined;
-    const stop = this.context.service.watch(this.context.id, (users) => {
-      if (replied) this.context.pushPresence(users);
-      else heldPush = users;
-    });
-    const result = await this.context.service.list();
+    const stop = this.context.service.watch(
+      this.context.id,
+      (users) => {
+        if (replied) this.context.pushPresence(users);
+        else heldPush = users;
+      },
+      this.view,
+    );
+    const result = await this.context.service.list(this.view);
     replied = true;
     if (!result.ok) {
       stop();

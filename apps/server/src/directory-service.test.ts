@@ -28,6 +28,46 @@ describe('DirectoryService', () => {
     expect(fourth.ok ? fourth.value.map((u) => u.name) : []).toEqual(['bob']);
   });
 
+  it('keeps a classic and a v2 view of each user, each shared until the directory changes', async () => {
+    const { service, registry } = setup();
+    const caps = { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] };
+    await service.register('c1', '10.0.0.1', 'alice', 5001, { version: 2, caps });
+    await service.register('c2', '10.0.0.2', 'bob', 5002);
+    await service.register('c3', '10.0.0.3', 'carol', 5003, { version: 1 });
+    expect(await registry.lookup('bob')).toMatchObject({ version: 1, caps: null });
+    const classic = await service.list();
+    const v2 = await service.list('v2');
+    expect(classic).toEqual({
+      ok: true,
+      value: [
+        { name: 'alice', ip: '10.0.0.1', port: 5001 },
+        { name: 'bob', ip: '10.0.0.2', port: 5002 },
+        { name: 'carol', ip: '10.0.0.3', port: 5003 },
+      ],
+    });
+    expect(v2).toEqual({
+      ok: true,
+      value: [
+        { name: 'alice', ip: '10.0.0.1', port: 5001, v: 2, caps },
+        { name: 'bob', ip: '10.0.0.2', port: 5002 },
+        { name: 'carol', ip: '10.0.0.3', port: 5003 },
+      ],
+    });
+    const again = await service.list('v2');
+    expect(v2.ok && again.ok && v2.value === again.value).toBe(true);
+    expect(await service.lookup('ALICE')).toEqual({ ok: true, value: { name: 'alice', ip: '10.0.0.1', port: 5001 } });
+    expect(await service.lookup('ALICE', 'v2')).toEqual({ ok: true, value: { name: 'alice', ip: '10.0.0.1', port: 5001, v: 2, caps } });
+    const seen: { view: string; users: unknown }[] = [];
+    service.watch('w1', (users) => seen.push({ view: 'classic', users }));
+    service.watch('w2', (users) => seen.push({ view: 'v2', users }), 'v2');
+    await service.register('c4', '10.0.0.4', 'dave', 5004, { version: 3 });
+    await service.settled();
+    expect(seen.map((s) => [s.view, (s.users as { v?: number }[]).map((u) => u.v ?? null)])).toEqual([
+      ['classic', [null, null, null, null]],
+      ['v2', [2, null, null, 3]],
+    ]);
+  });
+
   it('reports registrations, removals and storage failures as events', async () => {
     const { service, registry, log } = setup();
     await service.register('c1', '10.0.0.1', 'alice', 5001);

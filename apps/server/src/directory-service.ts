@@ -1,5 +1,5 @@
 /** The directory behind the sockets: registry, watchers and events, without I/O of its own. */
-import { REASON, type DirectoryUser } from '@voip/protocol';
+import { CAPS_MIN_VERSION, REASON, type DirectoryCaps, type DirectoryUser } from '@voip/protocol';
 import type { Registry, RegistryEntry } from '@voip/registry';
 import type { ServerEvents } from './events.js';
 
@@ -12,6 +12,27 @@ export type ServiceResult<T, C extends string = 'storage-failed'> = { readonly o
 /** Receives the full list of users after every change. */
 export type PresenceListener = (users: readonly DirectoryUser[]) => void;
 
+/**
+ * How a connection is shown users: `classic` (name, ip, port: exactly the bytes of
+ * before v2) or `v2`, for a connection that registered with `v` 2 or later, which
+ * also sees the `v` and `caps` of users who registered v2.
+ */
+export type DirectoryView = 'classic' | 'v2';
+
+/** What a REG announced besides its name and port. */
+export interface Announced {
+  /** The REG's `v`; absent for a classic client (stored as 1). */
+  readonly version?: number;
+  /** The REG's `caps`, already checked by `decodeDirectoryRequest`. */
+  readonly caps?: DirectoryCaps;
+}
+
+/** Both views of the user list, frozen, derived from one registry read. */
+interface UserLists {
+  readonly classic: readonly DirectoryUser[];
+  readonly v2: readonly DirectoryUser[];
+}
+
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -21,9 +42,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The public view of an entry: what GET, LIST and WATCH show. */
+/** The public view of an entry: what GET, LIST and WATCH show a classic asker. */
 export function toDirectoryUser(entry: RegistryEntry): DirectoryUser {
   return { name: entry.name, ip: entry.ip, port: entry.port };
+}
+
+/**
+ * What GET, LIST and WATCH show a v2 asker: the classic fields, then, for a user who
+ * registered with `v` 2 or later, its `v` and (when it sent them) its `caps`.
+ */
+export function toV2DirectoryUser(entry: RegistryEntry): DirectoryUser {
+  if (entry.version < CAPS_MIN_VERSION) return toDirectoryUser(entry);
+  return { name: entry.name, ip: entry.ip, port: entry.port, v: entry.version, ...(entry.caps === null ? {} : { caps: entry.caps }) };
+}
+
+/** An entry as a view shows it. */
+export function viewOf(entry: RegistryEntry, view: DirectoryView): DirectoryUser {
+  return view === 'v2' ? toV2DirectoryUser(entry) : toDirectoryUser(entry);
 }
 
 /**
@@ -33,13 +68,13 @@ export function toDirectoryUser(entry: RegistryEntry): DirectoryUser {
  * with the latest list, and never receives an older list after a newer one.
  */
 export class DirectoryService {
-  private readonly watchers = new Map<string, PresenceListener>();
+  private readonly watchers = new Map<string, { readonly listener: PresenceListener; readonly view: DirectoryView }>();
   private broadcastRunning = false;
   private broadcastOwed = false;
   private broadcastDone: Promise<void> = Promise.resolve();
-  // The sorted user list, kept until the next change: LIST, WATCH and pushes share it,
-  // so a crowd of clients asking for it costs one registry read (and one encoding).
-  private cachedUsers: readonly DirectoryUser[] | undefined;
+  // The sorted user lists, kept until the next change: LIST, WATCH and pushes share
+  // them, so a crowd of clients asking costs one registry read (and one encoding a view).
+  private cachedUsers: UserLists | undefined;
   private version = 0;
   // Owners whose connection ended but whose removal the storage refused: their names
   // are removed before the next operation, so no dead entry outlives a storage hiccup.
@@ -52,12 +87,15 @@ export class DirectoryService {
     private readonly events: ServerEvents,
   ) {}
 
-  /** Registers `name` for the connection `owner`, seen from `ip`, with UDP `port`. Names must be valid already. */
-  async register(owner: string, ip: string, name: string, port: number): Promise<ServiceResult<RegistryEntry, RegisterFailureCode>> {
+  /**
+   * Registers `name` for the connection `owner`, seen from `ip`, with UDP `port` and
+   * what its REG announced (version and caps). Names must be valid already.
+   */
+  async register(owner: string, ip: string, name: string, port: number, announced: Announced = {}): Promise<ServiceResult<RegistryEntry, RegisterFailureCode>> {
     await this.sweep();
     let entry: RegistryEntry;
     try {
-      entry = await this.registry.register({ name, ip, port, owner });
+      entry = await this.registry.register({ name, ip, port, owner, version: announced.version ?? 1, caps: announced.caps ?? null });
     } catch (error) {
       const code = errorCode(error);
       if (code === 'name-taken') return { ok: false, code, detail: REASON.nameTaken };
@@ -70,12 +108,12 @@ export class DirectoryService {
     return { ok: true, value: entry };
   }
 
-  /** The user holding `name` (without case), or undefined. */
-  async lookup(name: string): Promise<ServiceResult<DirectoryUser | undefined>> {
+  /** The user holding `name` (without case), as `view` shows it, or undefined. */
+  async lookup(name: string, view: DirectoryView = 'classic'): Promise<ServiceResult<DirectoryUser | undefined>> {
     await this.sweep();
     try {
       const entry = await this.registry.lookup(name);
-      return { ok: true, value: entry ? toDirectoryUser(entry) : undefined };
+      return { ok: true, value: entry ? viewOf(entry, view) : undefined };
     } catch (error) {
       this.storageError('lookup', error);
       return { ok: false, code: 'storage-failed', detail: 'the server could not read the directory' };
@@ -83,16 +121,23 @@ export class DirectoryService {
   }
 
   /**
-   * Every user online, sorted by name. The same frozen array is returned until the
-   * directory changes, so callers may cache what they derive from it by identity.
+   * Every user online, sorted by name, as `view` shows them. The same frozen array is
+   * returned for a view until the directory changes, so callers may cache what they
+   * derive from it by identity.
    */
-  async list(): Promise<ServiceResult<readonly DirectoryUser[]>> {
+  async list(view: DirectoryView = 'classic'): Promise<ServiceResult<readonly DirectoryUser[]>> {
+    const lists = await this.lists();
+    return lists.ok ? { ok: true, value: lists.value[view] } : lists;
+  }
+
+  private async lists(): Promise<ServiceResult<UserLists>> {
     await this.sweep();
     if (this.cachedUsers) return { ok: true, value: this.cachedUsers };
     const version = this.version;
     try {
       const entries = await this.registry.list();
-      const users = Object.freeze(entries.map((entry) => Object.freeze(toDirectoryUser(entry))));
+      const freeze = (view: DirectoryView) => Object.freeze(entries.map((entry) => Object.freeze(viewOf(entry, view))));
+      const users: UserLists = { classic: freeze('classic'), v2: freeze('v2') };
       if (version === this.version) this.cachedUsers = users;
       return { ok: true, value: users };
     } catch (error) {
@@ -145,11 +190,12 @@ export class DirectoryService {
     return this.sweeping;
   }
 
-  /** Sends the presence list to `listener` after every change, until {@link release} or the returned stop. */
-  watch(owner: string, listener: PresenceListener): () => void {
-    this.watchers.set(owner, listener);
+  /** Sends the presence list, as `view` shows it, to `listener` after every change, until {@link release} or the returned stop. */
+  watch(owner: string, listener: PresenceListener, view: DirectoryView = 'classic'): () => void {
+    const watcher = { listener, view };
+    this.watchers.set(owner, watcher);
     return () => {
-      if (this.watchers.get(owner) === listener) this.watchers.delete(owner);
+      if (this.watchers.get(owner) === watcher) this.watchers.delete(owner);
     };
   }
 
@@ -177,9 +223,9 @@ export class DirectoryService {
       while (this.broadcastOwed) {
         this.broadcastOwed = false;
         if (this.watchers.size === 0) continue;
-        const users = await this.list();
+        const users = await this.lists();
         if (!users.ok) continue;
-        for (const listener of [...this.watchers.values()]) listener(users.value);
+        for (const { listener, view } of [...this.watchers.values()]) listener(users.value[view]);
       }
     } finally {
       this.broadcastRunning = false;

@@ -191,8 +191,24 @@ describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
   it.each([
     ['a classic REG (bare json.dumps, no v)', '{"command": "REG", "name": "alice"}', '{"ack":"Registered successfully"}\n'],
     ['a classic REG with a port and a newline', '{"command":"REG","name":"alice","port":6000}\n', '{"ack":"Registered successfully"}\n'],
-    ['a REG that announces v 1', '{"command":"REG","name":"alice","v":1}\n', '{"ack":"Registered successfully","v":1}\n'],
-    ['a REG that announces a later v', '{"command":"REG","name":"alice","port":6000,"v":2}\n', '{"ack":"Registered successfully","v":1}\n'],
+    ['a REG that announces v 1', '{"command":"REG","name":"alice","v":1}\n', '{"ack":"Registered successfully","v":2}\n'],
+    ['a REG that announces v 2', '{"command":"REG","name":"alice","port":6000,"v":2}\n', '{"ack":"Registered successfully","v":2}\n'],
+    [
+      'a v2 REG with caps',
+      '{"command":"REG","name":"alice","port":6000,"v":2,"caps":{"formats":[{"codec":"L16","rate":8000,"frames":[160,512]}]}}\n',
+      '{"ack":"Registered successfully","v":2}\n',
+    ],
+    ['a REG that announces a later v', '{"command":"REG","name":"alice","port":6000,"v":3}\n', '{"ack":"Registered successfully","v":2}\n'],
+    [
+      'a REG with caps but no v',
+      '{"command":"REG","name":"alice","caps":{"formats":[{"codec":"L16","rate":8000,"frames":[160]}]}}\n',
+      '{"ack":"Error Registering","reason":"\\"caps\\" needs \\"v\\" 2 or later"}\n',
+    ],
+    [
+      'a v2 REG with bad caps',
+      '{"command":"REG","name":"alice","v":2,"caps":{"formats":[]}}\n',
+      '{"ack":"Error Registering","reason":"\\"caps.formats\\" must list 1-8 formats"}\n',
+    ],
   ])('answers %s with exactly these bytes', async (_name, request, reply) => {
     await start();
     const raw = connect({ host: '127.0.0.1', port: server!.address.port });

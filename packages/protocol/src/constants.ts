@@ -26,7 +26,8 @@ export const MAX_NAME_LENGTH = 32;
 
 /**
  * The directory protocol version this package speaks: the classic requests plus our
- * extensions (LIST, WATCH, the REG `port`). A client announces it as REG's `"v"`; our
- * server answers such a REG with its own `"v"`, a classic server with none.
+ * extensions (LIST, WATCH, the REG `port`; since 2, REG's `caps` and the `v` and
+ * `caps` that GET, LIST and WATCH show v2 askers). A client announces its version as
+ * REG's `"v"`; our server answers such a REG with this one, a classic server with none.
  */
-export const DIRECTORY_VERSION = 1;
+export const DIRECTORY_VERSION = 2;

@@ -15,6 +15,8 @@ import {
 import { DIRECTORY_VERSION } from './constants.js';
 import { createJsonDeframer } from './json-deframer.js';
 
+const L16_CAPS = { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] };
+
 /** Golden wire text of each message we send: compact JSON, keys in this order, one `\n`. */
 const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply, string]> = [
   ['REG', { command: 'REG', name: 'Client A' }, '{"command":"REG","name":"Client A"}\n'],
@@ -26,7 +28,27 @@ const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply,
   ['WATCH naming the client', { command: 'WATCH', name: 'bob' }, '{"command":"WATCH","name":"bob"}\n'],
   ['DISCONNECT', { command: 'DISCONNECT', name: 'bob' }, '{"command":"DISCONNECT","name":"bob"}\n'],
   ['registered', { ack: ACK.registered }, '{"ack":"Registered successfully"}\n'],
-  ['registered, with the server version', { ack: ACK.registered, v: DIRECTORY_VERSION }, '{"ack":"Registered successfully","v":1}\n'],
+  ['registered, with the server version', { ack: ACK.registered, v: DIRECTORY_VERSION }, '{"ack":"Registered successfully","v":2}\n'],
+  [
+    'v2 REG with caps',
+    { command: 'REG', name: 'alice', port: 5002, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] } },
+    '{"command":"REG","name":"alice","port":5002,"v":2,"caps":{"formats":[{"codec":"L16","rate":8000,"frames":[160,512]}]}}\n',
+  ],
+  [
+    'GET to a v2 asker: a v2 user',
+    { ip: '127.0.0.1', port: 5002, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] } },
+    '{"ip":"127.0.0.1","port":5002,"v":2,"caps":{"formats":[{"codec":"L16","rate":8000,"frames":[160,512]}]}}\n',
+  ],
+  [
+    'LIST to a v2 asker: a v2 user and a classic one',
+    {
+      users: [
+        { name: 'alice', ip: '127.0.0.1', port: 5002, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] } },
+        { name: 'bob', ip: '127.0.0.2', port: 5001 },
+      ],
+    },
+    '{"users":[{"name":"alice","ip":"127.0.0.1","port":5002,"v":2,"caps":{"formats":[{"codec":"L16","rate":8000,"frames":[160,512]}]}},{"name":"bob","ip":"127.0.0.2","port":5001}]}\n',
+  ],
   ['register failed', { ack: ACK.registerFailed, reason: REASON.nameTaken }, '{"ack":"Error Registering","reason":"name already taken"}\n'],
   ['error', { ack: ACK.error, reason: REASON.unknownCommand }, '{"ack":"Error","reason":"unknown command"}\n'],
   ['server failure', { ack: ACK.error }, '{"ack":"Error"}\n'],
@@ -73,6 +95,13 @@ describe('decodeDirectoryRequest', () => {
     ['REG with port', { command: 'REG', name: 'a', port: 5002 }, { command: 'REG', name: 'a', port: 5002 }],
     ['REG with port and v', { command: 'REG', name: 'a', port: 65535, v: 2 }, { command: 'REG', name: 'a', port: 65535, v: 2 }],
     ['REG keeps an invalid name for validateName to judge', { command: 'REG', name: ' x ' }, { command: 'REG', name: ' x ' }],
+    ['v2 REG with caps', { command: 'REG', name: 'a', port: 5002, v: 2, caps: L16_CAPS }, { command: 'REG', name: 'a', port: 5002, v: 2, caps: L16_CAPS }],
+    ['REG with caps and a later v', { command: 'REG', name: 'a', v: 3, caps: L16_CAPS }, { command: 'REG', name: 'a', v: 3, caps: L16_CAPS }],
+    [
+      'REG caps in canonical form: unknown fields dropped, unknown codecs kept, keys in order',
+      { command: 'REG', name: 'a', v: 2, caps: { extra: true, formats: [{ frames: [960, 480], rate: 48000, codec: 'OPUS', bitrate: 32000 }] } },
+      { command: 'REG', name: 'a', v: 2, caps: { formats: [{ codec: 'OPUS', rate: 48000, frames: [960, 480] }] } },
+    ],
     ['GET', { command: 'GET', name: 'bob' }, { command: 'GET', name: 'bob' }],
     ['DISCONNECT', { command: 'DISCONNECT', name: 'bob' }, { command: 'DISCONNECT', name: 'bob' }],
     ['LIST', { command: 'LIST' }, { command: 'LIST' }],
@@ -99,10 +128,24 @@ describe('decodeDirectoryRequest', () => {
     ['REG with a string port', { command: 'REG', name: 'a', port: '5001' }, 'bad-field'],
     ['REG with v 0', { command: 'REG', name: 'a', v: 0 }, 'bad-field'],
     ['REG with a string v', { command: 'REG', name: 'a', v: '2' }, 'bad-field'],
+    ['REG with caps but no v', { command: 'REG', name: 'a', caps: L16_CAPS }, 'bad-caps'],
+    ['REG with caps and v 1', { command: 'REG', name: 'a', v: 1, caps: L16_CAPS }, 'bad-caps'],
+    ['REG with null caps', { command: 'REG', name: 'a', v: 2, caps: null }, 'bad-caps'],
+    ['REG with caps without formats', { command: 'REG', name: 'a', v: 2, caps: {} }, 'bad-caps'],
+    ['REG with a bad v and caps: the v is reported', { command: 'REG', name: 'a', v: 0, caps: L16_CAPS }, 'bad-field'],
     ['GET without name', { command: 'GET' }, 'bad-field'],
     ['DISCONNECT with a null name', { command: 'DISCONNECT', name: null }, 'bad-field'],
   ])('refuses %s', (_label, message, code) => {
     expect(decodeDirectoryRequest(message)).toMatchObject({ ok: false, code });
+  });
+
+  test('bad caps carry the rule they broke, for the Error Registering reason', () => {
+    expect(decodeDirectoryRequest({ command: 'REG', name: 'a', caps: L16_CAPS })).toEqual({ ok: false, code: 'bad-caps', detail: '"caps" needs "v" 2 or later' });
+    expect(decodeDirectoryRequest({ command: 'REG', name: 'a', v: 2, caps: { formats: [{ codec: 'L16', rate: 0, frames: [160] }] } })).toEqual({
+      ok: false,
+      code: 'bad-caps',
+      detail: '"caps.formats[0].rate" must be an integer from 1 to 384000',
+    });
   });
 
   test('an unknown command carries the reason the server sends', () => {
@@ -127,8 +170,8 @@ describe('requestCommand and registeredPort', () => {
   });
 });
 
-test('the directory version is 1', () => {
-  expect(DIRECTORY_VERSION).toBe(1);
+test('the directory version is 2', () => {
+  expect(DIRECTORY_VERSION).toBe(2);
 });
 
 describe('decodeDirectoryReply', () => {
@@ -146,6 +189,33 @@ describe('decodeDirectoryReply', () => {
     ['a list entry without port', { users: [{ name: 'a', ip: '127.0.0.1' }] }, { kind: 'users', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }],
     ['an empty list', { users: [] }, { kind: 'users', users: [] }],
     ['a presence push', { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }, { kind: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001 }] }],
+    [
+      'an address with v and caps',
+      { ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS },
+      { kind: 'address', user: { name: 'bob', ip: '127.0.0.1', port: 5002, v: 2, caps: L16_CAPS } },
+    ],
+    ['an address with v only', { ip: '127.0.0.1', port: 5002, v: 3 }, { kind: 'address', user: { name: 'bob', ip: '127.0.0.1', port: 5002, v: 3 } }],
+    [
+      'a list with v and caps, unknown codecs kept, unknown fields dropped',
+      {
+        users: [
+          { name: 'a', ip: '127.0.0.1', port: 6000, v: 2, caps: { formats: [{ codec: 'OPUS', rate: 48000, frames: [960], x: 1 }], y: 2 } },
+          { name: 'b', ip: '127.0.0.2', port: 5001 },
+        ],
+      },
+      {
+        kind: 'users',
+        users: [
+          { name: 'a', ip: '127.0.0.1', port: 6000, v: 2, caps: { formats: [{ codec: 'OPUS', rate: 48000, frames: [960] }] } },
+          { name: 'b', ip: '127.0.0.2', port: 5001 },
+        ],
+      },
+    ],
+    [
+      'a presence push with v and caps',
+      { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: L16_CAPS }] },
+      { kind: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: L16_CAPS }] },
+    ],
   ])('%s', (_label, message, expected) => {
     expect(decodeDirectoryReply(message, 'bob')).toEqual({ ok: true, value: expected });
   });
@@ -166,6 +236,15 @@ describe('decodeDirectoryReply', () => {
     ['a user that is a list', { users: [['a', '127.0.0.1', 5001]] }, 'bad-field'],
     ['a user with a bad port', { users: [{ name: 'a', ip: '127.0.0.1', port: 70000 }] }, 'bad-field'],
     ['presence without users', { event: 'presence' }, 'bad-field'],
+    ['an address with v 0', { ip: '127.0.0.1', port: 5002, v: 0 }, 'bad-field'],
+    ['an address with caps that are not caps', { ip: '127.0.0.1', port: 5002, v: 2, caps: 'L16' }, 'bad-field'],
+    ['a user with a text v', { users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: '2' }] }, 'bad-field'],
+    ['a user with caps without formats', { users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: {} }] }, 'bad-field'],
+    [
+      'a presence user with bad frames',
+      { event: 'presence', users: [{ name: 'a', ip: '127.0.0.1', port: 5001, v: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [] }] } }] },
+      'bad-field',
+    ],
   ])('refuses %s', (_label, message, code) => {
     expect(decodeDirectoryReply(message)).toMatchObject({ ok: false, code });
   });

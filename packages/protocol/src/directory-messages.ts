@@ -1,5 +1,6 @@
 /** Directory messages (PROTOCOL.md section 1): the request and reply types and their codecs. */
 import { DEFAULT_CALL_PORT } from './constants.js';
+import { decodeDirectoryCaps, type DirectoryCaps } from './directory-caps.js';
 import { ACK, REASON } from './directory-texts.js';
 import type { DeframeErrorCode } from './json-deframer.js';
 import { fail, ok, type Result } from './result.js';
@@ -9,11 +10,15 @@ export interface DirectoryUser {
   readonly name: string;
   readonly ip: string;
   readonly port: number;
+  /** The directory version the user registered with, shown only to v2 askers and only when it is 2 or later. */
+  readonly v?: number;
+  /** The media capabilities the user registered, shown only to v2 askers. */
+  readonly caps?: DirectoryCaps;
 }
 
 /** A request from a client to the directory (PROTOCOL.md section 1). */
 export type DirectoryRequest =
-  | { readonly command: 'REG'; readonly name: string; readonly port?: number; readonly v?: number }
+  | { readonly command: 'REG'; readonly name: string; readonly port?: number; readonly v?: number; readonly caps?: DirectoryCaps }
   | { readonly command: 'GET'; readonly name: string }
   | { readonly command: 'LIST'; readonly name?: string }
   | { readonly command: 'DISCONNECT'; readonly name: string }
@@ -23,7 +28,10 @@ export type DirectoryRequest =
 export type DirectoryCommand = DirectoryRequest['command'];
 
 /** Why a request could not be decoded. */
-export type RequestErrorCode = 'missing-command' | 'unknown-command' | 'bad-field';
+export type RequestErrorCode = 'missing-command' | 'unknown-command' | 'bad-field' | 'bad-caps';
+
+/** The first directory version whose REG may carry `caps`, and whose askers are shown `v` and `caps`. */
+export const CAPS_MIN_VERSION = 2;
 
 /** The `reason` to send before closing a connection whose stream the deframer refused. */
 export function deframeErrorReason(code: DeframeErrorCode): string {
@@ -44,7 +52,7 @@ export type DirectoryReply =
   | { readonly ack: typeof ACK.error; readonly reason?: string }
   | { readonly ack: typeof ACK.disconnected }
   | { readonly ip: 'None' }
-  | { readonly ip: string; readonly port: number }
+  | { readonly ip: string; readonly port: number; readonly v?: number; readonly caps?: DirectoryCaps }
   | { readonly users: readonly DirectoryUser[] }
   | { readonly event: 'presence'; readonly users: readonly DirectoryUser[] };
 
@@ -75,7 +83,9 @@ function isPort(value: unknown): value is number {
 /**
  * Decodes a directory request from a deframed JSON object. Names are returned as
  * given: whether a name is acceptable is {@link validateName}'s call, so that REG
- * can answer "Error Registering" with the reason.
+ * can answer "Error Registering" with the reason. A REG's `caps` must come with `v`
+ * 2 or later and pass {@link decodeDirectoryCaps} (`bad-caps` otherwise); it is
+ * returned in canonical form.
  */
 export function decodeDirectoryRequest(message: Record<string, unknown>): Result<DirectoryRequest, RequestErrorCode> {
   const command = requestCommand(message);
@@ -103,7 +113,12 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
       if (v !== undefined && !isVersion(v)) {
         return fail('bad-field', '"v" must be a positive integer');
       }
-      return ok({ command: 'REG', name, ...(port === undefined ? {} : { port }), ...(v === undefined ? {} : { v }) });
+      const rawCaps = own(message, 'caps');
+      if (rawCaps === undefined) return ok({ command: 'REG', name, ...(port === undefined ? {} : { port }), ...(v === undefined ? {} : { v }) });
+      if (v === undefined || v < CAPS_MIN_VERSION) return fail('bad-caps', `"caps" needs "v" ${CAPS_MIN_VERSION} or later`);
+      const caps = decodeDirectoryCaps(rawCaps);
+      if (!caps.ok) return fail('bad-caps', caps.detail);
+      return ok({ command: 'REG', name, ...(port === undefined ? {} : { port }), v, caps: caps.value });
     }
   }
 }
@@ -142,6 +157,17 @@ function decodePort(value: unknown): number | undefined {
   return isPort(value) ? value : undefined;
 }
 
+/** The optional `v` and `caps` of a user or address (sent to v2 askers only); undefined when either is malformed. */
+function decodeV2Fields(record: Record<string, unknown>): { readonly v?: number; readonly caps?: DirectoryCaps } | undefined {
+  const v = own(record, 'v');
+  if (v !== undefined && !isVersion(v)) return undefined;
+  const rawCaps = own(record, 'caps');
+  if (rawCaps === undefined) return v === undefined ? {} : { v };
+  const caps = decodeDirectoryCaps(rawCaps);
+  if (!caps.ok) return undefined;
+  return { ...(v === undefined ? {} : { v }), caps: caps.value };
+}
+
 function decodeUsers(value: unknown): DirectoryUser[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const users: DirectoryUser[] = [];
@@ -152,7 +178,9 @@ function decodeUsers(value: unknown): DirectoryUser[] | undefined {
     const ip = own(record, 'ip');
     const port = decodePort(own(record, 'port'));
     if (typeof name !== 'string' || typeof ip !== 'string' || port === undefined) return undefined;
-    users.push({ name, ip, port });
+    const extra = decodeV2Fields(record);
+    if (extra === undefined) return undefined;
+    users.push({ name, ip, port, ...extra });
   }
   return users;
 }
@@ -161,8 +189,10 @@ function decodeUsers(value: unknown): DirectoryUser[] | undefined {
  * Decodes a message from the directory: a reply, or a pushed `presence` event.
  * `{"ip": ...}` without a port (a classic server) means port 5001; `lookedUpName` is
  * the name the GET asked for, copied into the returned user since the reply does not
- * carry it. A message with an `event` other than `presence` is `unknown-reply`:
- * replies never carry `event`. Never throws.
+ * carry it. Users and addresses keep the `v` and `caps` our server shows v2 askers
+ * (`caps` in canonical form, unknown codecs kept); a malformed one is `bad-field`.
+ * A message with an `event` other than `presence` is `unknown-reply`: replies never
+ * carry `event`. Never throws.
  */
 export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpName = ''): Result<DecodedReply, ReplyErrorCode> {
   if (Object.hasOwn(message, 'event')) {
@@ -172,7 +202,7 @@ export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpN
   }
   if (Object.hasOwn(message, 'users')) {
     const users = decodeUsers(own(message, 'users'));
-    return users ? ok({ kind: 'users', users }) : fail('bad-field', '"users" must be a list of {name, ip, port}');
+    return users ? ok({ kind: 'users', users }) : fail('bad-field', '"users" must be a list of {name, ip, port} (and valid "v" and "caps")');
   }
   if (Object.hasOwn(message, 'ip')) {
     const ip = own(message, 'ip');
@@ -180,7 +210,9 @@ export function decodeDirectoryReply(message: Record<string, unknown>, lookedUpN
     if (typeof ip !== 'string' || ip.length === 0) return fail('bad-field', '"ip" must be a non-empty string');
     const port = decodePort(own(message, 'port'));
     if (port === undefined) return fail('bad-field', '"port" must be an integer from 1 to 65535');
-    return ok({ kind: 'address', user: { name: lookedUpName, ip, port } });
+    const extra = decodeV2Fields(message);
+    if (extra === undefined) return fail('bad-field', '"v" must be a positive integer and "caps" valid caps');
+    return ok({ kind: 'address', user: { name: lookedUpName, ip, port, ...extra } });
   }
   const ack = own(message, 'ack');
   if (typeof ack === 'string') {

@@ -10,6 +10,7 @@ export { validateName, nameKey, InvalidNameError, type NameErrorCode } from './n
 export { createJsonDeframer, type JsonDeframer, type JsonDeframerOptions, type DeframeResult, type DeframeErrorCode } from './json-deframer.js';
 export { ACK, REASON } from './directory-texts.js';
 export {
+  CAPS_MIN_VERSION,
   deframeErrorReason,
   decodeDirectoryRequest,
   decodeDirectoryReply,
@@ -25,6 +26,7 @@ export {
   type RequestErrorCode,
   type ReplyErrorCode,
 } from './directory-messages.js';
+export { decodeDirectoryCaps, DEFAULT_DIRECTORY_CAPS, DIRECTORY_CAPS_LIMITS, type DirectoryCaps, type DirectoryFormat, type DirectoryCapsErrorCode } from './directory-caps.js';
 export {
   encodeClassicSignal,
   decodeClassicSignal,

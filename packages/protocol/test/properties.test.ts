@@ -14,6 +14,7 @@ import {
   type DeframeResult,
   type DirectoryReply,
   type DirectoryRequest,
+  type DirectoryCaps,
   type DirectoryUser,
 } from '../src/index.js';
 
@@ -40,11 +41,28 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buff
 const name = fc.stringMatching(/^[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,30}[A-Za-z0-9._-])?$/);
 const port = fc.integer({ min: 1, max: 65535 });
 const anyText = fc.string({ unit: 'grapheme', maxLength: 40 });
-const user: fc.Arbitrary<DirectoryUser> = fc.record({ name, ip: fc.ipV4(), port });
+const caps: fc.Arbitrary<DirectoryCaps> = fc.record({
+  formats: fc.array(
+    fc.record({
+      codec: fc.stringMatching(/^[A-Za-z0-9._-]{1,16}$/),
+      rate: fc.integer({ min: 1, max: 384000 }),
+      frames: fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }),
+    }),
+    { minLength: 1, maxLength: 8 },
+  ),
+});
+const classicUser: fc.Arbitrary<DirectoryUser> = fc.record({ name, ip: fc.ipV4(), port });
+// What our server shows a v2 asker: v2 users carry v, and caps when they sent them.
+const user: fc.Arbitrary<DirectoryUser> = fc.oneof(
+  classicUser,
+  fc.record({ name, ip: fc.ipV4(), port, v: fc.integer({ min: 2, max: 9 }) }),
+  fc.record({ name, ip: fc.ipV4(), port, v: fc.integer({ min: 2, max: 9 }), caps }),
+);
 
 const request: fc.Arbitrary<DirectoryRequest> = fc.oneof(
   fc.record({ command: fc.constant('REG' as const), name: anyText }),
   fc.record({ command: fc.constant('REG' as const), name, port, v: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ command: fc.constant('REG' as const), name, port, v: fc.integer({ min: 2, max: 9 }), caps }),
   fc.record({ command: fc.constant('GET' as const), name: anyText }),
   fc.record({ command: fc.constant('DISCONNECT' as const), name }),
   fc.constant({ command: 'LIST' as const }),

@@ -40,11 +40,11 @@ export class OwnerHasNameError extends RegistryError {
   }
 }
 
-/** A field of a new entry is unusable (empty string, port out of range, invalid date). */
+/** A field of a new entry is unusable (empty string, port out of range, invalid date, version below 1, caps that are not caps). */
 export class InvalidEntryError extends RegistryError {
   override readonly name = 'InvalidEntryError';
   /** Which field was refused. */
-  readonly field: 'name' | 'ip' | 'port' | 'owner' | 'since';
+  readonly field: 'name' | 'ip' | 'port' | 'owner' | 'since' | 'version' | 'caps';
 
   constructor(field: InvalidEntryError['field'], message: string) {
     super('invalid-entry', message);

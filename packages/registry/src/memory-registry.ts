@@ -1,5 +1,6 @@
+/** The in-memory registry backend: entries in two maps, nothing kept past the process. */
 import { nameKey } from '@voip/protocol';
-import { compareNames, checkNewEntry } from './entry.js';
+import { compareNames, checkNewEntry, readCaps } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError } from './errors.js';
 import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
 
@@ -15,10 +16,13 @@ interface StoredEntry {
   readonly port: number;
   readonly owner: string;
   readonly since: number;
+  readonly version: number;
+  /** Canonical JSON text, so that every read returns a fresh copy. */
+  readonly caps: string | null;
 }
 
 function toEntry(stored: StoredEntry): RegistryEntry {
-  return { name: stored.name, ip: stored.ip, port: stored.port, owner: stored.owner, since: new Date(stored.since) };
+  return { name: stored.name, ip: stored.ip, port: stored.port, owner: stored.owner, since: new Date(stored.since), version: stored.version, caps: readCaps(stored.caps) };
 }
 
 /**
@@ -39,12 +43,12 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Regis
   return {
     async register(entry: NewRegistryEntry): Promise<RegistryEntry> {
       ensureOpen();
-      const since = checkNewEntry(entry, now);
+      const { since, version, caps } = checkNewEntry(entry, now);
       const key = nameKey(entry.name);
       // The owner rule first: an owner asking again for its own name is told it already holds one.
       if (byOwner.has(entry.owner)) throw new OwnerHasNameError(entry.owner);
       if (byKey.has(key)) throw new NameTakenError(entry.name);
-      const stored: StoredEntry = { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since };
+      const stored: StoredEntry = { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since, version, caps };
       byKey.set(key, stored);
       byOwner.set(stored.owner, stored);
       return toEntry(stored);

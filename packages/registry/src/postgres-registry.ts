@@ -1,7 +1,7 @@
 /** The PostgreSQL registry backend: kysely's PostgresDialect over a pg pool, shared by every server on one database. */
 import { Kysely, Migrator, PostgresDialect, sql, type PostgresPool, type Selectable } from 'kysely';
 import { nameKey } from '@voip/protocol';
-import { checkNewEntry } from './entry.js';
+import { checkNewEntry, readCaps } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError, type RegistryStorageReason } from './errors.js';
 import { postgresFailureReason, violatedUniqueConstraint } from './postgres-errors.js';
 import { POSTGRES_MIGRATION_TABLES, postgresRegistryMigrationProvider, type PostgresPresenceTable, type PostgresRegistryDatabase } from './postgres-schema.js';
@@ -31,7 +31,7 @@ export interface PostgresRegistryConfig {
 /** Stands for the owner column of another server's entry: `serverId/connId`. */
 const FOREIGN_OWNER_SEPARATOR = '/';
 
-const COLUMNS = ['name', 'ip', 'port', 'server_id', 'conn_id', 'since'] as const;
+const COLUMNS = ['name', 'ip', 'port', 'server_id', 'conn_id', 'since', 'version', 'caps'] as const;
 
 type PresenceRow = Pick<Selectable<PostgresPresenceTable>, (typeof COLUMNS)[number]>;
 
@@ -146,7 +146,7 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
   /** Own entries are owned by their connection id; another server's by `serverId/connId`, so owners stay distinct. */
   function toEntry(row: PresenceRow): RegistryEntry {
     const owner = row.server_id === serverId ? row.conn_id : `${row.server_id}${FOREIGN_OWNER_SEPARATOR}${row.conn_id}`;
-    return { name: row.name, ip: row.ip, port: row.port, owner, since: new Date(row.since.getTime()) };
+    return { name: row.name, ip: row.ip, port: row.port, owner, since: new Date(row.since.getTime()), version: row.version, caps: readCaps(row.caps) };
   }
 
   async function ownerHolds(owner: string): Promise<boolean> {
@@ -157,13 +157,13 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
   return {
     async register(entry: NewRegistryEntry): Promise<RegistryEntry> {
       ensureOpen();
-      const since = checkNewEntry(entry, now);
+      const { since, version, caps } = checkNewEntry(entry, now);
       try {
         // One statement: it stores the whole row or nothing, and the unique indexes
         // decide races between connections and between servers.
         await db
           .insertInto('voip_presence')
-          .values({ name: entry.name, ip: entry.ip, port: entry.port, server_id: serverId, conn_id: entry.owner, since: new Date(since) })
+          .values({ name: entry.name, ip: entry.ip, port: entry.port, server_id: serverId, conn_id: entry.owner, since: new Date(since), version, caps })
           .execute();
       } catch (error) {
         const constraint = violatedUniqueConstraint(error);
@@ -179,7 +179,7 @@ function createPostgresRegistry(db: Kysely<PostgresRegistryDatabase>, serverId: 
         }
         throw holds ? new OwnerHasNameError(entry.owner) : new NameTakenError(entry.name);
       }
-      return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since) };
+      return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since), version, caps: readCaps(caps) };
     },
 
     async lookup(name: string): Promise<RegistryEntry | undefined> {

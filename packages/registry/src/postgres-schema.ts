@@ -25,6 +25,10 @@ export interface PostgresPresenceTable {
   /** The owning connection, as its server names it. */
   conn_id: string;
   since: Date;
+  /** The directory version announced in REG; 1 for rows from before migration 0002. */
+  version: ColumnType<number, number | undefined, number>;
+  /** Caps as `json` (its text kept as written: canonical JSON), or null. pg reads it back parsed. */
+  caps: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** Tables of the PostgreSQL registry, for kysely. */
@@ -72,6 +76,26 @@ export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('voip_presence').execute();
       await db.schema.dropTable('voip_server').execute();
+    },
+  },
+  '0002-version-caps': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Existing rows (other servers' entries) read as classic: version 1, no caps.
+      // `json`, not `jsonb`: the text is kept as written, so the key order the
+      // directory relays is the one every backend stores.
+      await db.schema
+        .alterTable('voip_presence')
+        .addColumn('version', 'integer', (col) =>
+          col
+            .notNull()
+            .defaultTo(1)
+            .check(sql`version >= 1`),
+        )
+        .addColumn('caps', 'json')
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('voip_presence').dropColumn('caps').dropColumn('version').execute();
     },
   },
 };

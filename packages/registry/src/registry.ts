@@ -1,3 +1,5 @@
+import type { DirectoryCaps } from '@voip/protocol';
+
 /** A name held in the directory, with where its owner can be called. */
 export interface RegistryEntry {
   /** The name as its owner registered it (case kept). */
@@ -13,6 +15,10 @@ export interface RegistryEntry {
   readonly owner: string;
   /** When the name was registered. */
   readonly since: Date;
+  /** The directory version the owner announced in REG (`"v"`); 1 when it announced none. */
+  readonly version: number;
+  /** The media capabilities the owner announced in REG (`"caps"`, canonical form), or null. */
+  readonly caps: DirectoryCaps | null;
 }
 
 /** What {@link Registry.register} stores. */
@@ -23,6 +29,10 @@ export interface NewRegistryEntry {
   readonly owner: string;
   /** Defaults to now. */
   readonly since?: Date;
+  /** The directory version announced, an integer from 1; defaults to 1. */
+  readonly version?: number;
+  /** The media capabilities announced (checked with `decodeDirectoryCaps` of @voip/protocol); defaults to null. */
+  readonly caps?: DirectoryCaps | null;
 }
 
 /**

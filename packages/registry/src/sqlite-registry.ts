@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { checkNewEntry } from './entry.js';
+import { checkNewEntry, readCaps } from './entry.js';
 import { NameTakenError, OwnerHasNameError, RegistryStorageError, type RegistryError } from './errors.js';
 import type { NewRegistryEntry, Registry, RegistryEntry } from './registry.js';
 import { registryMigrationProvider, type PresenceTable, type RegistryDatabase } from './sqlite-schema.js';
@@ -38,7 +38,7 @@ export interface SqliteRegistryConfig {
 type PresenceRow = PresenceTable;
 
 function toEntry(row: PresenceRow): RegistryEntry {
-  return { name: row.name, ip: row.ip, port: row.port, owner: row.owner, since: new Date(row.since) };
+  return { name: row.name, ip: row.ip, port: row.port, owner: row.owner, since: new Date(row.since), version: row.version, caps: readCaps(row.caps) };
 }
 
 async function resolveDatabase(database: SqliteRegistryConfig['database']): Promise<SqliteRegistryDatabase> {
@@ -114,19 +114,22 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
     // Hot queries: built and compiled by kysely once, prepared once on the driver.
     // Names are unique under NOCASE, so ordering by the NOCASE column is total and
     // matches list()'s contract (without case, then with) and reads the primary key in order.
-    const q = kysely.selectFrom('presence').select(['name', 'ip', 'port', 'owner', 'since']);
+    const columns = ['name', 'ip', 'port', 'owner', 'since', 'version', 'caps'] as const;
+    const q = kysely.selectFrom('presence').select(columns);
     statements = {
       lookup: prepareCompiled(raw, q.where('name', '=', '$name').compile(), ['$name']),
       list: prepareCompiled(raw, q.orderBy('name').compile(), []),
       ownerHolds: prepareCompiled(raw, kysely.selectFrom('presence').select('name').where('owner', '=', '$owner').compile(), ['$owner']),
-      insert: prepareCompiled(raw, kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2 }).compile(), [
+      insert: prepareCompiled(raw, kysely.insertInto('presence').values({ name: '$name', ip: '$ip', port: -1, owner: '$owner', since: -2, version: -3, caps: '$caps' }).compile(), [
         '$name',
         '$ip',
         -1,
         '$owner',
         -2,
+        -3,
+        '$caps',
       ]),
-      remove: prepareCompiled(raw, kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(['name', 'ip', 'port', 'owner', 'since']).compile(), ['$owner']),
+      remove: prepareCompiled(raw, kysely.deleteFrom('presence').where('owner', '=', '$owner').returning(columns).compile(), ['$owner']),
       clear: prepareCompiled(raw, kysely.deleteFrom('presence').compile(), []),
     };
   } catch (error) {
@@ -154,9 +157,9 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
   return {
     async register(entry: NewRegistryEntry): Promise<RegistryEntry> {
       ensureOpen();
-      const since = checkNewEntry(entry, now);
+      const { since, version, caps } = checkNewEntry(entry, now);
       try {
-        insert.run(entry.name, entry.ip, entry.port, entry.owner, since);
+        insert.run(entry.name, entry.ip, entry.port, entry.owner, since, version, caps);
       } catch (error) {
         if (!isUniquenessError(error)) throw new RegistryStorageError('cannot store the name', error);
         // Which rule refused it is checked, not read from SQLite's message, in the same
@@ -170,7 +173,7 @@ export async function openSqliteRegistry(config: SqliteRegistryConfig): Promise<
         }
         throw conflict ?? new RegistryStorageError('cannot store the name', error);
       }
-      return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since) };
+      return { name: entry.name, ip: entry.ip, port: entry.port, owner: entry.owner, since: new Date(since), version, caps: readCaps(caps) };
     },
 
     async lookup(name: string): Promise<RegistryEntry | undefined> {

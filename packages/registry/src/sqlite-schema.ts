@@ -1,3 +1,4 @@
+/** The SQLite registry's table, for kysely, and its migrations. */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /** One online name, as SQLite stores it. */
@@ -10,6 +11,10 @@ export interface PresenceTable {
   owner: string;
   /** Epoch milliseconds. */
   since: number;
+  /** The directory version announced in REG; 1 for rows from before migration 0002. */
+  version: number;
+  /** Canonical caps JSON text, or null. */
+  caps: string | null;
 }
 
 /** Tables of the SQLite registry, for kysely. */
@@ -45,6 +50,36 @@ export const registryMigrations: Readonly<Record<string, Migration>> = {
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('presence').execute();
+    },
+  },
+  '0002-version-caps': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // SQLite's DDL is not run in a transaction by kysely's Migrator, and a crash
+      // between a column and the migration's record would leave the next open adding
+      // it twice: each column is added only if missing.
+      const columns = await sql<{ name: string }>`select name from pragma_table_info('presence')`.execute(db);
+      const has = new Set(columns.rows.map((row) => row.name));
+      if (!has.has('version')) {
+        await db.schema
+          .alterTable('presence')
+          .addColumn('version', 'integer', (col) =>
+            col
+              .notNull()
+              .defaultTo(1)
+              .check(sql`version >= 1`),
+          )
+          .execute();
+      }
+      if (!has.has('caps')) {
+        await db.schema
+          .alterTable('presence')
+          .addColumn('caps', 'text', (col) => col.check(sql`caps is null or json_valid(caps)`))
+          .execute();
+      }
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('presence').dropColumn('caps').execute();
+      await db.schema.alterTable('presence').dropColumn('version').execute();
     },
   },
 };

@@ -85,7 +85,7 @@ describe('PostgreSQL registry', () => {
     await freshDatabase();
     const opened = await Promise.all([open('server-a'), open('server-b'), open('server-c')]);
     expect(opened).toHaveLength(3);
-    expect((await raw('select name from voip_migration')).rows).toEqual([{ name: '0001-presence' }]);
+    expect((await raw('select name from voip_migration order by name')).rows).toEqual([{ name: '0001-presence' }, { name: '0002-version-caps' }]);
   });
 
   test('the database itself refuses a case-variant duplicate, a second name for an owner and a bad port', async () => {
@@ -129,7 +129,7 @@ describe('PostgreSQL registry', () => {
     await freshDatabase();
     for (let i = 0; i < 3; i++) await (await open()).close();
     toClose.length = 0;
-    expect((await raw('select name from voip_migration')).rows).toEqual([{ name: '0001-presence' }]);
+    expect((await raw('select name from voip_migration order by name')).rows).toEqual([{ name: '0001-presence' }, { name: '0002-version-caps' }]);
     await raw("insert into voip_migration (name, timestamp) values ('9999-from-the-future', 'x')");
     await expect(openPostgresRegistry({ pool: url, serverId: 'a' })).rejects.toMatchObject({ code: 'storage-failed', reason: 'schema' });
   });

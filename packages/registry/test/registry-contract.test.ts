@@ -24,7 +24,7 @@ describe.each(backends)('Registry contract: $label', (backend) => {
   test('register returns the stored entry and lookup finds it without case', async () => {
     const since = new Date('2024-05-01T10:20:30.456Z');
     const stored = await registry.register(entry('Alice', 'c1', { ip: '10.0.0.7', port: 5002, since }));
-    expect(stored).toEqual({ name: 'Alice', ip: '10.0.0.7', port: 5002, owner: 'c1', since });
+    expect(stored).toEqual({ name: 'Alice', ip: '10.0.0.7', port: 5002, owner: 'c1', since, version: 1, caps: null });
     for (const asked of ['Alice', 'alice', 'ALICE', 'aLiCe']) {
       expect(await registry.lookup(asked)).toEqual(stored);
     }
@@ -54,6 +54,46 @@ describe.each(backends)('Registry contract: $label', (backend) => {
       expect(found?.since).toBeInstanceOf(Date);
       expect(found?.since.getTime()).toBe(c.since.getTime());
     }
+  });
+
+  test('version and caps round-trip; an entry without them is version 1 with null caps', async () => {
+    const caps = { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] };
+    const v2 = await registry.register(entry('alice', 'c1', { version: 2, caps }));
+    expect(v2).toMatchObject({ version: 2, caps });
+    await registry.register(entry('bob', 'c2', { version: 3 }));
+    await registry.register(entry('carol', 'c3', { version: 1, caps: null }));
+    await registry.register(entry('dave', 'c4'));
+    expect(await registry.lookup('ALICE')).toEqual(v2);
+    expect((await registry.list()).map((e) => [e.name, e.version, e.caps])).toEqual([
+      ['alice', 2, caps],
+      ['bob', 3, null],
+      ['carol', 1, null],
+      ['dave', 1, null],
+    ]);
+    expect(await registry.removeByOwner('c1')).toEqual(v2);
+  });
+
+  test('caps are stored in canonical form, unknown codecs kept, and read back as copies', async () => {
+    const given = {
+      formats: [
+        { frames: [960], rate: 48000, codec: 'OPUS', extra: 1 },
+        { codec: 'L16', rate: 8000, frames: [160] },
+      ],
+    };
+    const canonical = {
+      formats: [
+        { codec: 'OPUS', rate: 48000, frames: [960] },
+        { codec: 'L16', rate: 8000, frames: [160] },
+      ],
+    };
+    const stored = await registry.register(entry('alice', 'c1', { version: 2, caps: given as unknown as NewRegistryEntry['caps'] }));
+    expect(stored.caps).toEqual(canonical);
+    expect(JSON.stringify(stored.caps)).toBe(JSON.stringify(canonical));
+    (stored.caps?.formats[0]?.frames as number[]).push(1);
+    const found = await registry.lookup('alice');
+    expect(JSON.stringify(found?.caps)).toBe(JSON.stringify(canonical));
+    (found?.caps?.formats as unknown[]).length = 0;
+    expect((await registry.list())[0]?.caps).toEqual(canonical);
   });
 
   test('since defaults to now', async () => {
@@ -157,6 +197,12 @@ describe.each(backends)('Registry contract: $label', (backend) => {
     ['port', entry('alice', 'c1', { port: 5001.5 })],
     ['owner', entry('alice', '')],
     ['since', entry('alice', 'c1', { since: new Date(Number.NaN) })],
+    ['version', entry('alice', 'c1', { version: 0 })],
+    ['version', entry('alice', 'c1', { version: 1.5 })],
+    ['version', entry('alice', 'c1', { version: 2 ** 31 })],
+    ['caps', entry('alice', 'c1', { version: 2, caps: { formats: [] } })],
+    ['caps', entry('alice', 'c1', { version: 2, caps: { formats: [{ codec: 'L16', rate: 8000, frames: [0] }] } })],
+    ['caps', entry('alice', 'c1', { version: 2, caps: 'L16' as unknown as NewRegistryEntry['caps'] })],
   ] as const)('an unusable %s is refused with InvalidEntryError', async (field, bad) => {
     await expect(registry.register(bad)).rejects.toMatchObject({ code: 'invalid-entry', field });
     await expect(registry.register(bad)).rejects.toBeInstanceOf(InvalidEntryError);

@@ -53,7 +53,7 @@ describe('SQLite registry', () => {
   test('migrations run once: reopening keeps one record per migration', async () => {
     for (let i = 0; i < 3; i++) await (await open()).close();
     const raw = rawOpen();
-    expect(raw.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001-presence']);
+    expect(raw.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001-presence', '0002-version-caps']);
   });
 
   test('a database migrated by a newer version is refused, not altered', async () => {

@@ -99,6 +99,7 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
         ringTimeoutMs: options.ringTimeoutMs,
         silenceTimeoutMs: options.silenceTimeoutMs,
         ringtone: isDeviceSpec(options.audioOut),
+        secure: options.secure,
       })
       .catch((error: unknown) =>
         onExitRef.current({ code: EXIT.bug, message: `unexpected error (a bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` }),

@@ -26,15 +26,17 @@ const OUTCOME: Readonly<Record<EndReason, string>> = {
   'directory-lost': 'directory lost',
   'not-secure': 'not secure',
   error: 'failed',
+  'not-secure': 'refused: not encrypted',
 };
 
-/** One line (or more, when narrow) per call: direction, who, when, how long, how it ended. */
+/** One line (or more, when narrow) per call: direction, who, when, how long, how it ended, whether it was encrypted. */
 export function historyLines(entries: readonly HistoryEntry[], width: number): string[] {
   if (entries.length === 0) return ['no calls yet'];
   return entries.flatMap((entry) => {
     const arrow = entry.direction === 'outgoing' ? '→' : '←';
     const outcome = entry.missed ? `MISSED (${OUTCOME[entry.outcome]})` : OUTCOME[entry.outcome];
-    return wrapText(`${arrow} ${entry.peer} · ${formatStart(entry.startedAt)} · ${formatDuration(entry.durationMs)} · ${outcome}`, width, 2);
+    const security = entry.secure === undefined ? '' : entry.secure ? ' · 🔒 encrypted' : ' · not encrypted';
+    return wrapText(`${arrow} ${entry.peer} · ${formatStart(entry.startedAt)} · ${formatDuration(entry.durationMs)} · ${outcome}${security}`, width, 2);
   });
 }
 

@@ -6,7 +6,7 @@ import { callWhoHeight, CallWhoPrompt, IncomingPrompt, incomingPromptHeight } fr
 import { HelpOverlay } from './HelpOverlay.js';
 import { HistoryView } from './HistoryView.js';
 import { LogPane } from './LogPane.js';
-import { STATUS_LINES, statusExtraLines, StatusLine } from './StatusLine.js';
+import { statusExtraLines, statusLines, StatusLine } from './StatusLine.js';
 import { UserList, userListRows } from './UserList.js';
 import { useNow } from './use-now.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -39,7 +39,7 @@ export function MainScreen({ state, now }: MainScreenProps) {
   const prompt = state.prompt
     ? { value: state.prompt.value, cursor: state.prompt.cursor, width: inner, ...(state.prompt.error !== undefined ? { error: state.prompt.error } : {}) }
     : undefined;
-  const fixed = 1 + banner.length + STATUS_LINES + confirm.length + (incoming ? incomingPromptHeight(incoming) : 0) + (prompt ? callWhoHeight(prompt) : 0);
+  const fixed = 1 + banner.length + statusLines(state.call) + confirm.length + (incoming ? incomingPromptHeight(incoming) : 0) + (prompt ? callWhoHeight(prompt) : 0);
   const users = visibleUsers(state);
   const layout = mainLayout({ rows: size.rows, fixed, extra: statusExtraLines(state.call), userRows: userListRows(state.usersStatus, users.length), logLines: state.log.length });
   const overlayHeight = Math.max(3, size.rows - RESERVED_ROWS - fixed);

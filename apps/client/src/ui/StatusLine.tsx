@@ -1,6 +1,6 @@
-/** The call status: state, peer, timer, microphone and volume, and in a call its figures. */
+/** The call status: state, peer, timer, whether the call is encrypted (with its SAS), microphone and volume, and in a call its figures. */
 import { Box, Text } from 'ink';
-import type { AudioView, CallView } from '../app-state.js';
+import type { AudioView, CallSecurity, CallView } from '../app-state.js';
 import { formatDuration, formatLevel, levelBar } from '../format.js';
 
 /** Props of {@link StatusLine}. */
@@ -15,8 +15,32 @@ export interface StatusLineProps {
 
 const STATE_COLOR: Readonly<Record<string, string>> = { 'in-call': 'green', ringing: 'yellow', calling: 'yellow', dialing: 'yellow' };
 
-/** Lines the status always takes. */
-export const STATUS_LINES = 2;
+/** Lines the status always takes: two, and in a call the line that says whether it is encrypted. */
+export function statusLines(call: CallView): number {
+  return securityShown(call) ? 3 : 2;
+}
+
+function securityShown(call: CallView): call is CallView & { readonly security: CallSecurity } {
+  return call.state === 'in-call' && call.security !== undefined;
+}
+
+/** The SAS first, so that a narrow terminal cuts the hint, never the SAS. */
+function SecurityLine({ security }: { readonly security: CallSecurity }) {
+  if (!security.secure) {
+    return (
+      <Text wrap="truncate-end" bold color="yellow">
+        ⚠ not encrypted (classic call)
+      </Text>
+    );
+  }
+  const sas = security.sas !== null ? ` · SAS ${security.sas}` : '';
+  return (
+    <Text wrap="truncate-end">
+      <Text bold color="green">{`🔒 encrypted${sas}`}</Text>
+      {security.sas === null ? null : security.verified ? <Text color="green"> verified</Text> : <Text dimColor> · v: mark compared</Text>}
+    </Text>
+  );
+}
 
 /** Lines of figures and meters shown in a call when there is room. */
 export function statusExtraLines(call: CallView): number {
@@ -45,6 +69,7 @@ export function StatusLine({ call, audio, now, extra }: StatusLineProps) {
         {call.peer !== undefined && call.state !== 'idle' ? <Text>{` · ${call.peer}`}</Text> : null}
         {timer !== undefined ? <Text>{` · ${timer}`}</Text> : null}
       </Text>
+      {securityShown(call) && <SecurityLine security={call.security} />}
       <Text wrap="truncate-end">
         <Text color={audio.muted ? 'red' : undefined}>{sound}</Text>
         <Text dimColor>{last}</Text>

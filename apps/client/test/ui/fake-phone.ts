@@ -134,6 +134,34 @@ export function endedEvent(
   };
 }
 
+/**
+ * A `connected` payload as the v2 session's phone emits it: a v2 call, encrypted,
+ * with `sas`, or (`'classic'`) a classic one. A phone before v2 emits only `{ peer }`.
+ */
+export function connectedEvent(peer: string, call: { readonly sas: string } | 'classic'): PhoneEvents['connected'][0] {
+  return call === 'classic' ? { peer, protocol: 'classic', secure: false, sas: null } : { peer, protocol: 'v2', secure: true, sas: call.sas };
+}
+
+/** Call figures with the fields v2 adds, as the v2 session reports them (`more` overrides). */
+export function v2Stats(more: Partial<CallStats> = {}): CallStats {
+  return {
+    packetsSent: 250,
+    packetsReceived: 246,
+    packetsLost: 4,
+    packetsDropped: 3,
+    inputLevelDbfs: -12.346,
+    outputLevelDbfs: -20,
+    durationMs: 5000.4,
+    packetsRejected: 2,
+    packetsReplayed: 1,
+    packetsLate: 1,
+    packetsConcealed: 4,
+    jitterMs: 3.14159,
+    playoutDelayMs: 40.04,
+    ...more,
+  };
+}
+
 /** A connect function handing out a given phone or failure, recording requests. */
 export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone & { requests: ConnectRequest[] } {
   const requests: ConnectRequest[] = [];

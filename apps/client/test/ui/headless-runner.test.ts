@@ -11,7 +11,7 @@ describe('headless runner', () => {
     const { stdout, connect } = start(phone);
     await flush();
     expect(connect.requests).toEqual([
-      { server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null', ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000 },
+      { server: '127.0.0.1:10000', name: 'alice', udpPort: 5001, audioIn: 'silence', audioOut: 'null', ringTimeoutMs: 30_000, silenceTimeoutMs: 5_000, secure: 'prefer' },
     ]);
     expect(stdout.events()).toEqual([
       { event: 'registered', time: '2024-05-01T12:00:00.000Z', name: 'alice', server: '127.0.0.1:10000', udpPort: 5001, listSupported: true },

@@ -31,6 +31,12 @@ export function mainWith(n: number): AppState {
   return run(initialState(), registered, ev({ event: 'users', users: someUsers(n) }), { type: 'select', delta: 1 });
 }
 
+/** A classic call with bob connected: not encrypted. */
+export const classicCall = ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null });
+
+/** A v2 call with bob connected: encrypted, SAS K7QX. */
+export const secureCall = ev({ event: 'connected', peer: 'bob', protocol: 'v2', secure: true, sas: 'K7QX' });
+
 export const stats = { packetsSent: 120, packetsReceived: 118, packetsLost: 2, packetsDropped: 1, inputLevelDbfs: -30, outputLevelDbfs: -Infinity, durationMs: 83_000 };
 
 /** Each screen of the client, for `n` users online. */
@@ -71,9 +77,16 @@ export function screens(n: number): Array<[string, AppState, string[]]> {
     ],
     [
       'in call',
-      run(withLog, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'stats', ...stats }), ev({ event: 'audio', muted: true, volume: 80 })),
+      run(withLog, classicCall, ev({ event: 'stats', ...stats }), ev({ event: 'audio', muted: true, volume: 80 })),
       ['voip · alice @', 'in-call · bob · 01:23', 'mic MUTED · vol 80%'],
     ],
+    [
+      'encrypted call',
+      run(withLog, secureCall, ev({ event: 'stats', ...stats })),
+      ['voip · alice @', 'in-call · bob · 01:23', '🔒 encrypted · SAS K7QX · v: mark compared', 'mic on · vol 100%'],
+    ],
+    ['encrypted call, SAS compared', run(withLog, secureCall, { type: 'sas-verified' }), ['in-call · bob', '🔒 encrypted · SAS K7QX verified', 'mic on']],
+    ['classic call', run(withLog, classicCall), ['in-call · bob', '⚠ not encrypted (classic call)', 'mic on']],
     ['help overlay', run(withLog, { type: 'view', view: 'help' }), ['voip · alice @', 'idle', 'Keys · Esc back', 'Tab / ↑ ↓']],
     [
       'history',

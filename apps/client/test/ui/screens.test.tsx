@@ -4,7 +4,7 @@ import { initialState, visibleUsers, type AppState } from '../../src/app-state.j
 import { KEY_REFERENCE } from '../../src/key-reference.js';
 import { Screen } from '../../src/ui/Screen.js';
 import { cleanupSized, renderAt } from './sized-render.js';
-import { NOW, ev, mainWith, run, screens, stats } from './screen-states.js';
+import { NOW, classicCall, ev, mainWith, run, screens, stats } from './screen-states.js';
 
 afterEach(() => cleanupSized());
 
@@ -167,14 +167,14 @@ describe('MainScreen', () => {
   });
 
   test('in a call: peer, mm:ss, packets, level meters, mute and volume', () => {
-    const frame = frameOf(run(main, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'stats', ...stats })));
+    const frame = frameOf(run(main, classicCall, ev({ event: 'stats', ...stats })));
     expect(frame).toContain('in-call · bob · 01:23');
     expect(frame).toContain('sent 120 · received 118 · lost 2 · dropped 1');
     expect(frame).toContain('in  [#####.....] -30 dB');
     expect(frame).toContain('out [..........] silent');
     expect(frame).toContain('in call with bob');
     expect(frame).toContain('mic on · vol 100%');
-    expect(frameOf(run(main, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'audio', muted: true, volume: 150 })))).toContain('mic MUTED · vol 150%');
+    expect(frameOf(run(main, classicCall, ev({ event: 'audio', muted: true, volume: 150 })))).toContain('mic MUTED · vol 150%');
   });
 
   test('ringing out: the timer runs from the call', () => {
@@ -190,21 +190,21 @@ describe('MainScreen', () => {
   });
 
   test('directory lost during a call: a banner until the call ends', () => {
-    const lost = run(main, ev({ event: 'connected', peer: 'bob' }), ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }));
+    const lost = run(main, classicCall, ev({ event: 'error', code: 'directory-lost', message: 'lost the directory at 127.0.0.1:10000: closed' }));
     expect(frameOf(lost)).toContain('lost the directory at 127.0.0.1:10000: closed: back to the connect form when this call ends');
   });
 
   test('after a call: how it ended', () => {
     const ended = run(
       main,
-      ev({ event: 'connected', peer: 'bob' }),
+      classicCall,
       ev({ event: 'ended', peer: 'bob', reason: 'peer-silent', message: 'no audio from bob: call ended', direction: 'outgoing', durationMs: 5000 }),
     );
     expect(frameOf(ended)).toContain('last call: no audio from bob: call ended');
   });
 
   test('q in a call: the question is on screen', () => {
-    const asked = run(main, ev({ event: 'connected', peer: 'bob' }), { type: 'quit-ask' });
+    const asked = run(main, classicCall, { type: 'quit-ask' });
     const frame = frameOf(asked);
     expect(frame).toContain('Quit now and hang up the call with bob? y quits, any other key stays');
     expect(frame).toContain('y quit (hangs up)');

@@ -1,6 +1,6 @@
 /** The directory client: REG, GET, LIST, WATCH and DISCONNECT as promises, speaking to our server and to the classic one alike. */
 import net from 'node:net';
-import { DIRECTORY_VERSION, validateName, type DecodedReply, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
+import { CAPS_MIN_VERSION, decodeDirectoryCaps, validateName, type DecodedReply, type DirectoryCaps, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
 import { checkDurationMs, realClock, type Clock } from '@voip/clock';
 import { DirectoryConnection, type DirectoryClientEvents, type Outcome } from './directory-connection.js';
 import { DirectoryError } from './directory-error.js';
@@ -29,11 +29,22 @@ export interface DirectoryClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
+/** The directory version REG announces without {@link RegisterOptions}: the classic requests plus LIST, WATCH and `port`. */
+const CLASSIC_CLIENT_VERSION = 1;
+
+/** What a v2 client announces in REG besides its name and port (docs/protocol.md, "v2 entries"). */
+export interface RegisterOptions {
+  /** The directory version to announce: 2 (or later) for a v2 client. */
+  readonly v: number;
+  /** The media capabilities to announce, e.g. `DEFAULT_DIRECTORY_CAPS`; only with `v` 2 or later. */
+  readonly caps?: DirectoryCaps;
+}
+
 /**
  * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
  * a time, in call order; each waits for a reply of the kind it expects, so a stale
- * or late reply is never taken for another request's. REG announces
- * {@link DIRECTORY_VERSION}; a server whose answer carries no `v` is classic and is
+ * or late reply is never taken for another request's. REG announces a version (1,
+ * or what {@link RegisterOptions} says); a server whose answer carries no `v` is classic and is
  * sent only REG, GET and DISCONNECT (LIST and WATCH reject `'list-unsupported'`
  * without sending), one request at a time, never pipelined: when a request to it
  * times out, the connection is closed rather than the next request sent. LIST and
@@ -43,6 +54,8 @@ const DEFAULT_TIMEOUT_MS = 5000;
  * const directory = await DirectoryClient.connect({ host: '127.0.0.1', port: 10000 });
  * await directory.register('alice', 5001);
  * const bob = await directory.lookup('bob'); // { name: 'bob', ip, port } or null
+ * // A v2 client: await directory.register('alice', 5001, { v: 2, caps: DEFAULT_DIRECTORY_CAPS });
+ * // then lookup() gives { name, ip, port, v: 2, caps } for a v2 peer (on our server).
  * await directory.disconnect('alice');
  */
 export class DirectoryClient {
@@ -121,16 +134,20 @@ export class DirectoryClient {
 
   /**
    * Registers `name` for this connection, with the UDP port calls reach us on, and
-   * announces {@link DIRECTORY_VERSION}. Rejects `'name-refused'` (with the server's
+   * announces directory version 1, or, with `options`, the version and caps of a v2
+   * client (`{"command":"REG","name":N,"port":P,"v":2,"caps":{...}}`); our server then
+   * shows this connection the `v` and `caps` of other v2 users. Throws RangeError for
+   * a `v` that is not an integer from 1, or caps with `v` below 2 or that
+   * `decodeDirectoryCaps` refuses; rejects `'name-refused'` (with the server's
    * `reason`) or `'server-error'`.
    */
-  async register(name: string, udpPort: number): Promise<void> {
+  async register(name: string, udpPort: number, options?: RegisterOptions): Promise<void> {
     const valid = validateName(name);
     if (!valid.ok) {
       throw new DirectoryError('name-refused', `the name ${JSON.stringify(name)} is not allowed: ${valid.detail}`, { reason: valid.detail });
     }
     if (!isPort(udpPort)) throw new RangeError(`udpPort must be an integer from 1 to 65535, got ${String(udpPort)}`);
-    await this.#connection.request({ command: 'REG', name, port: udpPort, v: DIRECTORY_VERSION }, name);
+    await this.#connection.request({ command: 'REG', name, port: udpPort, ...announced(options) }, name);
   }
 
   /** Looks a user up: their address, or null when nobody by that name is online. */
@@ -228,4 +245,16 @@ export class DirectoryClient {
     this.#connection.log('warn', `the directory at ${this.address} does not offer ${command} (${detail}); enter names by hand`);
     return new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer ${command} (${detail})`);
   }
+}
+
+/** The `v` and `caps` fields of a REG, checked, with caps in canonical form. */
+function announced(options: RegisterOptions | undefined): { v: number; caps?: DirectoryCaps } {
+  if (options === undefined) return { v: CLASSIC_CLIENT_VERSION };
+  const { v, caps } = options;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`v must be an integer from 1, got ${String(v)}`);
+  if (caps === undefined) return { v };
+  if (v < CAPS_MIN_VERSION) throw new RangeError(`caps need v ${CAPS_MIN_VERSION} or later, got v ${v}`);
+  const decoded = decodeDirectoryCaps(caps);
+  if (!decoded.ok) throw new RangeError(`caps are not valid: ${decoded.detail}`);
+  return { v, caps: decoded.value };
 }
