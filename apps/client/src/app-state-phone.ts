@@ -32,7 +32,6 @@ const END_LEVEL: Readonly<Record<EndReason, LogLine['level']>> = {
   'not-found': 'warn',
   'self-call': 'warn',
   'directory-lost': 'warn',
-  'not-secure': 'warn',
   error: 'error',
   'not-secure': 'warn',
 };

@@ -35,10 +35,6 @@ const SENTENCES: Record<EndReason, Sentences> = {
     outgoing: (peer) => `the call to ${peer} was not placed: the directory connection is lost`,
     incoming: (peer) => `the call from ${peer} ended: the directory connection is lost`,
   },
-  'not-secure': {
-    outgoing: (peer) => `the call to ${peer} was not placed: ${peer}'s client cannot encrypt calls and secure calls are required`,
-    incoming: (peer) => `a call from ${peer} was refused: ${peer}'s client cannot encrypt calls and secure calls are required`,
-  },
   error: { outgoing: (peer) => `the call to ${peer} failed`, incoming: (peer) => `the call from ${peer} failed` },
   // Only --require-secure refuses classic calls: the sentence names the flag, the phone's detail never does.
   'not-secure': {

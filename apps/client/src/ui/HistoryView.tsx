@@ -24,7 +24,6 @@ const OUTCOME: Readonly<Record<EndReason, string>> = {
   'not-found': 'not online',
   'self-call': 'own name',
   'directory-lost': 'directory lost',
-  'not-secure': 'not secure',
   error: 'failed',
   'not-secure': 'refused: not encrypted',
 };
