@@ -37,7 +37,7 @@ export interface SecureCallStats {
  * Figures of a call. The {@link SecureCallStats} fields are optional reads until
  * `@voip/session` reports them; a phone that does not leaves them out.
  */
-export type CallStats = SessionCallStats & Partial<SecureCallStats>;
+export type CallStats = Omit<SessionCallStats, keyof SecureCallStats> & Partial<SecureCallStats>;
 
 /** Which form a call took: v2 (encrypted, with a SAS) or classic (as the seed's). */
 export type CallProtocol = 'v2' | 'classic';

@@ -40,6 +40,27 @@ export interface MediaStats {
   readonly sinkErrors: number;
   /** Milliseconds since `start()` on the call media's clock (0 before it; frozen at `stop()`). */
   readonly durationMs: number;
+  /**
+   * Datagrams refused as not from the peer's stream. Secure media: failed
+   * authentication, malformed (bad header, length, payload type or payload size) or of
+   * another SSRC. Classic: the datagrams that were not 1024 bytes (`droppedBadSize`;
+   * third parties are the caller's to filter, by address).
+   */
+  readonly packetsRejected: number;
+  /**
+   * Secure media: authentic packets already received or older than the replay window
+   * (a replay and a network duplicate cannot be told apart). Classic: the exact repeats
+   * dropped (`droppedDuplicate`).
+   */
+  readonly packetsReplayed: number;
+  /** Secure media: authentic, new packets that came after their playout time. Classic: 0 (its datagrams carry no timestamps). */
+  readonly packetsLate: number;
+  /** Frames played by concealment: secure media, pitch-period repetition (silence beyond 60 ms is not counted here); classic, the silence frames it inserts (`framesConcealed`). */
+  readonly packetsConcealed: number;
+  /** Secure media: the RFC 3550 interarrival jitter estimate, ms. Classic: 0 (no timestamps to measure it against). */
+  readonly jitterMs: number;
+  /** Secure media: the jitter buffer's delay beyond the least-delayed recent packet, ms. Classic: 0 (see `playoutBacklogFrames`). */
+  readonly playoutDelayMs: number;
 }
 
 /** Options of {@link createCallMedia}. */

@@ -124,6 +124,29 @@ describe('createCallMedia', () => {
     await media.stop();
   });
 
+  it('reports the v2 counters as classic media counts them: bad sizes rejected, repeats replayed, silence fills concealed, no timestamps', async () => {
+    const { clock, media, deliver } = setup();
+    deliver([1, 2]);
+    clock.advance(10);
+    media.receive(datagram(2)); // an exact repeat
+    media.receive(new Uint8Array(1025));
+    clock.advance(64 * 2 - 10); // frame 3 lost
+    media.receive(datagram(4));
+    clock.advance(64 * 4);
+    expect(media.stats()).toMatchObject({
+      packetsRejected: 1,
+      droppedBadSize: 1,
+      packetsReplayed: 1,
+      droppedDuplicate: 1,
+      packetsLate: 0,
+      packetsConcealed: 1,
+      framesConcealed: 1,
+      jitterMs: 0,
+      playoutDelayMs: 0,
+    });
+    await media.stop();
+  });
+
   it.each([0, 1, 64, 1023, 1025, 2048])('drops a datagram of %i bytes', async (size) => {
     const { sink, media } = setup();
     media.receive(new Uint8Array(size));

@@ -110,6 +110,12 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         sendErrors,
         sinkErrors: received.sinkErrors,
         durationMs: startedAt === undefined ? 0 : (stoppedAt ?? clock.now()) - startedAt,
+        packetsRejected: received.droppedBadSize,
+        packetsReplayed: received.droppedDuplicate,
+        packetsLate: 0,
+        packetsConcealed: received.framesConcealed,
+        jitterMs: 0,
+        playoutDelayMs: 0,
       };
     },
     setMuted(value: boolean): void {

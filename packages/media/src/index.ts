@@ -18,5 +18,7 @@ export { parseAudioSpec, type AudioSpec, type AudioSpecErrorCode, type DeviceSel
 export { openAudioSource, openAudioSink, type OpenAudioOptions } from './open-audio.js';
 export { listAudioDevices, type AudioDeviceInfo } from './naudiodon-backend.js';
 export { createCallMedia, type CallMedia, type CallMediaOptions, type MediaStats } from './call-media.js';
+export { createSecureCallMedia, MediaKeyExhaustedError, type SecureCallMediaOptions, type V2MediaParams } from './secure-call-media.js';
+export { Reframer, reframeSource, reframeSink } from './reframer.js';
 export { ETSI_RING_CADENCE, type RingCadence } from './ring-tone.js';
 export { startRingTone, type RingTone, type StartRingToneOptions } from './ring-player.js';

@@ -1,9 +1,11 @@
 // Tests of the call media lifecycle: figures, per-call drops, mute and gain, the ring tone.
 import { describe, expect, test } from 'vitest';
 import { createManualClock } from '@voip/clock';
-import { CallAudio, type CallMediaPort, type MediaFactory } from './call-audio.js';
+import { CallAudio, type CallMediaPort, type MediaFactory, type MediaFigures } from './call-audio.js';
 import type { CallStats } from './phone-types.js';
 
+const NO_SECURE_FIGURES = { packetsRejected: 0, packetsReplayed: 0, packetsLate: 0, packetsConcealed: 0, jitterMs: 0, playoutDelayMs: 0 };
+const KEY = { key: new Uint8Array(32), salt: new Uint8Array(12) };
 const PEER = { address: '10.0.0.2', port: 5002 };
 
 interface Recorded {
@@ -25,7 +27,16 @@ function recordingFactory(recorded: Recorded, figures: Partial<CallStats> = {}):
         media.stopped = true;
         return Promise.resolve();
       },
-      stats: (): CallStats => ({ packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 1, inputLevelDbfs: -10, outputLevelDbfs: -12, durationMs: 999, ...figures }),
+      stats: (): MediaFigures => ({
+        packetsSent: 3,
+        packetsReceived: 2,
+        packetsLost: 1,
+        packetsDropped: 1,
+        inputLevelDbfs: -10,
+        outputLevelDbfs: -12,
+        durationMs: 999,
+        ...figures,
+      }),
       setMuted(value: boolean) {
         media.muted = value;
       },
@@ -49,7 +60,32 @@ describe('CallAudio', () => {
     expect(audio.stats()).toBeUndefined();
     audio.start(PEER, noSend, noFail);
     clock.advance(250);
-    expect(audio.stats()).toEqual({ packetsSent: 3, packetsReceived: 2, packetsLost: 1, packetsDropped: 1, inputLevelDbfs: -10, outputLevelDbfs: -12, durationMs: 250 });
+    expect(audio.stats()).toEqual({
+      packetsSent: 3,
+      packetsReceived: 2,
+      packetsLost: 1,
+      packetsDropped: 1,
+      inputLevelDbfs: -10,
+      outputLevelDbfs: -12,
+      durationMs: 250,
+      ...NO_SECURE_FIGURES,
+    });
+  });
+
+  test('datagrams the v2 machine rejected or took for replays are added to the media figures of the call, and v2 calls get their parameters', () => {
+    const clock = createManualClock(0);
+    const given: unknown[] = [];
+    const figures = { packetsRejected: 2, packetsReplayed: 1, packetsLate: 4, packetsConcealed: 5, jitterMs: 6, playoutDelayMs: 40 };
+    const factory = recordingFactory({ media: [] }, figures);
+    const audio = new CallAudio({ media: (options) => (given.push(options), factory(options)), clock });
+    audio.count('rejected'); // before any call: in the total only
+    const v2 = { frameSamples: 160, payloadType: 96, sendKey: KEY, receiveKey: KEY, ssrc: 1, firstSequence: 2, firstTimestamp: 3, peerSsrc: 4 } as const;
+    audio.start(PEER, noSend, noFail, v2);
+    audio.count('rejected');
+    audio.count('replayed');
+    expect(given).toEqual([{ peer: PEER, send: noSend, protocol: 'v2', v2 }]);
+    expect(audio.stats()).toMatchObject({ ...figures, packetsRejected: 3, packetsReplayed: 2 });
+    expect(audio.droppedDatagrams).toBe(3);
   });
 
   test('the dropped count is per call, and the summary of a call is taken once', () => {
@@ -114,7 +150,7 @@ describe('CallAudio', () => {
     const late = new CallAudio({ media: () => new Promise((r) => (resolve = r)), clock });
     late.start(PEER, noSend, noFail);
     late.stop();
-    resolve(sync({ peer: PEER, send: noSend }) as CallMediaPort);
+    resolve(sync({ peer: PEER, send: noSend, protocol: 'classic' }) as CallMediaPort);
     await late.close();
     expect(recorded.media[0]!.stopped).toBe(true);
   });

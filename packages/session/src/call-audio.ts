@@ -2,6 +2,13 @@
 import type { Clock } from '@voip/clock';
 import type { PeerAddress } from './call-machine-types.js';
 import type { CallStats } from './phone-types.js';
+import type { V2MediaParams } from './v2/v2-types.js';
+
+/** The six figures of secure media (V2-CONTRACT.md); a media that does not count one reports it as 0. */
+export type SecureFigures = Pick<CallStats, 'packetsRejected' | 'packetsReplayed' | 'packetsLate' | 'packetsConcealed' | 'jitterMs' | 'playoutDelayMs'>;
+
+/** What a call's media reports: the classic figures, and the secure ones when it counts them (@voip/media's `MediaStats`). */
+export type MediaFigures = Omit<CallStats, keyof SecureFigures> & Partial<SecureFigures>;
 
 /** The audio of one call, as a phone drives it (`createCallMedia` of @voip/media fits). */
 export interface CallMediaPort {
@@ -12,15 +19,20 @@ export interface CallMediaPort {
   /** Stops and releases the call's audio. */
   stop(): Promise<void>;
   /** The call's figures now. */
-  stats(): CallStats;
+  stats(): MediaFigures;
   /** Mutes or unmutes the microphone (silence is still sent). */
   setMuted(muted: boolean): void;
   /** Speaker gain, 0 (silent) to 2; 1 leaves audio unchanged. */
   setGain(gain: number): void;
 }
 
+/** What a {@link MediaFactory} is given: the peer, how to send to it, and the call's form (a v2 call with its keys, SSRCs and frame size). */
+export type MediaFactoryOptions =
+  | { readonly peer: PeerAddress; readonly send: (datagram: Uint8Array) => void; readonly protocol: 'classic' }
+  | { readonly peer: PeerAddress; readonly send: (datagram: Uint8Array) => void; readonly protocol: 'v2'; readonly v2: V2MediaParams };
+
 /** Creates the audio of one call; `send` puts a datagram on the wire to the peer. */
-export type MediaFactory = (options: { readonly peer: PeerAddress; readonly send: (datagram: Uint8Array) => void }) => CallMediaPort | Promise<CallMediaPort>;
+export type MediaFactory = (options: MediaFactoryOptions) => CallMediaPort | Promise<CallMediaPort>;
 
 /** A ring tone playing; `stop()` also releases the output it plays on. */
 export interface RingingPort {
@@ -49,7 +61,7 @@ export interface CallAudioOptions {
   readonly onLog?: (level: 'warn' | 'error', message: string) => void;
 }
 
-const ZERO_STATS: CallStats = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -Infinity, outputLevelDbfs: -Infinity, durationMs: 0 };
+const ZERO_STATS: MediaFigures = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -Infinity, outputLevelDbfs: -Infinity, durationMs: 0 };
 
 /** The media lifecycle of one phone: at most one call's media at a time. */
 export class CallAudio {
@@ -69,6 +81,9 @@ export class CallAudio {
   /** Datagrams of this call the call machine discarded (wrong sender, malformed...). */
   #dropped = 0;
   #droppedTotal = 0;
+  /** Datagrams of this call the v2 machine rejected (unauthentic, third party, classic words) or took for replays. */
+  #rejected = 0;
+  #replayed = 0;
   #muted = false;
   #gain = 1;
   #summary: CallSummary | undefined;
@@ -139,11 +154,13 @@ export class CallAudio {
    * Creates and starts a call's media towards `peer`; `fail` is told, once, when the
    * media cannot be created or started (the call then ends with 'error').
    */
-  start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void): void {
+  start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void, v2?: V2MediaParams): void {
     const generation = ++this.#generation;
     this.#active = true;
     this.#connectedAt = this.#clock.now();
     this.#dropped = 0;
+    this.#rejected = 0;
+    this.#replayed = 0;
     this.#summary = undefined;
     const current = (): boolean => generation === this.#generation && !this.#closed;
     const onFailure = (error: unknown): void => {
@@ -167,7 +184,7 @@ export class CallAudio {
       if (!current()) return;
       let created: CallMediaPort | Promise<CallMediaPort>;
       try {
-        created = this.#factory({ peer, send });
+        created = this.#factory(v2 ? { peer, send, protocol: 'v2', v2 } : { peer, send, protocol: 'classic' });
       } catch (error) {
         queueMicrotask(() => onFailure(error));
         return;
@@ -192,6 +209,14 @@ export class CallAudio {
     if (this.#active) this.#dropped++;
   }
 
+  /** Counts a datagram the v2 machine dropped, in the current call's `packetsRejected` or `packetsReplayed`. */
+  count(kind: 'rejected' | 'replayed'): void {
+    this.#droppedTotal++;
+    if (!this.#active) return;
+    if (kind === 'rejected') this.#rejected++;
+    else this.#replayed++;
+  }
+
   /** The current call's figures, or undefined when no call is connected. */
   stats(): CallStats | undefined {
     if (!this.#active) return undefined;
@@ -205,6 +230,12 @@ export class CallAudio {
       outputLevelDbfs: figures.outputLevelDbfs,
       // From the moment the call connected, not from when the audio device opened.
       durationMs: Math.max(0, this.#clock.now() - this.#connectedAt),
+      packetsRejected: (figures.packetsRejected ?? 0) + this.#rejected,
+      packetsReplayed: (figures.packetsReplayed ?? 0) + this.#replayed,
+      packetsLate: figures.packetsLate ?? 0,
+      packetsConcealed: figures.packetsConcealed ?? 0,
+      jitterMs: figures.jitterMs ?? 0,
+      playoutDelayMs: figures.playoutDelayMs ?? 0,
     };
   }
 

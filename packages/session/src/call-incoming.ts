@@ -14,7 +14,7 @@ export function onStart(config: CallMachineConfig, state: MachineState, from: Pe
   if (current && phase.kind !== 'calling' && isFrom(current, from) && nameKey(current.name) === nameKey(caller)) {
     return { state, effects: [] }; // a repeat of the call we ring for or are in
   }
-  if (phase.kind !== 'idle') {
+  if (phase.kind !== 'idle' || state.elsewhere) {
     return { state, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `busy: refused a call from ${caller}`)] };
   }
   if (state.shuttingDown) {
@@ -60,10 +60,24 @@ export function onCallerVerified(config: CallMachineConfig, state: MachineState,
   if (next.shuttingDown) {
     return { state: next, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `closing: refused a call from ${caller}`)] };
   }
-  if (phase.kind !== 'idle') {
+  if (phase.kind !== 'idle' || next.elsewhere) {
     const current = peerOf(phase);
     if (current && isFrom(current, from)) return { state: next, effects: [] };
     return { state: next, effects: [{ type: 'send', to: from, signal: { type: 'REJECT' } }, log('info', `busy: refused a call from ${caller}`)] };
+  }
+  if (config.refuseClassic) {
+    // Secure calls only: refused like a rejected call (repeats of the START get REJECT again during the linger window), never rung.
+    return {
+      state: { ...next, lingering: { from: [from], rejected: true } },
+      effects: [
+        { type: 'send', to: from, signal: { type: 'REJECT' } },
+        { type: 'startTimer', id: 'linger', ms: config.lingerMs },
+        {
+          type: 'emit',
+          notice: { name: 'ended', peer: caller, reason: 'not-secure', direction: 'incoming', detail: `${caller} has a classic client: the call would not be encrypted` },
+        },
+      ],
+    };
   }
   const address: PeerAddress = { address: user.ip, port: user.port };
   const peer: Peer = sameAddress(address, from) ? { name: caller, address } : { name: caller, address, alt: from };

@@ -33,6 +33,8 @@ export interface CallMachineConfig {
   readonly lingerMs: number;
   /** Interval of stats reports (`reportStats` effects) while in a call; default 1 000. */
   readonly statsIntervalMs: number;
+  /** `secure: 'require'`: a START the directory vouches for is answered REJECT and reported as ended with 'not-secure'; default false. */
+  readonly refuseClassic?: boolean;
 }
 
 /** The other party of a call. */
@@ -89,6 +91,8 @@ export interface MachineState {
   readonly directoryLost: boolean;
   /** The phone is closing: every START is answered REJECT, no call can be placed. */
   readonly shuttingDown?: true;
+  /** A v2 call is in progress: every START is answered REJECT, no call can be placed. */
+  readonly elsewhere?: true;
 }
 
 /** What can happen to the machine. */
@@ -117,6 +121,10 @@ export type MachineEvent =
   | { readonly type: 'directory-lost' }
   /** The phone is closing: hang up, then refuse every new call in either direction. */
   | { readonly type: 'shutdown' }
+  /** Whether a v2 call is in progress (then this machine is busy too). */
+  | { readonly type: 'elsewhere'; readonly busy: boolean }
+  /** The dial attempt's look-up found a v2 peer (or a classic one a secure phone refuses): the v2 machine takes it over, this one goes back to idle silently. */
+  | { readonly type: 'handed-over'; readonly attempt: number }
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 
@@ -128,7 +136,16 @@ export type MachineNotice =
   | { readonly name: 'state'; readonly state: CallState; readonly peer?: string }
   | { readonly name: 'incoming'; readonly caller: string; readonly ip: string; readonly port: number }
   | { readonly name: 'calling'; readonly peer: string; readonly ip: string; readonly port: number }
-  | { readonly name: 'connected'; readonly peer: string }
+  | {
+      readonly name: 'connected';
+      readonly peer: string;
+      /** Absent on the classic machine's notice, which is always a classic call. */
+      readonly protocol?: 'v2' | 'classic';
+      /** True for a v2 call (encrypted and authenticated). */
+      readonly secure?: boolean;
+      /** The short authentication string of a v2 call. */
+      readonly sas?: string | null;
+    }
   | {
       readonly name: 'ended';
       readonly peer: string;

@@ -114,6 +114,7 @@ function onUser(config: CallMachineConfig, state: MachineState, event: Extract<M
     case 'user-call': {
       if (state.shuttingDown) return refuse(state, 'invalid-state', 'the phone is closing');
       if (phase.kind !== 'idle') return refuse(state, 'busy', `cannot call while ${phase.kind}`);
+      if (state.elsewhere) return refuse(state, 'busy', 'cannot call during a v2 call');
       if (nameKey(event.name) === nameKey(config.selfName)) return failAttempt(state, event.name, 'self-call');
       if (state.directoryLost) return failAttempt(state, event.name, 'directory-lost');
       const attempt = state.attempts + 1;
@@ -220,6 +221,15 @@ function step(config: CallMachineConfig, state: MachineState, event: MachineEven
     }
     case 'caller-lookup-result':
       return onCallerVerified(config, state, event);
+    case 'elsewhere': {
+      const { elsewhere: _was, ...rest } = state;
+      return { state: event.busy ? { ...rest, elsewhere: true } : rest, effects: [] };
+    }
+    case 'handed-over': {
+      const phase = state.phase;
+      if (phase.kind !== 'dialing' || phase.attempt !== event.attempt) return { state, effects: [] };
+      return { state: { ...state, phase: { kind: 'idle' } }, effects: [] };
+    }
     case 'local-failure': {
       const kind = state.phase.kind;
       if (kind === 'idle') return { state, effects: [log('error', event.detail)] };

@@ -4,6 +4,8 @@ import type { Clock } from '@voip/clock';
 import type { CallMachineConfig, MachineNotice, PeerAddress } from './call-machine-types.js';
 import type { CallStats } from './phone-types.js';
 import type { Transport } from './transport/transport.js';
+import type { RandomBytes } from '@voip/protocol/v2';
+import type { V2Config, V2MediaParams } from './v2/v2-types.js';
 
 /** What the runner needs of the directory: finding a user's address. */
 export interface DirectoryPort {
@@ -13,8 +15,10 @@ export interface DirectoryPort {
 
 /** Where the runner sends the media effects (`CallAudio` is the one used). */
 export interface MediaEffectsPort {
-  /** `startMedia`: `fail` ends the call with 'error'. */
-  start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void): void;
+  /** `startMedia`: `fail` ends the call with 'error'; `v2` for a v2 call. */
+  start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void, v2?: V2MediaParams): void;
+  /** `count`: a datagram the v2 machine rejected or took for a replay. */
+  count(kind: 'rejected' | 'replayed'): void;
   /** `deliverAudio`. */
   deliver(pcm: Uint8Array): void;
   /** `drop`: a datagram the machine discarded. */
@@ -42,4 +46,10 @@ export interface CallRunnerOptions {
   /** Timing overrides (ring and silence timeouts, repeat spacing, stats interval...). */
   readonly timing?: Partial<Omit<CallMachineConfig, 'selfName'>>;
   readonly onNotice?: (notice: RunnerNotice) => void;
+  /** Secure calls (PhoneOptions.secure); default 'prefer'. */
+  readonly secure?: 'prefer' | 'require' | 'off';
+  /** v2 signalling timing overrides (retransmission, transaction timeout, linger). */
+  readonly v2Timing?: Partial<Pick<V2Config, 'retransmitFirstMs' | 'retransmitMaxMs' | 'transactionTimeoutMs' | 'lingerMs'>>;
+  /** Randomness for v2 call ids and keys; default the system's. */
+  readonly random?: RandomBytes;
 }

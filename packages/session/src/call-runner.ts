@@ -1,12 +1,16 @@
 /** The interpreter of the call machine: carries out its effects (timers, datagrams, look-ups, media, notices) and feeds events back. */
 import { classifyClassicDatagram, encodeClassicSignal } from '@voip/protocol';
+import { classifyV2Datagram, systemRandom } from '@voip/protocol/v2';
 import type { TimerHandle } from '@voip/clock';
+import { callForm, type SecureMode } from './call-form.js';
 import { callMachineConfig, createCallMachine, type CallMachine } from './call-machine-config.js';
 import { transition } from './call-machine.js';
 import type { Effect, MachineEvent, PeerAddress, TimerId } from './call-machine-types.js';
 import type { CallRunnerOptions, RunnerNotice } from './call-runner-ports.js';
 import { PhoneError } from './errors.js';
 import type { CallState } from './phone-types.js';
+import { v2Config } from './v2/v2-config.js';
+import { V2Driver } from './v2/v2-driver.js';
 
 export type { CallRunnerOptions, DirectoryPort, MediaEffectsPort, RunnerNotice } from './call-runner-ports.js';
 
@@ -22,20 +26,38 @@ export class CallRunner {
   #closed = false;
   #closingDone: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  readonly #secure: SecureMode;
+  /** The v2 calls (docs/v2-wire.md), beside the classic machine; at most one call in either. */
+  readonly #v2: V2Driver;
+  /** What each machine last heard about the other being busy. */
+  #told = { classic: false, v2: false };
 
   constructor(options: CallRunnerOptions) {
-    this.#machine = createCallMachine(callMachineConfig(options.name, options.timing));
+    this.#secure = options.secure ?? 'prefer';
+    const refuseClassic = this.#secure === 'require' ? { refuseClassic: true } : {};
+    this.#machine = createCallMachine(callMachineConfig(options.name, { ...options.timing, ...refuseClassic }));
     this.#options = options;
+    const { ringTimeoutMs, silenceTimeoutMs, statsIntervalMs } = options.timing ?? {};
+    this.#v2 = new V2Driver(v2Config(options.name, { ringTimeoutMs, silenceTimeoutMs, statsIntervalMs, ...options.v2Timing, random: options.random ?? systemRandom }), {
+      clock: options.clock,
+      directory: options.directory,
+      media: options.media,
+      send: (bytes, to) => this.#send(bytes, to),
+      emit: (notice) => this.#emit(notice),
+      changed: () => this.#sync(),
+    });
     options.transport.onMessage((bytes, from) => this.#onDatagram(bytes, from));
   }
 
   /** Where the call stands. */
   get state(): CallState {
-    return this.#machine.state.phase.kind;
+    return this.#v2.visibleState?.state ?? this.#machine.state.phase.kind;
   }
 
   /** The name of the other party, if any. */
   get peer(): string | undefined {
+    const v2 = this.#v2.visibleState;
+    if (v2) return v2.peer;
     const phase = this.#machine.state.phase;
     if (phase.kind === 'idle') return undefined;
     return phase.kind === 'dialing' ? phase.peer : phase.peer.name;
@@ -61,6 +83,20 @@ export class CallRunner {
     this.#command({ type: 'user-hangup' });
   }
 
+  /** Tells each machine whether the other has a call, so that neither takes a second one. */
+  #sync(): void {
+    const classicBusy = this.#machine.state.phase.kind !== 'idle';
+    if (classicBusy !== this.#told.v2) {
+      this.#told = { ...this.#told, v2: classicBusy };
+      this.#v2.dispatch({ type: 'elsewhere', busy: classicBusy });
+    }
+    const v2Busy = this.#v2.busy;
+    if (v2Busy !== this.#told.classic) {
+      this.#told = { ...this.#told, classic: v2Busy };
+      this.#dispatch({ type: 'elsewhere', busy: v2Busy });
+    }
+  }
+
   /** Tells the machine the directory is gone: calls in progress go on, new ones fail. */
   directoryLost(): void {
     this.#dispatch({ type: 'directory-lost' });
@@ -78,22 +114,33 @@ export class CallRunner {
   async #close(): Promise<void> {
     // From here on a START is answered REJECT: nothing may ring once close() was called.
     this.#dispatch({ type: 'shutdown' });
+    this.#v2.dispatch({ type: 'shutdown' });
     if (this.#machine.state.closing) await new Promise<void>((resolve) => (this.#closingDone = resolve));
+    await this.#v2.settled();
+    this.#v2.stop();
     this.#closed = true;
     for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);
     this.#timers.clear();
     this.#options.media.stop();
   }
 
-  #command(event: MachineEvent): void {
+  #command(event: MachineEvent & { type: `user-${string}` }): void {
     if (this.#closed || (this.#closing && event.type !== 'user-hangup')) throw new PhoneError('closed', 'the phone is closed');
-    const refusal = this.#dispatch(event);
+    const refusal = this.#v2.visibleState && event.type !== 'user-call' ? this.#v2.dispatch({ type: event.type }) : this.#dispatch(event);
     if (refusal) throw new PhoneError(refusal.code, refusal.detail);
   }
 
   #onDatagram(bytes: Uint8Array, from: PeerAddress): void {
     if (this.#closed) return;
+    if (this.#secure !== 'off') {
+      const kind = classifyV2Datagram(bytes);
+      if (kind !== 'other') return void this.#v2.dispatch({ type: kind, from, bytes });
+    }
     const datagram = classifyClassicDatagram(bytes);
+    if (this.#v2.busy && !(datagram.kind === 'signal' && datagram.signal.type === 'START')) {
+      // During a v2 call a classic datagram is a stray (counted); a START is answered REJECT by the classic machine.
+      return void this.#v2.dispatch({ type: 'stray', from, detail: datagram.kind === 'signal' ? `classic ${datagram.signal.type}` : `a classic ${datagram.kind}` });
+    }
     if (datagram.kind === 'signal') this.#dispatch({ type: 'signal', from, signal: datagram.signal });
     else if (datagram.kind === 'audio') this.#dispatch({ type: 'audio', from, pcm: datagram.pcm });
     else this.#dispatch({ type: 'invalid-datagram', from, detail: datagram.detail });
@@ -125,6 +172,7 @@ export class CallRunner {
       this.#closingDone = undefined;
       done();
     }
+    this.#sync();
     return refusal;
   }
 
@@ -158,7 +206,7 @@ export class CallRunner {
         this.#timers.delete(effect.id);
         return;
       case 'lookup':
-        return this.#lookup(effect.name, (result) => ({ type: 'lookup-result', attempt: effect.attempt, name: effect.name, result }));
+        return this.#dial(effect.name, effect.attempt);
       case 'lookupCaller':
         return this.#lookup(effect.caller, (result) => ({ type: 'caller-lookup-result', caller: effect.caller, from: effect.from, result }));
       case 'emit':
@@ -188,10 +236,30 @@ export class CallRunner {
     }
   }
 
-  #lookup(name: string, event: (result: LookupResult) => MachineEvent): void {
+  /** The dial look-up: a v2 peer's call (or a refusal) goes to the v2 machine, anything else back to the classic one. */
+  #dial(name: string, attempt: number): void {
+    const classic = (result: LookupResult): MachineEvent => ({ type: 'lookup-result', attempt, name, result });
+    if (this.#secure === 'off') return this.#lookup(name, classic);
+    this.#lookup(name, (result) => {
+      const form = callForm(this.#secure, result.ok ? result.user : undefined);
+      const phase = this.#machine.state.phase;
+      if (form === 'classic' || !result.ok || !result.user || phase.kind !== 'dialing' || phase.attempt !== attempt) return classic(result);
+      const user = result.user;
+      this.#dispatch({ type: 'handed-over', attempt });
+      if (form === 'v2') this.#v2.dispatch({ type: 'dial', name, address: { address: user.ip, port: user.port } });
+      else this.#v2.dispatch({ type: 'dial-not-secure', name });
+      return undefined;
+    });
+  }
+
+  #lookup(name: string, event: (result: LookupResult) => MachineEvent | undefined): void {
+    const run = (result: LookupResult): void => {
+      const next = this.#closed ? undefined : event(result);
+      if (next) this.#dispatch(next);
+    };
     this.#options.directory.lookup(name).then(
-      (user) => this.#closed || this.#dispatch(event({ ok: true, user })),
-      (error: unknown) => this.#closed || this.#dispatch(event(failure(error))),
+      (user) => run({ ok: true, user }),
+      (error: unknown) => run(failure(error)),
     );
   }
 

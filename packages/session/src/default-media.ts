@@ -1,5 +1,5 @@
 /** The phone's default audio: each call's media and the ring tone built with @voip/media from the `audio` option's sources and sinks. */
-import { createCallMedia, openAudioSink, openAudioSource, startRingTone, type AudioSink, type AudioSource } from '@voip/media';
+import { createCallMedia, createSecureCallMedia, openAudioSink, openAudioSource, startRingTone, type AudioSink, type AudioSource } from '@voip/media';
 import type { Clock } from '@voip/clock';
 import type { MediaFactory, RingFactory } from './call-audio.js';
 import type { PhoneOptions } from './phone-types.js';
@@ -22,7 +22,8 @@ function openOutput(output: AudioSink | string): Promise<AudioSink> {
 export function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaFactory {
   const input = audio?.input ?? 'silence';
   const output = audio?.output ?? 'null';
-  return async ({ send }) => {
+  return async (options) => {
+    const { send } = options;
     const source = typeof input === 'string' ? await openAudioSource(input) : borrowedSource(input);
     let sink: AudioSink;
     try {
@@ -31,6 +32,8 @@ export function defaultMedia(audio: PhoneOptions['audio'], clock: Clock): MediaF
       await source.close();
       throw error;
     }
+    // A v2 call's audio is sealed RTP at its negotiated frame size; a classic call's raw PCM.
+    if (options.protocol === 'v2') return createSecureCallMedia({ source, sink, send, clock, v2: options.v2 });
     return createCallMedia({ source, sink, send, clock });
   };
 }

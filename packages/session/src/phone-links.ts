@@ -1,5 +1,5 @@
 /** Opens what a phone stands on, in order: its UDP socket, the directory connection, the registration and (on our server) the presence watch. */
-import { DEFAULT_CALL_PORT, type DirectoryUser } from '@voip/protocol';
+import { DEFAULT_CALL_PORT, DEFAULT_DIRECTORY_CAPS, type DirectoryUser } from '@voip/protocol';
 import type { Clock } from '@voip/clock';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { PhoneError } from './errors.js';
@@ -33,7 +33,9 @@ export async function openPhoneLinks(options: PhoneConnectOptions, server: { hos
       throw error;
     }
     try {
-      await directory.register(options.name, transport.local.port);
+      // A v2 client announces v 2 and its formats; 'off' registers as the classic client it then is.
+      const v2 = (options.secure ?? 'prefer') !== 'off' ? [{ v: 2, caps: DEFAULT_DIRECTORY_CAPS }] : [];
+      await directory.register(options.name, transport.local.port, ...v2);
     } catch (error) {
       if (error instanceof DirectoryError && error.code === 'name-refused') {
         throw new PhoneError('name-refused', `the directory refused the name ${JSON.stringify(options.name)}${error.reason ? `: ${error.reason}` : ''}`, { cause: error });

@@ -1,5 +1,5 @@
 /** The options of `Phone.connect` and their checks, made before anything is opened. */
-import { DEFAULT_DIRECTORY_PORT, parseHostPort, validateName } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, parseHostPort, validateName, type DirectoryUser } from '@voip/protocol';
 import { checkDurationMs } from '@voip/clock';
 import type { MediaFactory } from './call-audio.js';
 import { PhoneError } from './errors.js';
@@ -13,8 +13,13 @@ export interface PhoneConnectOptions extends PhoneOptions {
   readonly directoryTimeoutMs?: number;
   /** Interval of `stats` events during a call, ms; default 1 000. */
   readonly statsIntervalMs?: number;
-  /** Replaces the audio of each call (default: @voip/media's createCallMedia over `audio`). */
+  /** Replaces the audio of each call (default: @voip/media's createCallMedia over `audio`; for v2 calls it gets `{ protocol: 'v2', v2 }`). */
   readonly media?: MediaFactory;
+  /**
+   * Replaces the directory look-up of peers (dialled and calling), e.g. with one that
+   * reports `v` in tests while the directory's GET answer does not carry it yet.
+   */
+  readonly lookup?: (name: string) => Promise<DirectoryUser | null>;
 }
 
 /**
@@ -54,6 +59,9 @@ function checkDurations(options: PhoneConnectOptions): void {
  */
 export function checkPhoneOptions(options: PhoneConnectOptions): { host: string; port: number } {
   checkDurations(options);
+  if (options.secure !== undefined && !['prefer', 'require', 'off'].includes(options.secure)) {
+    throw new PhoneError('invalid-option', `secure must be 'prefer', 'require' or 'off', got ${JSON.stringify(options.secure)}`);
+  }
   const valid = validateName(options.name);
   if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
   return parseServer(options.server);

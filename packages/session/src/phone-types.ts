@@ -17,6 +17,7 @@ export type EndReason =
   | 'not-found' // the directory knows no such name
   | 'self-call' // one cannot call oneself
   | 'directory-lost' // the directory connection dropped before the call was placed
+  | 'not-secure' // `secure: 'require'` refused a classic call (placed or received)
   | 'error'; // a local failure (socket, audio device); `detail` says which
 
 /** Options of {@link PhoneApi} creation (`Phone.connect`). */
@@ -39,6 +40,12 @@ export interface PhoneOptions {
   readonly ringTimeoutMs?: number;
   /** How long without audio from the peer before the call is ended; default 5 000 ms. */
   readonly silenceTimeoutMs?: number;
+  /**
+   * Secure calls: 'prefer' (default) uses v2, encrypted, with v2 peers and classic with
+   * the others; 'require' refuses classic calls both ways (EndReason 'not-secure');
+   * 'off' is classic only.
+   */
+  readonly secure?: 'prefer' | 'require' | 'off';
   /** Play a ring cadence on the audio output while an incoming call rings; default false. */
   readonly ringtone?: boolean;
   /** Injected time; default the real clock. */
@@ -64,6 +71,18 @@ export interface CallStats {
   readonly outputLevelDbfs: number;
   /** Milliseconds since the call connected. */
   readonly durationMs: number;
+  /** Datagrams that failed authentication, were malformed, came from a third party, or (v2) were classic signal words. */
+  readonly packetsRejected: number;
+  /** Authentic datagrams already received or older than the replay window (a replay and a network duplicate alike). */
+  readonly packetsReplayed: number;
+  /** Authentic new media packets that came after their playout time (0 for classic media). */
+  readonly packetsLate: number;
+  /** Frames played by concealment. */
+  readonly packetsConcealed: number;
+  /** The RFC 3550 interarrival jitter estimate, ms (0 for classic media). */
+  readonly jitterMs: number;
+  /** The jitter buffer's current playout delay, ms (0 for classic media). */
+  readonly playoutDelayMs: number;
 }
 
 /** How a call ended (the payload of the `ended` event). */
@@ -88,8 +107,8 @@ export interface PhoneEvents {
   incoming: [{ readonly caller: string; readonly ip: string; readonly port: number }];
   /** We placed a call and are waiting for an answer. */
   calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
-  /** Audio flows both ways. */
-  connected: [{ readonly peer: string }];
+  /** Audio flows both ways: a v2 call (encrypted, with the SAS to compare aloud) or a classic one (not encrypted, `sas` null). */
+  connected: [{ readonly peer: string; readonly protocol: 'v2' | 'classic'; readonly secure: boolean; readonly sas: string | null }];
   /** The call ended, or a call attempt failed (a failed `call()` also rejects with a CallFailedError of the same reason). */
   ended: [CallEnd];
   /** The users online (pushed by WATCH when the server offers it). */

@@ -11,6 +11,7 @@ import type { CallState, PhoneApi, PhoneEvents } from './phone-types.js';
 import { TypedListeners } from './directory/typed-listeners.js';
 import { checkPhoneOptions, type PhoneConnectOptions } from './phone-options.js';
 import { openPhoneLinks } from './phone-links.js';
+import { connectedEvent, endedEvent } from './phone-events.js';
 import type { UdpTransport } from './transport/udp-transport.js';
 
 export { parseServer, type PhoneConnectOptions } from './phone-options.js';
@@ -64,9 +65,10 @@ export class Phone implements PhoneApi {
     this.#runner = new CallRunner({
       name: init.name,
       transport: init.transport,
-      directory: init.directory,
+      directory: options.lookup ? { lookup: options.lookup } : init.directory,
       clock,
       media: this.#audio,
+      secure: options.secure ?? 'prefer',
       timing: {
         ringTimeoutMs: options.ringTimeoutMs,
         silenceTimeoutMs: options.silenceTimeoutMs,
@@ -267,22 +269,14 @@ export class Phone implements PhoneApi {
       case 'connected': {
         const pending = this.#pending;
         this.#pending = undefined;
-        this.#emit('connected', { peer: notice.peer });
+        this.#emit('connected', connectedEvent(notice));
         pending?.resolve();
         return;
       }
       case 'ended': {
         const pending = this.#pending;
         this.#pending = undefined;
-        const summary = this.#audio.takeSummary();
-        this.#emit('ended', {
-          peer: notice.peer,
-          reason: notice.reason,
-          direction: notice.direction,
-          durationMs: summary?.durationMs ?? 0,
-          ...(summary ? { stats: summary.stats } : {}),
-          ...(notice.detail === undefined ? {} : { detail: notice.detail }),
-        });
+        this.#emit('ended', endedEvent(notice, this.#audio.takeSummary()));
         pending?.reject(new CallFailedError(notice.peer, notice.reason, notice.detail));
         return;
       }

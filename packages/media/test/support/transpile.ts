@@ -19,7 +19,7 @@ export interface CompiledPackage {
   remove(): void;
 }
 
-/** Transpiles every non-test `src/*.ts` file into a fresh temporary directory. */
+/** Transpiles every non-test `.ts` file under `src/` (subdirectories included) into a fresh temporary directory. */
 export function compilePackage(): CompiledPackage {
   const dir = mkdtempSync(join(tmpdir(), 'voip-media-build-'));
   const out = join(dir, 'src');
@@ -27,13 +27,15 @@ export function compilePackage(): CompiledPackage {
   symlinkSync(workspaceNodeModules, join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   const srcDir = join(packageDir, 'src');
-  for (const name of readdirSync(srcDir)) {
+  for (const name of readdirSync(srcDir, { recursive: true, encoding: 'utf8' })) {
     if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
     const result = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
       fileName: name,
     });
-    writeFileSync(join(out, name.replace(/\.ts$/, '.js')), result.outputText);
+    const target = join(out, name.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, result.outputText);
   }
   return { dir, entry: join(out, 'index.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -32,7 +32,7 @@ export {
   type V2SignalHeader,
   type V2SignalErrorCode,
 } from './signal-message.js';
-export { SignalSealer, openV2Signal, MAX_SIGNAL_MESSAGE_ID, type SignalSealErrorCode } from './signal-seal.js';
+export { SignalSealer, sealV2Signal, openV2Signal, MAX_SIGNAL_MESSAGE_ID, type SignalSealErrorCode } from './signal-seal.js';
 export {
   createCallId,
   createKeyPair,

@@ -3,7 +3,7 @@ import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { v2Signal } from '../../test/v2/arbitraries.js';
-import { SignalSealer, decodeV2Signal, encodeV2Signal, openV2Signal, toHex, type DirectionKey, type V2Signal } from './index.js';
+import { SignalSealer, sealV2Signal, decodeV2Signal, encodeV2Signal, openV2Signal, toHex, type DirectionKey, type V2Signal } from './index.js';
 
 const key: DirectionKey = { key: new Uint8Array(32).fill(0x01), salt: Uint8Array.from({ length: 12 }, (_, i) => i) };
 const otherKey: DirectionKey = { key: new Uint8Array(32).fill(0x02), salt: key.salt };
@@ -96,5 +96,16 @@ describe('sealed v2 signalling', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('sealV2Signal', () => {
+  test('gives the bytes a SignalSealer gives for the same message, and they open', () => {
+    const key = { key: new Uint8Array(32).fill(3), salt: new Uint8Array(12).fill(5) };
+    const message = { type: 'BYE', callId: '0123456789abcdef', messageId: 7 } as const;
+    const sealed = sealV2Signal(key, message);
+    const fromSealer = new SignalSealer(key).seal(message);
+    expect(fromSealer.ok && Buffer.from(fromSealer.value).equals(Buffer.from(sealed))).toBe(true);
+    expect(openV2Signal(key, sealed)).toMatchObject({ ok: true, value: message });
   });
 });

@@ -37,13 +37,28 @@ export class SignalSealer {
     const header = encodeSignalHeader(message, true);
     if (this.last === MAX_SIGNAL_MESSAGE_ID) return fail('signal-exhausted', 'every message id of this key has been used: end the call');
     if (message.messageId <= this.last) return fail('signal-nonce-reuse', `message id ${message.messageId} is not above the last sealed, ${this.last}`);
-    const body = encodeSignalBody(message);
-    const bytes = new Uint8Array(V2_SIGNAL_HEADER_BYTES + body.length + AEAD_TAG_BYTES);
-    bytes.set(header);
-    sealInto(this.key.key, xorNonce(this.key.salt, 0, message.messageId), header, body, bytes, V2_SIGNAL_HEADER_BYTES);
+    const bytes = sealWithHeader(this.key, message, header);
     this.last = message.messageId;
     return ok(bytes);
   }
+}
+
+function sealWithHeader(key: DirectionKey, message: V2Signal, header: Uint8Array): Uint8Array {
+  const body = encodeSignalBody(message);
+  const bytes = new Uint8Array(V2_SIGNAL_HEADER_BYTES + body.length + AEAD_TAG_BYTES);
+  bytes.set(header);
+  sealInto(key.key, xorNonce(key.salt, 0, message.messageId), header, body, bytes, V2_SIGNAL_HEADER_BYTES);
+  return bytes;
+}
+
+/**
+ * Seals `message` as {@link SignalSealer.seal} does, for a caller that keeps its own
+ * message counter as plain data (a pure call machine): the caller must seal each
+ * message id at most once under a key, strictly increasing, or nonces repeat.
+ * @throws {V2EncodeError} when a field is out of range.
+ */
+export function sealV2Signal(key: DirectionKey, message: V2Signal): Uint8Array {
+  return sealWithHeader(key, message, encodeSignalHeader(message, true));
 }
 
 /**

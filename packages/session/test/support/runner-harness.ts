@@ -13,7 +13,9 @@ import {
   type PeerAddress,
   type RunnerNotice,
   type Transport,
+  type V2MediaParams,
 } from '../../src/internal.js';
+import { seededRandom } from './v2-fixtures.js';
 
 /** A fake call media: records what it receives; sends a frame every 64 ms unless muted. */
 export interface FakeMedia extends CallMediaPort {
@@ -22,6 +24,8 @@ export interface FakeMedia extends CallMediaPort {
   readonly stopped: boolean;
   muted: boolean;
   gain: number;
+  /** The v2 call's media parameters; undefined for a classic call. */
+  readonly v2?: V2MediaParams;
 }
 
 /** A runner in the harness, with everything it reported. */
@@ -50,6 +54,12 @@ export interface TestPhoneOptions {
   readonly silenceTimeoutMs?: number;
   /** Reacts to each notice (e.g. accept on incoming). */
   readonly onNotice?: (notice: RunnerNotice, phone: TestPhone) => void;
+  /** PhoneOptions.secure; default 'prefer'. */
+  readonly secure?: 'prefer' | 'require' | 'off';
+  /** The version the directory reports for this phone (`v`); default none (classic). */
+  readonly v?: number;
+  /** What this phone's directory look-ups answer, instead of the shared directory (a man in the middle's victims). */
+  readonly lookup?: (name: string) => DirectoryUser | null;
 }
 
 /** Two or more runners on an in-memory network, a fake directory and a manual clock. */
@@ -81,6 +91,7 @@ export function createHarness(): Harness {
   const directory = new Map<string, DirectoryUser>();
   const phones: TestPhone[] = [];
   const signals: Harness['signals'] = [];
+  let seeds = 0;
   let rule: ((flight: Flight, signal: string | undefined) => FaultAction) | undefined;
   network.setFault((flight) => {
     const signal = signalOf(flight.bytes);
@@ -89,17 +100,20 @@ export function createHarness(): Harness {
   });
 
   function fakeMediaFactory(phone: { media: FakeMedia[] }, audio: boolean): MediaFactory {
-    return ({ send }) => {
+    return (options) => {
+      const { send } = options;
       let timer: unknown;
       const received: Uint8Array[] = [];
       let sent = 0;
-      const frame = new Uint8Array(1024).fill(7);
+      // A classic frame, or (v2) a datagram that is classified as RTP: the fake media does not seal.
+      const frame = options.protocol === 'v2' ? new Uint8Array(348).fill(0x80) : new Uint8Array(1024).fill(7);
       const media: FakeMedia = {
         received,
         started: false,
         stopped: false,
         muted: false,
         gain: 1,
+        ...(options.protocol === 'v2' ? { v2: options.v2 } : {}),
         setMuted(value) {
           media.muted = value;
         },
@@ -151,11 +165,14 @@ export function createHarness(): Harness {
         clock,
         directory: {
           lookup: (who) => {
+            if (options.lookup) return Promise.resolve(options.lookup(who));
             const user = directory.get(nameKey(who));
             return Promise.resolve(user ? { ...user, name: who } : null);
           },
         },
         media: audio,
+        secure: options.secure ?? 'prefer',
+        random: seededRandom(`${name}:${address.port}:${seeds++}`),
         timing: { ringTimeoutMs: options.ringTimeoutMs ?? 30_000, silenceTimeoutMs: options.silenceTimeoutMs ?? 5_000 },
         onNotice: (notice) => {
           notices.push(notice);
@@ -174,7 +191,7 @@ export function createHarness(): Harness {
         incoming: () => notices.filter((n) => n.name === 'incoming').length,
       };
       built.phone = phone;
-      directory.set(nameKey(name), { name, ip: address.address, port: address.port });
+      directory.set(nameKey(name), { name, ip: address.address, port: address.port, ...(options.v === undefined ? {} : { v: options.v }) } as DirectoryUser);
       phones.push(phone);
       return phone;
     },

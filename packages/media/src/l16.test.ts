@@ -1,0 +1,26 @@
+/** Tests of the L16 payload codec: golden bytes in network order, round trips, odd lengths refused. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeL16, encodeL16 } from './l16.js';
+
+describe('L16 payload', () => {
+  it('puts the most significant byte first (RFC 3551 section 4.5.11)', () => {
+    expect(Array.from(encodeL16(Int16Array.of(0x0102, -2, 32767, -32768)))).toEqual([0x01, 0x02, 0xff, 0xfe, 0x7f, 0xff, 0x80, 0x00]);
+    expect(Array.from(decodeL16(Uint8Array.of(0x01, 0x02, 0xff, 0xfe))!)).toEqual([0x0102, -2]);
+  });
+
+  it('round-trips any samples, from any offset of a larger buffer', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 600 }), fc.nat(7), (values, offset) => {
+        const encoded = encodeL16(Int16Array.from(values));
+        const shifted = new Uint8Array(offset + encoded.length);
+        shifted.set(encoded, offset);
+        expect(Array.from(decodeL16(shifted.subarray(offset))!)).toEqual(values);
+      }),
+    );
+  });
+
+  it('refuses an odd number of bytes', () => {
+    expect(decodeL16(new Uint8Array(319))).toBeUndefined();
+  });
+});

@@ -1,0 +1,61 @@
+/** Two secure call media over real UDP sockets on loopback, at real time. */
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSecureCallMedia, type CallMedia } from '../src/index.js';
+import { keepingSink, pairParams, rampSample, rampSource } from './support/secure-pair.js';
+
+const sockets: Socket[] = [];
+const medias: CallMedia[] = [];
+
+afterEach(async () => {
+  await Promise.allSettled(medias.splice(0).map((m) => m.stop()));
+  await Promise.all(sockets.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+});
+
+async function bind(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  sockets.push(socket);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return socket;
+}
+
+describe('secure call media over UDP loopback', () => {
+  it('carries 20 ms sealed frames each way bit-exactly, paced in real time', async () => {
+    const [sa, sb] = [await bind(), await bind()];
+    const params = pairParams(160);
+    const sinks = [keepingSink({ sampleRate: 8000, samplesPerFrame: 512 }), keepingSink({ sampleRate: 8000, samplesPerFrame: 512 })] as const;
+    const a = createSecureCallMedia({ source: rampSource(), sink: sinks[0], v2: params.a, send: (d) => sa.send(d, sb.address().port, '127.0.0.1') });
+    const b = createSecureCallMedia({ source: rampSource(), sink: sinks[1], v2: params.b, send: (d) => sb.send(d, sa.address().port, '127.0.0.1') });
+    medias.push(a, b);
+    const datagrams: Uint8Array[] = [];
+    sa.on('message', (d) => a.receive(d));
+    sb.on('message', (d) => {
+      datagrams.push(d);
+      b.receive(d);
+    });
+    a.start();
+    b.start();
+    await new Promise((r) => setTimeout(r, 2000));
+    const stats = [a.stats(), b.stats()];
+    await a.stop();
+    await b.stop();
+
+    expect(datagrams.length).toBeGreaterThan(90);
+    expect(datagrams.every((d) => d.length === 348)).toBe(true);
+    for (const [s, sink] of [
+      [stats[0]!, sinks[0]],
+      [stats[1]!, sinks[1]],
+    ] as const) {
+      expect(s.packetsSent).toBeGreaterThanOrEqual(95);
+      expect(s).toMatchObject({ packetsRejected: 0, packetsReplayed: 0, packetsLate: 0, packetsLost: 0, sendErrors: 0, sinkErrors: 0 });
+      const played = sink.samples();
+      const start = played.indexOf(rampSample(0));
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(start / 8).toBeLessThan(300); // the playout delay, sink re-framing included, ms
+      const count = 8000; // the first second
+      const expected = Int16Array.from({ length: count }, (_, n) => rampSample(n));
+      const got = played.subarray(start, start + count);
+      expect(Array.from(got)).toEqual(Array.from(expected));
+    }
+  });
+});
