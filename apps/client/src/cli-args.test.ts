@@ -95,8 +95,9 @@ describe('parseCli', () => {
     expect(parseCli(['--server', 'voip.example.org:443'])).toMatchObject({ kind: 'run', options: { server: 'voip.example.org:443' } });
   });
 
-  test.each<[string[], 'require' | 'prefer']>([
+  test.each<[string[], 'require' | 'prefer' | 'off']>([
     [[], 'prefer'],
+    [['--classic-only'], 'off'],
     [['--require-secure'], 'require'],
     [[...base, '--no-tui', '--require-secure'], 'require'],
   ])('%j: secure %s', (argv, secure) => {
@@ -124,6 +125,7 @@ describe('parseCli', () => {
     [['--name', 'a', '--name', 'b'], 'repeated-flag'],
     [['--no-tui=yes'], 'flag-takes-no-value'],
     [['--require-secure=yes'], 'flag-takes-no-value'],
+    [['--require-secure', '--classic-only'], 'conflicting-flags'],
     [['--server', ''], 'host-empty'],
     [['--server', '300.1.1.1:10000'], 'host-bad'],
     [['--server', '1.2.3:10000'], 'host-bad'],

@@ -24,7 +24,7 @@ export interface CliOptions {
   readonly silenceTimeoutMs: number;
   /** Keep the call history file (false with --no-history). */
   readonly history: boolean;
-  /** `require` with --require-secure: no classic (unencrypted) call either way; else `prefer`. */
+  /** `require` with --require-secure (no unencrypted call either way), `off` with --classic-only, else `prefer`. */
   readonly secure: SecureMode;
 }
 
@@ -57,6 +57,8 @@ Options:
   --exit-after-call        exit when the first call ends: 0 if it connected, 1 if not (with --no-tui)
   --require-secure         refuse to place or take a call that is not encrypted
                            (a peer whose client makes only classic calls)
+  --classic-only           make every call in the classic form of the 2023 client
+                           (not encrypted), even with peers that could encrypt
   --no-history             do not keep the call history
                            (default: $XDG_CONFIG_HOME/voip/history.json or ~/.config/voip/history.json)
   -h, --help               show this help, with the keys of the terminal UI
@@ -66,10 +68,10 @@ Exit codes: 0 clean, 1 call failed (--exit-after-call), 2 critical error, 3 bug.
 `;
 
 type ValueFlag = 'server' | 'name' | 'udp-port' | 'audio-in' | 'audio-out' | 'call' | 'hangup-after' | 'ring-timeout' | 'silence-timeout';
-type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'require-secure' | 'help' | 'version';
+type BoolFlag = 'no-tui' | 'auto-answer' | 'exit-after-call' | 'no-history' | 'require-secure' | 'classic-only' | 'help' | 'version';
 
 const VALUE_FLAGS: ReadonlySet<string> = new Set<ValueFlag>(['server', 'name', 'udp-port', 'audio-in', 'audio-out', 'call', 'hangup-after', 'ring-timeout', 'silence-timeout']);
-const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'require-secure', 'help', 'version']);
+const BOOL_FLAGS: ReadonlySet<string> = new Set<BoolFlag>(['no-tui', 'auto-answer', 'exit-after-call', 'no-history', 'require-secure', 'classic-only', 'help', 'version']);
 
 /** `--help`: the usage, then every key of the terminal UI (from the one key table). */
 export function helpText(): string {
@@ -162,6 +164,9 @@ export function parseCli(argv: readonly string[]): CliParse {
     if (name === undefined) return error('missing-name', '--no-tui needs --name NAME');
   }
 
+  if (bools.has('require-secure') && bools.has('classic-only')) {
+    return error('conflicting-flags', '--require-secure and --classic-only contradict each other: choose one');
+  }
   const options: CliOptions = {
     ...(server !== undefined ? { server } : {}),
     ...(name !== undefined ? { name } : {}),
@@ -176,7 +181,7 @@ export function parseCli(argv: readonly string[]): CliParse {
     ringTimeoutMs: seconds['ring-timeout'] ?? 30_000,
     silenceTimeoutMs: seconds['silence-timeout'] ?? 5_000,
     history: !bools.has('no-history'),
-    secure: bools.has('require-secure') ? 'require' : 'prefer',
+    secure: bools.has('require-secure') ? 'require' : bools.has('classic-only') ? 'off' : 'prefer',
   };
   return { kind: 'run', options };
 }

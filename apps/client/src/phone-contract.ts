@@ -43,7 +43,7 @@ export type CallStats = Omit<SessionCallStats, keyof SecureCallStats> & Partial<
 export type CallProtocol = 'v2' | 'classic';
 
 /** How the phone treats encryption: `require` refuses classic calls both ways; `prefer` uses v2 with v2 peers. */
-export type SecureMode = 'require' | 'prefer';
+export type SecureMode = 'require' | 'prefer' | 'off';
 
 /** Which way a call went, seen from this client. */
 export type CallDirection = 'outgoing' | 'incoming';

@@ -59,7 +59,7 @@ describe('calls between real clients through the real server', () => {
   );
 
   it(
-    "calls, accepts, and a WAV sent each way arrives bit-exact in the other side's WAV sink",
+    "a classic call (--classic-only): calls, accepts, and a WAV sent each way arrives bit-exact in the other side's WAV sink",
     async () => {
       const dir = await e2e.tempDir();
       const sentByAlice = noiseSignal(16_000, 0xa11ce); // 2 s
@@ -74,6 +74,7 @@ describe('calls between real clients through the real server', () => {
         server: server.address,
         audioIn: `wav:${files.bobIn}`,
         audioOut: `wav:${files.bobOut}`,
+        classicOnly: true,
         autoAnswer: true,
         exitAfterCall: true,
       });
@@ -83,6 +84,7 @@ describe('calls between real clients through the real server', () => {
         server: server.address,
         audioIn: `wav:${files.aliceIn}`,
         audioOut: `wav:${files.aliceOut}`,
+        classicOnly: true,
         call: 'bob',
         hangupAfterS: 3.5,
         exitAfterCall: true,

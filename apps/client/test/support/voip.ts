@@ -27,6 +27,8 @@ export interface ClientOptions {
   /** `--audio-out`; default `null`. */
   readonly audioOut?: string;
   readonly autoAnswer?: boolean;
+  /** `--classic-only`: calls in the classic form (the 1024-byte datagrams of 2023). */
+  readonly classicOnly?: boolean;
   readonly call?: string;
   readonly hangupAfterS?: number;
   readonly exitAfterCall?: boolean;
@@ -70,6 +72,7 @@ export function clientArgs(o: ClientOptions & { udpPort: number }): string[] {
   const args = ['--no-tui', '--server', o.server, '--name', o.name, '--udp-port', String(o.udpPort)];
   args.push('--audio-in', o.audioIn ?? 'silence', '--audio-out', o.audioOut ?? 'null');
   if (o.autoAnswer) args.push('--auto-answer');
+  if (o.classicOnly) args.push('--classic-only');
   if (o.call !== undefined) args.push('--call', o.call);
   if (o.hangupAfterS !== undefined) args.push('--hangup-after', String(o.hangupAfterS));
   if (o.exitAfterCall) args.push('--exit-after-call');
