@@ -48,6 +48,33 @@ describe('createSecureCallMedia', () => {
     await media.stop();
   });
 
+  it('after a stall, leaves the sequence numbers and timestamps of the skipped frames unused', async () => {
+    // A clock that can jump ahead of its timers: a timer then runs late, as after a blocked event loop.
+    const manual = createManualClock();
+    let lag = 0;
+    const clock = { now: () => manual.now() + lag, setTimeout: manual.setTimeout, clearTimeout: manual.clearTimeout };
+    const params = pairParams();
+    const sent: Uint8Array[] = [];
+    const media = createSecureCallMedia({ source: rampSource(), sink: keepingSink(), clock, send: (d) => sent.push(d), v2: params.a });
+    media.start();
+    manual.advance(20 * 4);
+    lag = 20 * 6; // the timer of frame 5 runs 120 ms late: frames 5 to 9 are skipped, 10 goes out
+    manual.advance(20 * 4);
+    let receiver = createMediaReceiver(params.a.ssrc);
+    const packets = sent.map((d) => {
+      const opened = openMedia(params.b.receiveKey, receiver, d);
+      if (!opened.ok) throw new Error(opened.code);
+      receiver = opened.value.receiver;
+      return opened.value.packet;
+    });
+    expect(media.stats().framesSkipped).toBe(5);
+    const frameIndices = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14];
+    expect(packets.map((p) => (p.sequence - params.a.firstSequence) & 0xffff)).toEqual(frameIndices);
+    expect(packets.map((p) => ((p.timestamp - params.a.firstTimestamp) >>> 0) / 160)).toEqual(frameIndices);
+    expect(Array.from(decodeL16(packets[5]!.payload)!.subarray(0, 2))).toEqual([rampSample(1600), rampSample(1601)]);
+    await media.stop();
+  });
+
   it('sends 512-sample frames every 64 ms when so agreed (1052-byte packets)', async () => {
     const { clock, sent, media, open } = single(512);
     media.start();

@@ -31,9 +31,10 @@ function checkParams(v2: V2MediaParams): void {
  *
  * Sending: the source is re-framed to `v2.frameSamples` (a 512-sample source gives
  * 20 ms frames), a frame pump paces the frames from their index (one every 20 ms),
- * each is encoded L16 (big-endian, RFC 3551 section 4.5.11), sealed as the next RTP
- * packet (`MediaSealer`: the payload type, the timestamp `firstTimestamp + n *
- * frameSamples` for the n-th packet, M set on the first) and sent. Muted, the source
+ * each is encoded L16 (big-endian, RFC 3551 section 4.5.11), sealed as RTP packet
+ * `firstSequence + i` for frame i (`MediaSealer`: the payload type, the timestamp
+ * `firstTimestamp + i * frameSamples`, M set on the first) and sent; a frame the pump
+ * skips after a stall leaves its sequence number unused (a loss to the peer). Muted, the source
  * is read all the same and silence frames go out.
  *
  * Receiving: `receive` opens the datagram with the receive key and the replay window
@@ -92,15 +93,27 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
     return frame.samples;
   }
 
-  /** Seals and sends one frame read from the source (silence while muted). */
-  function sendFrame(read: Int16Array): void {
+  /** Empty payload sealed, never sent, for a frame the pump skipped: its sequence number stays unused. */
+  const NOTHING = new Uint8Array(0);
+  // Packet indices used so far: one per frame index, sent or skipped.
+  let framesSealed = 0;
+
+  /**
+   * Seals and sends frame `index` read from the source (silence while muted). Sequence
+   * number and timestamp follow the frame index: after a stall, the frames the pump
+   * skipped leave a gap the peer conceals as loss, instead of shifting every later
+   * packet a few periods late.
+   */
+  function sendFrame(read: Int16Array, index: number): void {
     const frame = muted ? allocateFrame(read.length) : read;
     lastSent = frame;
     packetsSent++;
     try {
+      for (; framesSealed < index; framesSealed++) sealer.seal({ payloadType: v2.payloadType, timestamp: 0, payload: NOTHING });
+      framesSealed++;
       const sealed = sealer.seal({
         payloadType: v2.payloadType,
-        timestamp: (v2.firstTimestamp + (packetsSent - 1) * frameSamples) % 0x100000000,
+        timestamp: (v2.firstTimestamp + index * frameSamples) % 0x100000000,
         payload: encodeL16(frame),
         marker: packetsSent === 1,
       });
@@ -135,7 +148,7 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
       if (error !== undefined) report(error);
     },
     onFrame(read, index) {
-      sendFrame(read);
+      sendFrame(read, index);
       playFrame(index);
     },
   });
