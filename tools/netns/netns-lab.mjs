@@ -244,7 +244,7 @@ export class NetnsLab {
     requireTool('tcpdump');
     this.#tmp ??= mkdtempSync(join(tmpdir(), `voiplab-${this.id}-`));
     const file = options.file ?? join(this.#tmp, `capture-${++this.#rules}.pcap`);
-    const child = this.spawn(ns, 'tcpdump', ['-Z', 'root', '-U', '-n', '-i', options.interface ?? 'any', '-w', file, options.filter ?? 'udp']);
+    const child = this.spawn(ns, 'tcpdump', ['-Z', 'root', '-U', '--immediate-mode', '-n', '-i', options.interface ?? 'any', '-w', file, options.filter ?? 'udp']);
     return startCapture(child, file);
   }
 

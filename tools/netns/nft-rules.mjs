@@ -49,7 +49,8 @@ export function impairRuleset(table, { dropPercent, protocol = 'udp', hook = 'fo
     '  chain impair {',
     `    type filter hook ${hook} priority 0; policy accept;`,
     `    ${match} counter comment "matched"`,
-    `    ${match} numgen random mod 10000 < ${threshold} counter drop comment "dropped"`,
+    // numgen's comparand must be below the modulus: 100 % drops without drawing.
+    `    ${match}${threshold >= 10000 ? '' : ` numgen random mod 10000 < ${threshold}`} counter drop comment "dropped"`,
     '  }',
     '}',
     '',
