@@ -44,4 +44,9 @@ export declare function summarise(frameMs: number, sent: number, arrivals: reado
 /** Streams `durationMs` of `frameMs` frames each way through the relay and measures both directions. */
 export declare function measureStream(options: { profile: string | RelayProfile; frameMs: number; durationMs: number; seed?: number }): Promise<StreamMeasurement>;
 /** Every profile at every frame size, in turn. */
-export declare function runCallQualityRig(options?: { profiles?: string[]; frameSizes?: number[]; durationMs?: number; seed?: number }): Promise<{ durationMs: number; seed: number; profiles: Record<string, RelayProfile>; results: StreamMeasurement[] }>;
+export declare function runCallQualityRig(options?: {
+  profiles?: string[];
+  frameSizes?: number[];
+  durationMs?: number;
+  seed?: number;
+}): Promise<{ durationMs: number; seed: number; profiles: Record<string, RelayProfile>; results: StreamMeasurement[] }>;

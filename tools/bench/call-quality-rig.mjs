@@ -126,7 +126,13 @@ export async function measureStream({ profile, frameMs, durationMs, seed = 1 }) 
     // Let the relay's delayed copies land: the largest hold-back is jitter plus reordering.
     const p = typeof profile === 'string' ? PROFILES[profile] : profile;
     await new Promise((resolve) => setTimeout(resolve, (p.delayMs ?? 0) + (p.jitterMs ?? 0) + (p.reorder ? (p.reorderMs ?? 50) : 0) + 200));
-    return { profile: typeof profile === 'string' ? profile : 'custom', frameMs, forward: summarise(frameMs, count, forward), backward: summarise(frameMs, count, backward), relay: relay.counters() };
+    return {
+      profile: typeof profile === 'string' ? profile : 'custom',
+      frameMs,
+      forward: summarise(frameMs, count, forward),
+      backward: summarise(frameMs, count, backward),
+      relay: relay.counters(),
+    };
   } finally {
     await relay.close();
     a.close();

@@ -27,4 +27,9 @@ export declare function mosFromR(r: number): number;
 /** G.107's BurstR of a loss trace (true = lost). */
 export declare function burstRatio(lost: readonly boolean[]): number;
 /** R, MOS, Id and Ie,eff of a call. */
-export declare function eModel(input: { delayMs: number; lossPercent: number; burstR?: number; codec?: keyof typeof CODECS | CodecImpairment }): { r: number; mos: number; id: number; ieEff: number };
+export declare function eModel(input: { delayMs: number; lossPercent: number; burstR?: number; codec?: keyof typeof CODECS | CodecImpairment }): {
+  r: number;
+  mos: number;
+  id: number;
+  ieEff: number;
+};

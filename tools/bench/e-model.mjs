@@ -14,7 +14,7 @@ export const CODECS = Object.freeze({
   /** G.711 (and 16-bit linear PCM, its superset) with packet loss concealment. */
   'g711-plc': Object.freeze({ ie: 0, bpl: 25.1 }),
   /** G.711 with lost frames played as silence. */
-  'g711': Object.freeze({ ie: 0, bpl: 4.3 }),
+  g711: Object.freeze({ ie: 0, bpl: 4.3 }),
 });
 
 /** An E-model input out of range; `option` names it. */

@@ -24,7 +24,6 @@ export function sh(command, args, input) {
     child.stdin.end(input ?? '');
     const fail = (why) => reject(new NetnsError(`${command} ${args.join(' ')} failed: ${why}`, [command, ...args], stderr));
     child.once('error', (error) => fail(error.message));
-    child.once('close', (code, signal) => (code === 0 ? resolve(stdout) : fail((stderr.trim() || `exit ${code ?? signal}`))));
+    child.once('close', (code, signal) => (code === 0 ? resolve(stdout) : fail(stderr.trim() || `exit ${code ?? signal}`)));
   });
 }
-

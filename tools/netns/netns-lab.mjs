@@ -229,7 +229,9 @@ export class NetnsLab {
       },
       send: async (payloads, options = {}) => {
         const input = payloads.map((p) => Buffer.from(p).toString('base64')).join('\n');
-        const out = await this.exec(from, process.execPath, [UDP_PROBE_BIN, 'send', '--to', `${to.address}:${to.port}`, '--interval-ms', String(options.intervalMs ?? 1)], { input });
+        const out = await this.exec(from, process.execPath, [UDP_PROBE_BIN, 'send', '--to', `${to.address}:${to.port}`, '--interval-ms', String(options.intervalMs ?? 1)], {
+          input,
+        });
         return JSON.parse(out).sent;
       },
     };

@@ -39,7 +39,8 @@ export function impairRuleset(table, { dropPercent, protocol = 'udp', hook = 'fo
   if (!HOOKS.has(hook)) throw new NftRuleError('hook', `forward, input or output, got ${hook}`);
   let match = `meta l4proto ${protocol}`;
   if (direction !== 'both') {
-    if (typeof direction !== 'object' || direction === null || (!direction.from && !direction.to)) throw new NftRuleError('direction', "'both' or { from?, to? } with at least one address or subnet");
+    if (typeof direction !== 'object' || direction === null || (!direction.from && !direction.to))
+      throw new NftRuleError('direction', "'both' or { from?, to? } with at least one address or subnet");
     if (direction.from) match += ` ip saddr ${ipv4('direction.from', direction.from, { cidr: true })}`;
     if (direction.to) match += ` ip daddr ${ipv4('direction.to', direction.to, { cidr: true })}`;
   }

@@ -91,7 +91,7 @@ function readPcap(bytes, view) {
   if (bytes.length < 24) throw new PcapFormatError('pcap header cut short');
   const linkType = view.getUint32(20, little) & 0x0fffffff;
   const out = [];
-  for (let at = 24; at < bytes.length; ) {
+  for (let at = 24; at < bytes.length;) {
     if (at + 16 > bytes.length) throw new PcapFormatError(`record header cut short at byte ${at}`);
     const seconds = view.getUint32(at, little);
     const fraction = view.getUint32(at + 4, little);
@@ -108,7 +108,7 @@ function readPcapng(bytes, view) {
   let little = true;
   let interfaces = [];
   const out = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     if (at + 12 > bytes.length) throw new PcapFormatError(`block header cut short at byte ${at}`);
     const type = view.getUint32(at, little);
     if (type === 0x0a0d0d0a) {
@@ -119,7 +119,7 @@ function readPcapng(bytes, view) {
     if (length < 12 || at + length > bytes.length) throw new PcapFormatError(`block at byte ${at} has a bad length ${length}`);
     if (type === 1) {
       let resolution = 1e-6;
-      for (let o = at + 16; o + 4 <= at + length - 4; ) {
+      for (let o = at + 16; o + 4 <= at + length - 4;) {
         const code = view.getUint16(o, little);
         const size = view.getUint16(o + 2, little);
         if (code === 0) break;
