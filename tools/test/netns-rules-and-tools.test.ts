@@ -1,6 +1,7 @@
 // The lab's pure parts: nftables rule text for bad options, and the check for missing programs.
 import { describe, expect, test } from 'vitest';
-import { impairRuleset, readUdpDatagrams, requireTool, spoofRuleset } from '../index.mjs';
+import { readUdpDatagrams, requireTool } from '../index.mjs';
+import { impairRuleset, spoofRuleset } from '../netns/nft-rules.mjs';
 
 describe('requireTool', () => {
   test('a program on the path passes; a missing one says to run the install script', () => {
