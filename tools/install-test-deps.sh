@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine:
 # the system packages for the real-audio, terminal, PostgreSQL and network-namespace
-# (iproute2) tests, then the npm workspace.
+# (iproute2; nftables and tcpdump for loss, spoofing and captures) tests, then the npm workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in pulseaudio pulseaudio-utils libasound2-plugins tmux postgresql iproute2; do
+for pkg in pulseaudio pulseaudio-utils libasound2-plugins tmux postgresql iproute2 nftables tcpdump; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -1,14 +1,12 @@
 // Types of the network-namespace lab for tests (netns-lab.mjs).
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Capture } from './capture.mjs';
+import type { ImpairOptions } from './nft-rules.mjs';
 
-/** A failed command run for the lab, with its stderr. */
-export declare class NetnsError extends Error {
-  readonly name: 'NetnsError';
-  readonly code: 'netns-command-failed';
-  /** The command and its arguments. */
-  readonly command: readonly string[];
-  readonly stderr: string;
-}
+export { NetnsError } from './command.mjs';
+
+/** Path of the UDP listener/sender run inside namespaces (`listen --host H --port P`, `send --to H:P ...`). */
+export declare const UDP_PROBE_BIN: string;
 
 /** One namespace of a lab: a host. */
 export interface Netns {
@@ -35,6 +33,55 @@ export interface NetnsSpawnOptions {
   readonly env?: Record<string, string>;
 }
 
+/** Options of {@link NetnsLab.exec}. */
+export interface NetnsExecOptions {
+  /** Written to the command's stdin (e.g. a rule set for `nft -f -`). */
+  readonly input?: string;
+}
+
+/** Random loss installed by {@link NetnsLab.impair}. */
+export interface Impairment {
+  /** The nftables table (`inet`) that holds it. */
+  readonly table: string;
+  /** Packets that matched the rule, and how many of them were dropped. */
+  counters(): Promise<{ matched: number; dropped: number }>;
+  /** Deletes the table. */
+  remove(): Promise<void>;
+}
+
+/** A forged source installed by {@link NetnsLab.spoof}. */
+export interface Spoof {
+  readonly table: string;
+  /** Sends each payload as one datagram from the attacker to `to`, `intervalMs` apart (default 1); resolves with the count sent. */
+  send(payloads: readonly Uint8Array[], options?: { intervalMs?: number }): Promise<number>;
+  /** Datagrams whose source the router rewrote so far. */
+  forged(): Promise<number>;
+  /** Deletes the rules: the attacker's datagrams keep their own source again. */
+  remove(): Promise<void>;
+}
+
+/** Options of {@link NetnsLab.spoof}. */
+export interface SpoofOptions {
+  /** The namespace that forwards between the attacker and the victim's peer, and rewrites the source. */
+  readonly router: Netns;
+  /** The attacker host, linked to `router`. */
+  readonly from: Netns;
+  /** The forged source (the victim's address and port). */
+  readonly as: { readonly address: string; readonly port: number };
+  /** Where the forged datagrams go. */
+  readonly to: { readonly address: string; readonly port: number };
+}
+
+/** Options of {@link NetnsLab.capture}. */
+export interface CaptureOptions {
+  /** Default `any`. */
+  readonly interface?: string;
+  /** A pcap filter; default `udp`. */
+  readonly filter?: string;
+  /** Where to write; default a file of the lab, deleted when it is disposed. */
+  readonly file?: string;
+}
+
 /** Deletes namespaces left by labs whose process died; returns their names. */
 export declare function sweepOrphanNamespaces(): string[];
 
@@ -56,7 +103,13 @@ export declare class NetnsLab {
   /** Turns IPv4 forwarding on in `ns`. */
   forwarding(ns: Netns): Promise<void>;
   /** Runs a command in `ns` to completion; resolves with its stdout, rejects with a {@link NetnsError}. */
-  exec(ns: Netns, command: string, args?: readonly string[]): Promise<string>;
+  exec(ns: Netns, command: string, args?: readonly string[], options?: NetnsExecOptions): Promise<string>;
+  /** Drops a share of the UDP (or TCP) passing `ns` at random with nftables; needs `nft` (a NetnsToolMissingError otherwise). */
+  impair(ns: Netns, options: ImpairOptions): Promise<Impairment>;
+  /** Makes `from`'s UDP datagrams to `to` arrive from the forged source `as`, rewritten in `router`; needs `nft`. */
+  spoof(options: SpoofOptions): Promise<Spoof>;
+  /** Starts tcpdump in `ns`; resolves once it captures. Needs `tcpdump`. */
+  capture(ns: Netns, options?: CaptureOptions): Promise<Capture>;
   /** Starts a command in `ns` as its own process group with piped stdio; killed by {@link NetnsLab.dispose}. */
   spawn(ns: Netns, command: string, args?: readonly string[], options?: NetnsSpawnOptions): ChildProcessWithoutNullStreams;
   /** The lab's namespaces, in creation order. */

@@ -1,33 +1,26 @@
 // A test's own small network of Linux network namespaces (hosts, veth links, routes,
-// processes inside), torn down completely afterwards. Needs root and iproute2.
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+// processes inside, nftables impairment and spoofing, packet captures), torn down
+// completely afterwards. Needs root and iproute2 (nftables and tcpdump for those parts).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCapture } from './capture.mjs';
+import { sh } from './command.mjs';
+import { impairRuleset, spoofRuleset } from './nft-rules.mjs';
+import { requireTool } from './require-tool.mjs';
 
-const run = promisify(execFile);
+export { NetnsError } from './command.mjs';
+
+/** The UDP sender and listener that runs inside namespaces (see udp-probe.mjs). */
+export const UDP_PROBE_BIN = fileURLToPath(new URL('./udp-probe.mjs', import.meta.url));
+
 /** Every namespace a lab makes is called `voiplab-<pid>-<lab>-<role>`, so orphans can be found. */
 const PREFIX = 'voiplab-';
 const ROLE = /^[a-z][a-z0-9]{0,11}$/;
 const live = new Set();
 let labs = 0;
-
-/** A failed `ip` (or other) command run for the lab, with its stderr. */
-export class NetnsError extends Error {
-  name = 'NetnsError';
-  code = 'netns-command-failed';
-  constructor(message, command, stderr) {
-    super(message);
-    this.command = command;
-    this.stderr = stderr;
-  }
-}
-
-async function sh(command, args) {
-  try {
-    return (await run(command, args, { encoding: 'utf8' })).stdout;
-  } catch (error) {
-    throw new NetnsError(`${command} ${args.join(' ')} failed: ${(error.stderr || error.message).trim()}`, [command, ...args], error.stderr ?? '');
-  }
-}
 
 /** Names of every namespace on the machine. */
 function namespaceNames() {
@@ -110,6 +103,9 @@ export function hostAddresses(cidr) {
 export class NetnsLab {
   #namespaces = [];
   #children = new Set();
+  #links = [];
+  #rules = 0;
+  #tmp = null;
 
   constructor(id) {
     /** `<pid>-<n>`: part of every namespace name of this lab. */
@@ -149,7 +145,9 @@ export class NetnsLab {
     await this.exec(b, 'ip', ['addr', 'add', `${second}/${prefix}`, 'dev', bIf]);
     await this.exec(a, 'ip', ['link', 'set', aIf, 'up']);
     await this.exec(b, 'ip', ['link', 'set', bIf, 'up']);
-    return { a: first, b: second, aInterface: aIf, bInterface: bIf };
+    const link = { a: first, b: second, aInterface: aIf, bInterface: bIf };
+    this.#links.push({ ...link, aName: a.name, bName: b.name });
+    return link;
   }
 
   /** Adds a route in `ns` to `destination` (`default` or a CIDR) via the gateway address `via`. */
@@ -163,9 +161,93 @@ export class NetnsLab {
     await this.exec(ns, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
   }
 
-  /** Runs a command inside `ns` to completion (e.g. `nft -f -` later); resolves with its stdout. */
-  exec(ns, command, args = []) {
-    return sh('ip', ['netns', 'exec', ns.name, command, ...args]);
+  /** Runs a command inside `ns` to completion, `options.input` on its stdin (e.g. `nft -f -`); resolves with its stdout. */
+  exec(ns, command, args = [], options = {}) {
+    return sh('ip', ['netns', 'exec', ns.name, command, ...args], options.input);
+  }
+
+  /** Loads an nftables rule set into `ns` and returns its table's name, for counters and removal. */
+  async #nft(ns, build) {
+    requireTool('nft');
+    const table = `voiplab${++this.#rules}`;
+    await this.exec(ns, 'nft', ['-f', '-'], { input: build(table) });
+    const counters = async () => {
+      const out = JSON.parse(await this.exec(ns, 'nft', ['-j', 'list', 'table', 'inet', table]));
+      const named = {};
+      for (const item of out.nftables) {
+        if (!item.rule) continue;
+        const comment = item.rule.comment;
+        const counter = item.rule.expr.find((e) => e.counter)?.counter;
+        if (comment && counter) named[comment] = counter.packets;
+      }
+      return named;
+    };
+    const remove = () => this.exec(ns, 'nft', ['delete', 'table', 'inet', table]).then(() => undefined);
+    return { table, counters, remove };
+  }
+
+  /**
+   * Drops `dropPercent` % of the packets of `protocol` (UDP) that pass `ns` at random
+   * (nftables `numgen random`), in its forward hook by default (a router): each way,
+   * or only from or to an address or subnet given in `direction`.
+   */
+  async impair(ns, options) {
+    const { table, counters, remove } = await this.#nft(ns, (name) => impairRuleset(name, options));
+    return {
+      table,
+      remove,
+      async counters() {
+        const c = await counters();
+        return { matched: c.matched ?? 0, dropped: c.dropped ?? 0 };
+      },
+    };
+  }
+
+  /** The link that joins `a` and `b` (either way round): `{ near, far }` addresses and `near`'s interface, seen from `a`. */
+  #between(a, b) {
+    for (const l of this.#links) {
+      if (l.aName === a.name && l.bName === b.name) return { near: l.a, far: l.b, interface: l.aInterface };
+      if (l.bName === a.name && l.aName === b.name) return { near: l.b, far: l.a, interface: l.bInterface };
+    }
+    throw new TypeError(`no link between ${a.role} and ${b.role}`);
+  }
+
+  /**
+   * Makes the UDP datagrams that `from` (an attacker host linked to `router`) sends to
+   * `to` arrive there from the forged source `as`: `router` rewrites their source
+   * address and port statelessly (untracked, so a real flow between the two is left alone).
+   * `send` sends payloads from `from`; each is one datagram.
+   */
+  async spoof({ router, from, as, to }) {
+    const link = this.#between(router, from);
+    const rules = await this.#nft(router, (name) => spoofRuleset(name, { interface: link.interface, as, to }));
+    return {
+      table: rules.table,
+      remove: rules.remove,
+      async forged() {
+        return (await rules.counters()).forged ?? 0;
+      },
+      send: async (payloads, options = {}) => {
+        const input = payloads.map((p) => Buffer.from(p).toString('base64')).join('\n');
+        const out = await this.exec(from, process.execPath, [UDP_PROBE_BIN, 'send', '--to', `${to.address}:${to.port}`, '--interval-ms', String(options.intervalMs ?? 1)], {
+          input,
+        });
+        return JSON.parse(out).sent;
+      },
+    };
+  }
+
+  /**
+   * Starts `tcpdump` in `ns` writing a capture of `filter` (default `udp`) on `interface`
+   * (default `any`) to `file` (default a file of the lab, deleted with it); resolves once
+   * it captures. `stop()` ends it and reads the UDP datagrams it holds.
+   */
+  async capture(ns, options = {}) {
+    requireTool('tcpdump');
+    this.#tmp ??= mkdtempSync(join(tmpdir(), `voiplab-${this.id}-`));
+    const file = options.file ?? join(this.#tmp, `capture-${++this.#rules}.pcap`);
+    const child = this.spawn(ns, 'tcpdump', ['-Z', 'root', '-U', '--immediate-mode', '-n', '-i', options.interface ?? 'any', '-w', file, options.filter ?? 'udp']);
+    return startCapture(child, file);
   }
 
   /**
@@ -208,5 +290,8 @@ export class NetnsLab {
       }
     }
     for (const ns of this.#namespaces.splice(0).reverse()) destroyNamespaceSync(ns.name);
+    this.#links = [];
+    if (this.#tmp) rmSync(this.#tmp, { recursive: true, force: true });
+    this.#tmp = null;
   }
 }
