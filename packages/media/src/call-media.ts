@@ -1,6 +1,7 @@
 /** Call media: the whole audio side of one classic call, a paced sender and a receiver around one source and one sink. */
 import { CLASSIC_AUDIO, encodeClassicPcm } from '@voip/protocol';
 import { realClock } from '@voip/clock';
+import { callDurationMs, closeSourceAndSink } from './call-lifetime.js';
 import type { CallMedia, CallMediaOptions, MediaStats } from './call-media-types.js';
 import { createCallReceiver } from './call-receiver.js';
 import { AudioFormatMismatchError } from './errors.js';
@@ -84,9 +85,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       stoppedAt = clock.now();
       pump.stop();
       receiver.stop();
-      const results = await Promise.allSettled([source.close(), sink.close()]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      await closeSourceAndSink(source, sink);
     },
     stats(): MediaStats {
       const lateness = pump.lateness;
@@ -109,7 +108,7 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors: received.sinkErrors,
-        durationMs: startedAt === undefined ? 0 : (stoppedAt ?? clock.now()) - startedAt,
+        durationMs: callDurationMs(startedAt, stoppedAt, clock.now()),
         packetsRejected: received.droppedBadSize,
         packetsReplayed: received.droppedDuplicate,
         packetsLate: 0,

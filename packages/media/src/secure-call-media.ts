@@ -1,6 +1,7 @@
 /** Secure call media: the audio side of one v2 call, sealed RTP out at the frame pump's pace, opened RTP through the jitter buffer into the sink. */
 import { realClock } from '@voip/clock';
 import { MediaSealer, V2EncodeError } from '@voip/protocol/v2';
+import { callDurationMs, closeSourceAndSink } from './call-lifetime.js';
 import type { CallMedia, MediaStats } from './call-media-types.js';
 import { AudioFormatMismatchError } from './errors.js';
 import { allocateFrame } from './frame-slab.js';
@@ -169,9 +170,7 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
       state = 'stopped';
       stoppedAt = clock.now();
       pump.stop();
-      const results = await Promise.allSettled([source.close(), sink.close()]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      await closeSourceAndSink(source, sink);
     },
     stats(): MediaStats {
       const lateness = pump.lateness;
@@ -194,7 +193,7 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
         sourceEnded: pump.sourceEnded,
         sendErrors,
         sinkErrors,
-        durationMs: startedAt === undefined ? 0 : (stoppedAt ?? clock.now()) - startedAt,
+        durationMs: callDurationMs(startedAt, stoppedAt, clock.now()),
         packetsRejected: r.packetsRejected,
         packetsReplayed: r.packetsReplayed,
         packetsLate: r.packetsLate,
