@@ -93,6 +93,9 @@ export class DirectoryRequests {
         return this.watch();
       case 'DISCONNECT':
         return this.disconnect(request.name);
+      case 'PING':
+        this.context.send({ ack: ACK.pong });
+        return;
     }
   }
 

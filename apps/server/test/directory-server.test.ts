@@ -138,6 +138,15 @@ describe.each(BACKENDS)('directory server over TCP ($name)', (backendKind) => {
     expect(c.isClosed).toBe(false);
   });
 
+  it('answers PING with PONG, before and after REG, keeping the connection', async () => {
+    await start();
+    const c = await client();
+    expect(await c.request({ command: 'PING' })).toEqual({ ack: 'PONG' });
+    expect(await c.request({ command: 'REG', name: 'pinger', v: 2 })).toMatchObject({ ack: 'Registered successfully' });
+    expect(await c.request({ command: 'PING', name: 'pinger' })).toEqual({ ack: 'PONG' });
+    expect(c.isClosed).toBe(false);
+  });
+
   it('registers 200 clients at once', async () => {
     await start();
     // Four clients per loopback address: the default cap of connections per IP stays on.

@@ -27,6 +27,7 @@ const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply,
   ['LIST naming the client', { command: 'LIST', name: 'bob' }, '{"command":"LIST","name":"bob"}\n'],
   ['WATCH naming the client', { command: 'WATCH', name: 'bob' }, '{"command":"WATCH","name":"bob"}\n'],
   ['DISCONNECT', { command: 'DISCONNECT', name: 'bob' }, '{"command":"DISCONNECT","name":"bob"}\n'],
+  ['PING', { command: 'PING' }, '{"command":"PING"}\n'],
   ['registered', { ack: ACK.registered }, '{"ack":"Registered successfully"}\n'],
   ['registered, with the server version', { ack: ACK.registered, v: DIRECTORY_VERSION }, '{"ack":"Registered successfully","v":2}\n'],
   [
@@ -53,6 +54,7 @@ const GOLDEN: ReadonlyArray<readonly [string, DirectoryRequest | DirectoryReply,
   ['error', { ack: ACK.error, reason: REASON.unknownCommand }, '{"ack":"Error","reason":"unknown command"}\n'],
   ['server failure', { ack: ACK.error }, '{"ack":"Error"}\n'],
   ['disconnected', { ack: ACK.disconnected }, '{"ack":"Disconnected"}\n'],
+  ['pong', { ack: ACK.pong }, '{"ack":"PONG"}\n'],
   ['GET: nobody', { ip: 'None' }, '{"ip":"None"}\n'],
   ['GET: address', { ip: '127.0.0.1', port: 5001 }, '{"ip":"127.0.0.1","port":5001}\n'],
   [
@@ -108,6 +110,8 @@ describe('decodeDirectoryRequest', () => {
     ['LIST naming the client', { command: 'LIST', name: 'bob' }, { command: 'LIST', name: 'bob' }],
     ['WATCH naming the client', { command: 'WATCH', name: 'bob' }, { command: 'WATCH', name: 'bob' }],
     ['WATCH', { cmd: 'WATCH' }, { command: 'WATCH' }],
+    ['PING', { command: 'PING' }, { command: 'PING' }],
+    ['PING naming the client', { command: 'PING', name: 'bob' }, { command: 'PING', name: 'bob' }],
     ['command wins over cmd', { command: 'LIST', cmd: 'WATCH' }, { command: 'LIST' }],
     ['extra fields are ignored', { command: 'GET', name: 'bob', extra: [1] }, { command: 'GET', name: 'bob' }],
   ])('%s', (_label, message, expected) => {
@@ -118,7 +122,7 @@ describe('decodeDirectoryRequest', () => {
     ['no command', { name: 'alice' }, 'missing-command'],
     ['a numeric command', { command: 1 }, 'missing-command'],
     ['a command inherited, not owned', JSON.parse('{"__proto__":{"command":"LIST"}}') as Record<string, unknown>, 'missing-command'],
-    ['an unknown command', { command: 'PING' }, 'unknown-command'],
+    ['an unknown command', { command: 'DANCE' }, 'unknown-command'],
     ['a lower-case command', { command: 'reg', name: 'a' }, 'unknown-command'],
     ['REG without name', { command: 'REG' }, 'bad-field'],
     ['REG with a numeric name', { command: 'REG', name: 5 }, 'bad-field'],
@@ -149,7 +153,7 @@ describe('decodeDirectoryRequest', () => {
   });
 
   test('an unknown command carries the reason the server sends', () => {
-    expect(decodeDirectoryRequest({ command: 'PING' })).toEqual({ ok: false, code: 'unknown-command', detail: REASON.unknownCommand });
+    expect(decodeDirectoryRequest({ command: 'DANCE' })).toEqual({ ok: false, code: 'unknown-command', detail: REASON.unknownCommand });
   });
 });
 

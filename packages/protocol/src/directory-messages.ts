@@ -22,7 +22,8 @@ export type DirectoryRequest =
   | { readonly command: 'GET'; readonly name: string }
   | { readonly command: 'LIST'; readonly name?: string }
   | { readonly command: 'DISCONNECT'; readonly name: string }
-  | { readonly command: 'WATCH'; readonly name?: string };
+  | { readonly command: 'WATCH'; readonly name?: string }
+  | { readonly command: 'PING'; readonly name?: string };
 
 /** The commands the directory knows. */
 export type DirectoryCommand = DirectoryRequest['command'];
@@ -32,6 +33,15 @@ export type RequestErrorCode = 'missing-command' | 'unknown-command' | 'bad-fiel
 
 /** The first directory version whose REG may carry `caps`, and whose askers are shown `v` and `caps`. */
 export const CAPS_MIN_VERSION = 2;
+
+/** The first directory version whose clients announce the PING keep-alive (PROTOCOL.md section 1). */
+export const KEEPALIVE_MIN_VERSION = 2;
+
+/** How long a keep-alive client stays quiet before it sends PING. */
+export const KEEPALIVE_IDLE_MS = 10_000;
+
+/** How long our server lets a client that announced the keep-alive stay silent before it drops it (at most 30 s, PROTOCOL.md). */
+export const KEEPALIVE_SILENCE_LIMIT_MS = 30_000;
 
 /** The `reason` to send before closing a connection whose stream the deframer refused. */
 export function deframeErrorReason(code: DeframeErrorCode): string {
@@ -51,12 +61,13 @@ export type DirectoryReply =
   | { readonly ack: typeof ACK.registerFailed; readonly reason: string }
   | { readonly ack: typeof ACK.error; readonly reason?: string }
   | { readonly ack: typeof ACK.disconnected }
+  | { readonly ack: typeof ACK.pong }
   | { readonly ip: 'None' }
   | { readonly ip: string; readonly port: number; readonly v?: number; readonly caps?: DirectoryCaps }
   | { readonly users: readonly DirectoryUser[] }
   | { readonly event: 'presence'; readonly users: readonly DirectoryUser[] };
 
-const COMMANDS: ReadonlySet<string> = new Set(['REG', 'GET', 'LIST', 'DISCONNECT', 'WATCH']);
+const COMMANDS: ReadonlySet<string> = new Set(['REG', 'GET', 'LIST', 'DISCONNECT', 'WATCH', 'PING']);
 
 /**
  * The command a message asks for: `command`, or its alias `cmd` (the report's
@@ -93,7 +104,8 @@ export function decodeDirectoryRequest(message: Record<string, unknown>): Result
   if (!COMMANDS.has(command)) return fail('unknown-command', REASON.unknownCommand);
   switch (command) {
     case 'LIST':
-    case 'WATCH': {
+    case 'WATCH':
+    case 'PING': {
       // Our client names itself in every extension request, so a classic server survives it.
       const name = own(message, 'name');
       return ok(typeof name === 'string' ? { command, name } : { command });

@@ -5,6 +5,8 @@ export const ACK = Object.freeze({
   registerFailed: 'Error Registering',
   error: 'Error',
   disconnected: 'Disconnected',
+  /** Our server's answer to PING (an extension: the seed's server has no PING). */
+  pong: 'PONG',
 } as const);
 
 /**

@@ -11,6 +11,9 @@ export { createJsonDeframer, type JsonDeframer, type JsonDeframerOptions, type D
 export { ACK, REASON } from './directory-texts.js';
 export {
   CAPS_MIN_VERSION,
+  KEEPALIVE_IDLE_MS,
+  KEEPALIVE_MIN_VERSION,
+  KEEPALIVE_SILENCE_LIMIT_MS,
   deframeErrorReason,
   decodeDirectoryRequest,
   decodeDirectoryReply,

@@ -14,6 +14,7 @@ const address: DecodedReply = { kind: 'address', user: { name: 'bob', ip: '127.0
 const nobody: DecodedReply = { kind: 'address', user: null };
 const users: DecodedReply = { kind: 'users', users: [] };
 const presence: DecodedReply = { kind: 'presence', users: [] };
+const pong: DecodedReply = { kind: 'ack', ack: 'PONG' };
 
 describe('matchReply', () => {
   test.each<[RequestCommand | undefined, DecodedReply, ReplyVerdict['kind'], string?]>([
@@ -52,6 +53,11 @@ describe('matchReply', () => {
     ['DISCONNECT', serverFailed, 'discard'],
     ['DISCONNECT', address, 'discard'],
     ['DISCONNECT', presence, 'push'],
+    ['PING', pong, 'answer'],
+    ['PING', unknownCommand, 'unsupported'],
+    ['PING', registered, 'unsupported'],
+    ['PING', presence, 'push'],
+    ['REG', pong, 'discard'],
     [undefined, registered, 'discard'],
     [undefined, address, 'discard'],
     [undefined, presence, 'push'],

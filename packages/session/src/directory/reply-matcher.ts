@@ -2,7 +2,7 @@
 import { ACK, type DecodedReply } from '@voip/protocol';
 
 /** The requests a directory client sends. */
-export type RequestCommand = 'REG' | 'GET' | 'LIST' | 'WATCH' | 'DISCONNECT';
+export type RequestCommand = 'REG' | 'GET' | 'LIST' | 'WATCH' | 'DISCONNECT' | 'PING';
 
 /** What a message from the directory means for the request waiting for its reply. */
 export type ReplyVerdict =
@@ -10,7 +10,7 @@ export type ReplyVerdict =
   | { readonly kind: 'answer' }
   /** The request was understood and refused. */
   | { readonly kind: 'refused'; readonly code: 'name-refused' | 'server-error'; readonly reason?: string }
-  /** LIST or WATCH got a reply of another kind: the server does not offer them. */
+  /** LIST, WATCH or PING got a reply of another kind: the server does not offer them. */
   | { readonly kind: 'unsupported' }
   /** A pushed presence event: never a reply (except the first one, to WATCH). */
   | { readonly kind: 'push' }
@@ -74,6 +74,8 @@ export function matchReply(command: RequestCommand | undefined, reply: DecodedRe
         return refused('server-error', reply.reason);
       }
       return { kind: 'unsupported' };
+    case 'PING':
+      return reply.kind === 'ack' && reply.ack === ACK.pong ? { kind: 'answer' } : { kind: 'unsupported' };
   }
 }
 
