@@ -1,6 +1,6 @@
 import { createManualClock } from '@voip/clock';
 import { describe, expect, test } from 'vitest';
-import { FakePhone, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from '../test/ui/fake-phone.js';
+import { FakePhone, connectedEvent, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from '../test/ui/fake-phone.js';
 import type { CallHistory } from './history.js';
 import type { ConnectRequest } from './phone-contract.js';
 import { createPhoneDriver } from './phone-driver.js';
@@ -143,7 +143,7 @@ describe('phone driver', () => {
     const phone = new FakePhone();
     const { driver, last } = await setup(phone, history);
     phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.close = async () => {
       phone.actions.push('close');
       phone.emit('ended', endedEvent('bob', 'hangup', { direction: 'incoming', durationMs: 1200 }));

@@ -8,7 +8,7 @@ import { realClock } from '@voip/clock';
 import { nameKey } from '@voip/protocol';
 import { endText, refusalText } from './end-text.js';
 import { historyRecorder } from './history-recorder.js';
-import type { ConnectRequest, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
+import type { DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
 import { LOOKUP_RETRY_MS, MAX_VOLUME, type Attempt, type PhoneDriver, type PhoneDriverDeps, type Wait } from './phone-driver-types.js';
 
 export { LOOKUP_RETRY_MS, MAX_VOLUME, type CallOptions, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
@@ -29,9 +29,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   let usersSeen = false;
   let attempt: Attempt | undefined;
   let wait: Wait | undefined;
-  let secureMode: ConnectRequest['secure'] = 'prefer';
-  /** A classic call hung up because --require-secure asks for encryption. */
-  let refusedClassic: string | undefined;
   const history = historyRecorder(deps.history, emit);
 
   const spell = (name: string): string => users.find((u) => nameKey(u.name) === nameKey(name))?.name ?? name;
@@ -122,16 +119,9 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     connected: (e) => {
       const w = waitFor(e.peer);
       if (w) finishWait(w, true);
-      // A phone that does not say which form the call took predates v2: its calls are classic.
-      const protocol = e.protocol ?? 'classic';
-      const secure = e.secure ?? false;
+      const { protocol, secure, sas } = e;
       if (attempt && nameKey(attempt.peer) === nameKey(e.peer)) attempt.secure = secure;
-      if (!secure && secureMode === 'require' && phone) {
-        // Refused here too when a phone let a classic call through: hung up before anyone speaks.
-        refusedClassic = e.peer;
-        return phone.hangup();
-      }
-      emit({ event: 'connected', peer: spell(e.peer), protocol, secure, sas: protocol === 'v2' ? (e.sas ?? null) : null });
+      emit({ event: 'connected', peer: spell(e.peer), protocol, secure, sas: protocol === 'v2' ? sas : null });
     },
     ended: (e) => {
       const w = waitFor(e.peer);
@@ -149,9 +139,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
         return;
       }
       if (w) finishWait(w, true);
-      const refused = refusedClassic !== undefined && nameKey(refusedClassic) === nameKey(e.peer);
-      refusedClassic = undefined;
-      ended(refused && e.reason === 'hangup' ? { ...e, reason: 'not-secure' } : e);
+      ended(e);
     },
     users: (list) => {
       // The first push is also the phone's `onlineUsers`, reported at registration.
@@ -189,7 +177,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     async connect(request) {
       if (phone || closing) throw new TypeError('a phone driver connects once');
       server = request.server;
-      secureMode = request.secure;
       const attemptConnect = connect(request);
       connecting = attemptConnect.catch(() => undefined);
       const result = await attemptConnect;

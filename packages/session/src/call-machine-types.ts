@@ -1,6 +1,6 @@
 /** The call machine's data: its config, state, events, effects and notices, all plain values. */
 import type { ClassicSignal, DirectoryUser } from '@voip/protocol';
-import type { CallState, EndReason } from './phone-types.js';
+import type { CallDirection, CallState, EndReason } from './phone-types.js';
 
 /** A UDP endpoint. */
 export interface PeerAddress {
@@ -128,8 +128,7 @@ export type MachineEvent =
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 
-/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
-export type CallDirection = 'outgoing' | 'incoming';
+export type { CallDirection } from './phone-types.js';
 
 /** What the machine tells the outside world, turned into phone events by the runner. */
 export type MachineNotice =

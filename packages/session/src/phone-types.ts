@@ -20,6 +20,15 @@ export type EndReason =
   | 'not-secure' // `secure: 'require'` refused a classic call (placed or received)
   | 'error'; // a local failure (socket, audio device); `detail` says which
 
+/** How a phone treats encryption (`PhoneOptions.secure`): 'prefer' v2 with v2 peers, 'require' refuses classic calls both ways, 'off' classic only. */
+export type SecureMode = 'prefer' | 'require' | 'off';
+
+/** Which form a call took: v2 (encrypted, with a SAS) or classic (as the seed's client, not encrypted). */
+export type CallProtocol = 'v2' | 'classic';
+
+/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
+export type CallDirection = 'outgoing' | 'incoming';
+
 /** Options of {@link PhoneApi} creation (`Phone.connect`). */
 export interface PhoneOptions {
   /** The directory: `"host:port"`, `"host"` (port 10000) or an object. */
@@ -45,7 +54,7 @@ export interface PhoneOptions {
    * the others; 'require' refuses classic calls both ways (EndReason 'not-secure');
    * 'off' is classic only.
    */
-  readonly secure?: 'prefer' | 'require' | 'off';
+  readonly secure?: SecureMode;
   /** Play a ring cadence on the audio output while an incoming call rings; default false. */
   readonly ringtone?: boolean;
   /** Injected time; default the real clock. */
@@ -90,7 +99,7 @@ export interface CallEnd {
   readonly peer: string;
   readonly reason: EndReason;
   /** Who placed the call: we ('outgoing') or the peer ('incoming'). */
-  readonly direction: 'outgoing' | 'incoming';
+  readonly direction: CallDirection;
   /** How long the call was connected, ms; 0 when it never connected. */
   readonly durationMs: number;
   /** The call's final figures, when it connected. */
@@ -108,7 +117,7 @@ export interface PhoneEvents {
   /** We placed a call and are waiting for an answer. */
   calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
   /** Audio flows both ways: a v2 call (encrypted, with the SAS to compare aloud) or a classic one (not encrypted, `sas` null). */
-  connected: [{ readonly peer: string; readonly protocol: 'v2' | 'classic'; readonly secure: boolean; readonly sas: string | null }];
+  connected: [{ readonly peer: string; readonly protocol: CallProtocol; readonly secure: boolean; readonly sas: string | null }];
   /** The call ended, or a call attempt failed (a failed `call()` also rejects with a CallFailedError of the same reason). */
   ended: [CallEnd];
   /** The users online (pushed by WATCH when the server offers it). */

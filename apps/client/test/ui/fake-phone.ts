@@ -135,8 +135,8 @@ export function endedEvent(
 }
 
 /**
- * A `connected` payload as the v2 session's phone emits it: a v2 call, encrypted,
- * with `sas`, or (`'classic'`) a classic one. A phone before v2 emits only `{ peer }`.
+ * A `connected` payload as the phone emits it: a v2 call, encrypted, with `sas`,
+ * or (`'classic'`) a classic one.
  */
 export function connectedEvent(peer: string, call: { readonly sas: string } | 'classic'): PhoneEvents['connected'][0] {
   return call === 'classic' ? { peer, protocol: 'classic', secure: false, sas: null } : { peer, protocol: 'v2', secure: true, sas: call.sas };
