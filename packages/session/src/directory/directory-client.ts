@@ -1,10 +1,21 @@
 /** The directory client: REG, GET, LIST, WATCH and DISCONNECT as promises, speaking to our server and to the classic one alike. */
 import net from 'node:net';
-import { CAPS_MIN_VERSION, decodeDirectoryCaps, validateName, type DecodedReply, type DirectoryCaps, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
+import {
+  CAPS_MIN_VERSION,
+  KEEPALIVE_IDLE_MS,
+  KEEPALIVE_MIN_VERSION,
+  decodeDirectoryCaps,
+  validateName,
+  type DecodedReply,
+  type DirectoryCaps,
+  type DirectoryRequest,
+  type DirectoryUser,
+} from '@voip/protocol';
 import { checkDurationMs, realClock, type Clock } from '@voip/clock';
 import { DirectoryConnection, type DirectoryClientEvents, type Outcome } from './directory-connection.js';
 import { DirectoryError } from './directory-error.js';
 import { isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
+import { KeepAlive } from './keep-alive.js';
 import { TypedListeners } from './typed-listeners.js';
 
 export { DirectoryError, type DirectoryErrorCode, type DirectoryErrorOptions } from './directory-error.js';
@@ -50,6 +61,13 @@ export interface RegisterOptions {
  * times out, the connection is closed rather than the next request sent. LIST and
  * WATCH carry our name, so that even a classic server would survive them.
  *
+ * Keep-alive (PROTOCOL.md section 1): once a REG announcing `v` 2 or later is
+ * answered by our server (its answer carries `v`), the client sends PING whenever it
+ * has sent nothing for `KEEPALIVE_IDLE_MS` (10 s). A PING not answered within the
+ * request timeout (`requestTimeoutMs`, 5 s by default) means the server is lost: the
+ * connection is closed and reported as an unexpected `'close'`, as any lost
+ * connection is. A classic server, or a REG announcing `v` 1, never gets PING.
+ *
  * @example
  * const directory = await DirectoryClient.connect({ host: '127.0.0.1', port: 10000 });
  * await directory.register('alice', 5001);
@@ -71,9 +89,16 @@ export class DirectoryClient {
   #registered = false;
   /** Set when our server answered LIST or WATCH with something else: not asked again. */
   #extensionsRefused = false;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  /** Running once a v2 registration was answered by our server. */
+  #keepAlive: KeepAlive | undefined;
 
   private constructor(socket: DirectorySocket, address: string, clock: Clock, timeoutMs: number) {
     this.address = address;
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    this.#listeners.add('close', () => this.#keepAlive?.stop());
     this.#connection = new DirectoryConnection({
       socket,
       address,
@@ -82,6 +107,7 @@ export class DirectoryClient {
       listeners: this.#listeners,
       policy: {
         prepare: (request) => this.#prepare(request),
+        sent: () => this.#keepAlive?.sent(),
         answered: (request, lookedUp, reply) => this.#answered(request, lookedUp, reply),
         serverIsOurs: () => this.#serverVersion !== undefined,
       },
@@ -125,6 +151,11 @@ export class DirectoryClient {
    */
   get serverVersion(): number | undefined {
     return this.#serverVersion;
+  }
+
+  /** Whether the keep-alive runs: REG announced `v` 2 or later and our server answered with its version. */
+  get keepAlive(): boolean {
+    return this.#keepAlive !== undefined && !this.closed;
   }
 
   /** True once the connection is closed. */
@@ -189,6 +220,7 @@ export class DirectoryClient {
     if (typeof name !== 'string') throw new TypeError('name must be a string');
     const done = this.#connection.request({ command: 'DISCONNECT', name });
     this.#connection.end();
+    this.#keepAlive?.stop();
     try {
       const outcome = await done;
       if (outcome.kind === 'unsupported') this.#connection.log('warn', `no answer to DISCONNECT (${outcome.detail}); closing the connection`);
@@ -199,6 +231,7 @@ export class DirectoryClient {
 
   /** Closes the connection now; pending requests reject `'connection-closed'`. */
   close(): void {
+    this.#keepAlive?.stop();
     this.#connection.end();
     this.#connection.finish('closed by the client', true, 'connection-closed');
   }
@@ -229,6 +262,25 @@ export class DirectoryClient {
     this.#registered = true;
     this.#name = lookedUp;
     this.#serverVersion = reply.v;
+    const announcedVersion = request.v ?? 0;
+    if (reply.v !== undefined && announcedVersion >= KEEPALIVE_MIN_VERSION && !this.#keepAlive) {
+      this.#keepAlive = new KeepAlive({ clock: this.#clock, idleMs: KEEPALIVE_IDLE_MS, ping: () => this.#ping(), lost: (error) => this.#lost(error) });
+    }
+  }
+
+  /** One keep-alive PING; our server answers PONG (any other answer still shows it is there). */
+  async #ping(): Promise<void> {
+    await this.#connection.request({ command: 'PING' });
+  }
+
+  /** A PING got no PONG within the request timeout: the server is lost, the connection closed like any lost one. */
+  #lost(error: unknown): void {
+    if (!(error instanceof DirectoryError) || error.code !== 'timeout') return;
+    this.#connection.finish(
+      `the directory at ${this.address} did not answer PING within ${this.#timeoutMs} ms (keep-alive); the connection was closed`,
+      false,
+      'connection-closed',
+    );
   }
 
   /** Why an extension request (LIST, WATCH) must not be sent now, or undefined when it may. */

@@ -27,7 +27,7 @@ export interface TestDirectoryServer {
 
 /**
  * Starts a minimal directory server (PROTOCOL.md section 1: REG, GET, LIST, WATCH,
- * DISCONNECT over TCP, newline-terminated JSON) on an ephemeral port of 127.0.0.1.
+ * DISCONNECT and PING over TCP, newline-terminated JSON) on an ephemeral port of 127.0.0.1.
  */
 export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
   const entries = new Map<string, { user: DirectoryUser; socket: net.Socket }>();
@@ -102,6 +102,9 @@ export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
           case 'WATCH':
             watchers.add(socket);
             write(socket, { event: 'presence', users: list() });
+            break;
+          case 'PING':
+            write(socket, { ack: ACK.pong });
             break;
           case 'DISCONNECT':
             if (held !== undefined && held === nameKey(r.name)) {
