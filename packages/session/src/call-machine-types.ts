@@ -119,6 +119,8 @@ export type MachineEvent =
     }
   | { readonly type: 'timer'; readonly id: TimerId }
   | { readonly type: 'directory-lost' }
+  /** The directory is back (the phone failed over): new calls can be placed again. */
+  | { readonly type: 'directory-restored' }
   /** The phone is closing: hang up, then refuse every new call in either direction. */
   | { readonly type: 'shutdown' }
   /** Whether a v2 call is in progress (then this machine is busy too). */

@@ -110,6 +110,11 @@ export class CallRunner {
     this.#dispatch({ type: 'directory-lost' });
   }
 
+  /** Tells the machine the directory is back: new calls can be placed again. */
+  directoryRestored(): void {
+    this.#dispatch({ type: 'directory-restored' });
+  }
+
   /**
    * Hangs up, lets the CLOSE repeats go out (about a second) and a v2 call's BYE be
    * resent until acknowledged or {@link CLOSE_BYE_WAIT_MS} passed, whichever comes

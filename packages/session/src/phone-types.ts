@@ -29,10 +29,19 @@ export type CallProtocol = 'v2' | 'classic';
 /** Who placed a call: we ('outgoing') or the peer ('incoming'). */
 export type CallDirection = 'outgoing' | 'incoming';
 
+/** One directory server: `"host:port"`, `"host"` (port 10000), `"[v6]:port"` or `{ host, port? }`. */
+export type DirectoryServerOption = string | { readonly host: string; readonly port?: number };
+
 /** Options of {@link PhoneApi} creation (`Phone.connect`). */
 export interface PhoneOptions {
-  /** The directory: `"host:port"`, `"host"` (port 10000) or an object. */
-  readonly server: string | { readonly host: string; readonly port?: number };
+  /** The directory: `"host:port"`, `"host"` (port 10000) or an object. Give this or `servers`. */
+  readonly server?: DirectoryServerOption;
+  /**
+   * Several directory servers sharing one directory, each as `server` takes it: the
+   * first that answers is used; when it is lost, the phone fails over to the next
+   * (round robin) and registers there again. Give this or `server`.
+   */
+  readonly servers?: readonly DirectoryServerOption[];
   /** The name to register (PROTOCOL.md section 1 rules). */
   readonly name: string;
   /** UDP port to wait for calls on; default 5001. */
@@ -126,8 +135,15 @@ export interface PhoneEvents {
   stats: [CallStats];
   /** Human-readable log lines. */
   log: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
-  /** The directory connection closed; the phone can no longer place calls. */
-  disconnected: [{ readonly reason: string }];
+  /**
+   * The connection to the directory at `server` (`host:port`) was lost. Calls in
+   * progress go on; new calls fail with `directory-lost` until `reconnected`.
+   * `reconnecting`: the phone fails over to its next server (it was given several);
+   * otherwise it stays without a directory.
+   */
+  disconnected: [{ readonly reason: string; readonly server: string; readonly reconnecting: boolean }];
+  /** Registered again (same name, presence watched again) on the directory at `server` after `disconnected`: calls can be placed again. */
+  reconnected: [{ readonly server: string }];
 }
 
 /** What a connected phone offers to an application. */
@@ -137,6 +153,8 @@ export interface PhoneApi {
   readonly state: CallState;
   /** Whether the server is ours and offers the user list (a classic server does not). */
   readonly listSupported: boolean;
+  /** `host:port` of the directory server in use (while failing over, the one lost last). */
+  readonly server: string;
   /** The users online, as the directory last pushed them; undefined on a classic server. */
   readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /**
