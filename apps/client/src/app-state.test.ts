@@ -148,6 +148,17 @@ describe('main screen', () => {
     expect(state.session).toBeUndefined();
   });
 
+  test('failover: the banner says the directory was lost while the phone registers on the next; then the title names the new server', () => {
+    let state = run(main(), ev({ event: 'disconnected', server: '127.0.0.1:10000', reason: 'connection reset' }));
+    expect(state.screen).toBe('main');
+    expect(state.failover).toContain('127.0.0.1:10000');
+    expect(state.log.at(-1)).toMatchObject({ level: 'warn', message: expect.stringContaining('127.0.0.1:10000') });
+    state = run(state, ev({ event: 'reconnected', server: '127.0.0.1:10001' }));
+    expect(state.failover).toBeUndefined();
+    expect(state.session?.server).toBe('127.0.0.1:10001');
+    expect(state.log.at(-1)).toMatchObject({ level: 'info', message: expect.stringContaining('127.0.0.1:10001') });
+  });
+
   test('directory lost during a call: stay until the call ends', () => {
     let state = run(
       main(),

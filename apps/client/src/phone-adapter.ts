@@ -4,12 +4,13 @@
  */
 import { CallFailedError, Phone, PhoneError, type PhoneConnectOptions } from '@voip/session';
 import type { CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
+import { splitServers } from './validate.js';
 
 /** Connects a phone to the directory; expected failures come back as results. */
 export const connectPhone: ConnectPhone = async (request) => {
   try {
     const options: PhoneConnectOptions = {
-      server: request.server,
+      servers: splitServers(request.server),
       name: request.name,
       udpPort: request.udpPort,
       audio: { input: request.audioIn, output: request.audioOut },

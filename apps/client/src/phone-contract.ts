@@ -20,6 +20,8 @@ export interface PhoneApi {
   readonly state: CallState;
   /** Whether the server supports LIST and WATCH (a classic server does not). */
   readonly listSupported: boolean;
+  /** `host:port` of the directory server in use. */
+  readonly server: string;
   /** The users online as the directory last pushed them; undefined on a classic server. */
   readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /** Whether the microphone is muted. */
@@ -42,7 +44,7 @@ export interface PhoneApi {
 
 /** What the client asks the adapter to connect with (all values already validated). */
 export interface ConnectRequest {
-  /** `host:port` of the directory. */
+  /** `host:port` of the directory, or several servers of one directory, `host:port,host:port` (the phone fails over in turn). */
   readonly server: string;
   readonly name: string;
   readonly udpPort: number;

@@ -21,7 +21,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   const clock = deps.clock ?? realClock;
   const wallTime = deps.wallTime ?? (() => new Date());
   let phone: PhoneApi | undefined;
-  let server = '';
   let connecting: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
   let lost = false;
@@ -159,9 +158,14 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     log: (e) => emit({ event: 'log', level: e.level, message: e.message }),
     disconnected: (e) => {
       if (closing || lost) return;
+      if (e.reconnecting) return emit({ event: 'disconnected', server: e.server, reason: e.reason });
       lost = true;
-      emit({ event: 'error', code: 'directory-lost', message: `lost the directory at ${server}: ${e.reason}` });
+      emit({ event: 'error', code: 'directory-lost', message: `lost the directory at ${e.server}: ${e.reason}` });
       if (wait && !wait.inFlight) endWait(wait, 'directory-lost');
+    },
+    reconnected: (e) => {
+      if (closing || lost) return;
+      emit({ event: 'reconnected', server: e.server });
     },
   };
   const attach = (p: PhoneApi): void => {
@@ -176,7 +180,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   const driver: PhoneDriver = {
     async connect(request) {
       if (phone || closing) throw new TypeError('a phone driver connects once');
-      server = request.server;
       const attemptConnect = connect(request);
       connecting = attemptConnect.catch(() => undefined);
       const result = await attemptConnect;
@@ -191,7 +194,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       const p = result.value;
       phone = p;
       attach(p);
-      emit({ event: 'registered', name: p.name, server, udpPort: p.udpPort, listSupported: p.listSupported });
+      emit({ event: 'registered', name: p.name, server: p.server, udpPort: p.udpPort, listSupported: p.listSupported });
       if (p.onlineUsers !== undefined) listeners.users(p.onlineUsers);
       if (!p.listSupported) emit({ event: 'log', level: 'info', message: 'this directory does not list users (classic server): call by name' });
       await history.load();

@@ -153,7 +153,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     const { lastFrame } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('Users online'));
-    phone.emit('disconnected', { reason: 'connection reset' });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     const frame = await until(lastFrame, (t) => t.includes('Server IP or host'));
     expect(frame).toContain('lost the directory at 127.0.0.1:10000: connection reset');
     expect(frame).toContain('alice');
@@ -176,7 +176,7 @@ describe('App keys', () => {
     };
     const app = render(<App options={options(direct)} connect={connect} callFailure={fakeCallFailure} onExit={() => undefined} />);
     await until(app.lastFrame, (t) => t.includes('Users online'));
-    first.emit('disconnected', { reason: 'connection reset' });
+    first.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     await until(app.lastFrame, (t) => t.includes('Press Enter to connect again'));
     await type(app.stdin, KEY.enter);
     await until(app.lastFrame, (t) => t.includes('connecting to 127.0.0.1:10000 as alice'));

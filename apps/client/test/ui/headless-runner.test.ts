@@ -252,7 +252,7 @@ describe('headless runner', () => {
     phone.close = () => {
       phone.actions.push('close');
       phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 500 }));
-      phone.emit('disconnected', { reason: 'closed by us' });
+      phone.emit('disconnected', { reason: 'closed by us', server: '127.0.0.1:10000', reconnecting: false });
       return Promise.resolve();
     };
     run.stop();
@@ -274,10 +274,28 @@ describe('headless runner', () => {
     const phone = new FakePhone();
     const { run, stdout, stderr } = start(phone);
     await flush();
-    phone.emit('disconnected', { reason: 'connection reset' });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     expect(await run.exitCode).toBe(2);
     expect(stdout.events().at(-1)).toMatchObject({ event: 'error', code: 'directory-lost' });
     expect(stderr.text).toContain('127.0.0.1:10000');
+  });
+
+  test('failover: disconnected and reconnected are JSON lines, and the client stays', async () => {
+    const phone = new FakePhone();
+    const { run, stdout } = start(phone);
+    await flush();
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: true });
+    phone.emit('reconnected', { server: '127.0.0.1:10001' });
+    let code: number | undefined;
+    void run.exitCode.then((c) => (code = c));
+    await flush();
+    expect(code).toBeUndefined();
+    expect(stdout.events().slice(-2)).toEqual([
+      { event: 'disconnected', time: expect.any(String), server: '127.0.0.1:10000', reason: 'connection reset' },
+      { event: 'reconnected', time: expect.any(String), server: '127.0.0.1:10001' },
+    ]);
+    run.stop();
+    expect(await run.exitCode).toBe(0);
   });
 
   test('directory lost during a call: exit 2 only once the call ends', async () => {
@@ -286,7 +304,7 @@ describe('headless runner', () => {
     await flush();
     phone.emit('state', { state: 'in-call', peer: 'bob' });
     phone.emit('connected', connectedEvent('bob', 'classic'));
-    phone.emit('disconnected', { reason: 'closed' });
+    phone.emit('disconnected', { reason: 'closed', server: '127.0.0.1:10000', reconnecting: false });
     let code: number | undefined;
     void run.exitCode.then((c) => (code = c));
     await flush();
