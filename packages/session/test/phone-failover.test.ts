@@ -1,6 +1,10 @@
 // Failover: a phone given several directory servers registers again on the next one when its server is lost, while a call in progress goes on.
 import { afterEach, describe, expect, test } from 'vitest';
+import { createManualClock } from '@voip/clock';
+import { KEEPALIVE_IDLE_MS } from '@voip/protocol';
 import { DirectoryClient } from '../src/internal.js';
+import { RECONNECT_FIRST_MS } from '../src/phone-directory.js';
+import { startScriptedDirectoryServer, type ScriptedConnection } from './directory/scripted-directory-server.js';
 import { Phone, PhoneError, type PhoneConnectOptions, type PhoneEvents } from '../src/index.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
 
@@ -114,6 +118,39 @@ describe('failover between directory servers', () => {
     await until(() => alice.connected, 'registered on the first server again', 20_000);
     expect(names(again)).toEqual(['alice']);
   }, 40_000);
+
+  test('a server that stops answering PING is given up by the keep-alive, and the phone fails over', async () => {
+    const clock = createManualClock(0);
+    const line = (message: unknown) => `${JSON.stringify(message)}\n`;
+    // Answers REG and WATCH as our server does, then never PING: a server that hangs.
+    const hung = await startScriptedDirectoryServer((request: Record<string, unknown>, connection: ScriptedConnection) => {
+      if (request['command'] === 'REG') connection.send(line({ ack: 'Registered successfully', v: 2 }));
+      if (request['command'] === 'WATCH') connection.send(line({ event: 'presence', users: [] }));
+    });
+    const b = await startTestDirectoryServer();
+    servers.push(b);
+    try {
+      const alice = await phone('alice', { servers: [`127.0.0.1:${hung.port}`, at(b)], clock, directoryTimeoutMs: 2000 });
+      const lost = record(alice, 'disconnected');
+      const back = record(alice, 'reconnected');
+      clock.advance(KEEPALIVE_IDLE_MS);
+      await until(() => hung.connections[0]!.requests.some((r) => r['command'] === 'PING'), 'a PING');
+      expect(lost).toEqual([]);
+      clock.advance(1999);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lost).toEqual([]);
+      clock.advance(1);
+      await until(() => lost.length === 1, 'the loss');
+      expect(lost).toEqual([{ reason: expect.any(String), server: `127.0.0.1:${hung.port}`, reconnecting: true }]);
+      clock.advance(RECONNECT_FIRST_MS);
+      await until(() => back.length === 1, 'registered on the second server');
+      expect(back).toEqual([{ server: at(b) }]);
+      expect(names(b)).toEqual(['alice']);
+    } finally {
+      await Promise.all(phones.splice(0).map((p) => p.close()));
+      await hung.close();
+    }
+  });
 
   test('one server lost: reported not reconnecting, and the phone stays without a directory', async () => {
     const a = await startTestDirectoryServer();
