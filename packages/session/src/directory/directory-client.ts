@@ -1,26 +1,18 @@
 /** The directory client: REG, GET, LIST, WATCH and DISCONNECT as promises, speaking to our server and to the classic one alike. */
 import net from 'node:net';
-import {
-  CAPS_MIN_VERSION,
-  KEEPALIVE_IDLE_MS,
-  KEEPALIVE_MIN_VERSION,
-  decodeDirectoryCaps,
-  validateName,
-  type DecodedReply,
-  type DirectoryCaps,
-  type DirectoryRequest,
-  type DirectoryUser,
-} from '@voip/protocol';
+import { KEEPALIVE_IDLE_MS, KEEPALIVE_MIN_VERSION, validateName, type DecodedReply, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
 import { checkDurationMs, realClock, type Clock } from '@voip/clock';
 import { DirectoryConnection, type DirectoryClientEvents, type Outcome } from './directory-connection.js';
 import { DirectoryError } from './directory-error.js';
 import { isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
 import { KeepAlive } from './keep-alive.js';
+import { announced, type RegisterOptions } from './register-options.js';
 import { TypedListeners } from './typed-listeners.js';
 
 export { DirectoryError, type DirectoryErrorCode, type DirectoryErrorOptions } from './directory-error.js';
 export type { DirectorySocket } from './directory-socket.js';
 export type { DirectoryClientEvents } from './directory-connection.js';
+export type { RegisterOptions } from './register-options.js';
 
 /** Options of {@link DirectoryClient.connect}. */
 export interface DirectoryClientOptions {
@@ -39,17 +31,6 @@ export interface DirectoryClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
-
-/** The directory version REG announces without {@link RegisterOptions}: the classic requests plus LIST, WATCH and `port`. */
-const CLASSIC_CLIENT_VERSION = 1;
-
-/** What a v2 client announces in REG besides its name and port (docs/protocol.md, "v2 entries"). */
-export interface RegisterOptions {
-  /** The directory version to announce: 2 (or later) for a v2 client. */
-  readonly v: number;
-  /** The media capabilities to announce, e.g. `DEFAULT_DIRECTORY_CAPS`; only with `v` 2 or later. */
-  readonly caps?: DirectoryCaps;
-}
 
 /**
  * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
@@ -297,16 +278,4 @@ export class DirectoryClient {
     this.#connection.log('warn', `the directory at ${this.address} does not offer ${command} (${detail}); enter names by hand`);
     return new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer ${command} (${detail})`);
   }
-}
-
-/** The `v` and `caps` fields of a REG, checked, with caps in canonical form. */
-function announced(options: RegisterOptions | undefined): { v: number; caps?: DirectoryCaps } {
-  if (options === undefined) return { v: CLASSIC_CLIENT_VERSION };
-  const { v, caps } = options;
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`v must be an integer from 1, got ${String(v)}`);
-  if (caps === undefined) return { v };
-  if (v < CAPS_MIN_VERSION) throw new RangeError(`caps need v ${CAPS_MIN_VERSION} or later, got v ${v}`);
-  const decoded = decodeDirectoryCaps(caps);
-  if (!decoded.ok) throw new RangeError(`caps are not valid: ${decoded.detail}`);
-  return { v, caps: decoded.value };
 }
