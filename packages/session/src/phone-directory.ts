@@ -37,11 +37,22 @@ export interface PhoneDirectoryEvents {
 
 /**
  * Waits before the `n`th reconnection attempt in a row (0 first): 250 ms, doubling up
- * to 10 s. Never zero: a server that takes the connection and drops it at once must
- * not become a tight loop.
+ * to 10 s, plus `spreadMs`. Never zero: a server that takes the connection and drops
+ * it at once must not become a tight loop.
  */
-export function reconnectDelayMs(n: number): number {
-  return Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(n, 16));
+export function reconnectDelayMs(n: number, spreadMs = 0): number {
+  return Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(n, 16)) + spreadMs;
+}
+
+/**
+ * A phone's own offset of its reconnection attempts, 0 to 249 ms, from its name (FNV-1a):
+ * when a server with many users dies, they do not all knock on the next one in the same
+ * millisecond. Derived, not random, so that runs are repeatable.
+ */
+export function reconnectSpreadMs(name: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(name.toLowerCase())) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % RECONNECT_FIRST_MS;
 }
 
 /** The first reconnection attempt's wait, ms. */
@@ -58,7 +69,7 @@ export function serverText(server: DirectoryServer): string {
  * One registered connection at a time to one of the servers. `open` tries them in
  * order; once open, an unexpected close (the server's, a reset, a keep-alive failure)
  * is reported `lost`, and, with several servers, the next one is tried round robin
- * after {@link reconnectDelayMs}: connect, register the same name (a name still held
+ * after {@link reconnectDelayMs} (spread by {@link reconnectSpreadMs}): connect, register the same name (a name still held
  * there, because the lost server's entry has not lapsed yet, is retried the same way),
  * watch; then `restored`. With one server a lost connection stays lost.
  */
@@ -170,7 +181,11 @@ export class PhoneDirectory {
     this.#timer = this.#options.clock.setTimeout(() => {
       this.#timer = undefined;
       void this.#attempt(n);
-    }, reconnectDelayMs(n));
+    }, this.#delayMs(n));
+  }
+
+  #delayMs(n: number): number {
+    return reconnectDelayMs(n, reconnectSpreadMs(this.#options.name));
   }
 
   async #attempt(n: number): Promise<void> {
@@ -195,7 +210,7 @@ export class PhoneDirectory {
       if (this.#closed) return;
       const refused = error instanceof PhoneError && error.code === 'name-refused';
       const why = refused ? 'the name is still held there (the lost server has not released it yet)' : (error as Error).message;
-      this.#listeners.emit('log', { level: 'warn', message: `failing over to ${server}: ${why}; next attempt in ${reconnectDelayMs(n + 1)} ms` });
+      this.#listeners.emit('log', { level: 'warn', message: `failing over to ${server}: ${why}; next attempt in ${this.#delayMs(n + 1)} ms` });
       this.#schedule(n + 1);
     }
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createManualClock } from '@voip/clock';
 import { KEEPALIVE_IDLE_MS } from '@voip/protocol';
 import { DirectoryClient } from '../src/internal.js';
-import { RECONNECT_FIRST_MS } from '../src/phone-directory.js';
+import { reconnectDelayMs, reconnectSpreadMs } from '../src/phone-directory.js';
 import { startScriptedDirectoryServer, type ScriptedConnection } from './directory/scripted-directory-server.js';
 import { Phone, PhoneError, type PhoneConnectOptions, type PhoneEvents } from '../src/index.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
@@ -70,6 +70,7 @@ describe('failover between directory servers', () => {
     expect(alice.server).toBe(at(b));
     expect(alice.connected).toBe(true);
     expect(names(b)).toEqual(['alice', 'bob']);
+    await until(() => alice.onlineUsers?.length === 2, 'bob in the presence of the second server');
     expect(alice.onlineUsers?.map((u) => u.name)).toEqual(['alice', 'bob']);
     // The call was never disturbed: still in a call, audio still arriving.
     expect(alice.state).toBe('in-call');
@@ -142,7 +143,7 @@ describe('failover between directory servers', () => {
       clock.advance(1);
       await until(() => lost.length === 1, 'the loss');
       expect(lost).toEqual([{ reason: expect.any(String), server: `127.0.0.1:${hung.port}`, reconnecting: true }]);
-      clock.advance(RECONNECT_FIRST_MS);
+      clock.advance(reconnectDelayMs(0, reconnectSpreadMs('alice')));
       await until(() => back.length === 1, 'registered on the second server');
       expect(back).toEqual([{ server: at(b) }]);
       expect(names(b)).toEqual(['alice']);
