@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formServer, formUdpPort, initialState, reduce, type Action, type AppState } from './app-state.js';
+import { formServer, formServers, formUdpPort, initialState, reduce, type Action, type AppState } from './app-state.js';
 
 const NOW = 0;
 const run = (state: AppState, ...actions: Action[]): AppState => actions.reduce((s, a) => reduce(s, a, NOW), state);
@@ -138,5 +138,14 @@ describe('connect form', () => {
     expect(state.screen).toBe('connect');
     expect(state.form.failure).toBe('name taken');
     expect(state.exitOnConnectFailure).toBe(false);
+  });
+});
+
+describe('several servers from --server', () => {
+  test('the form shows the first; the others are kept to fail over to', () => {
+    const state = initialState({ server: '10.0.0.1:10000,10.0.0.2:10001', name: 'alice' });
+    expect(state.form.values).toMatchObject({ host: '10.0.0.1', port: '10000' });
+    expect(formServers(state.form, '10.0.0.1:10000,10.0.0.2:10001')).toBe('10.0.0.1:10000,10.0.0.2:10001');
+    expect(formServers(state.form, undefined)).toBe('10.0.0.1:10000');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_DIRECTORY_PORT, parseHostPort } from '@voip/protocol';
 import type { Action, AppState, FormField, FormState, InitialInput } from './app-state-types.js';
-import { checkHost, checkName, checkPort } from './validate.js';
+import { checkHost, checkName, checkPort, joinServers, splitServers } from './validate.js';
 
 /** Order of the form fields, top to bottom; Enter connects from `name` on. */
 export const FORM_FIELDS: readonly FormField[] = ['host', 'port', 'name', 'udpPort'];
@@ -19,10 +19,12 @@ export function submitsFrom(field: FormField): boolean {
 
 /** The form as the command line pre-fills it. */
 export function initialForm(input: InitialInput): FormState {
-  // A --server the parser refuses is shown as typed: the form says why on submit.
-  const parsed = input.server === undefined ? undefined : parseHostPort(input.server, DEFAULT_DIRECTORY_PORT);
+  // A --server the parser refuses is shown as typed: the form says why on submit. Of
+  // several servers the form shows the first; the others stay the ones failed over to.
+  const first = input.server === undefined ? undefined : splitServers(input.server)[0]!;
+  const parsed = first === undefined ? undefined : parseHostPort(first, DEFAULT_DIRECTORY_PORT);
   const values = {
-    host: parsed === undefined ? '' : parsed.ok ? parsed.value.host : (input.server ?? ''),
+    host: parsed === undefined ? '' : parsed.ok ? parsed.value.host : (first ?? ''),
     port: parsed?.ok ? String(parsed.value.port) : String(DEFAULT_DIRECTORY_PORT),
     name: input.name ?? '',
     udpPort: input.udpPort === undefined ? '' : String(input.udpPort),
@@ -44,6 +46,14 @@ export function formUdpPort(form: FormState, fallback: number): number {
 export function formServer(form: FormState): string {
   const { host, port } = normalized(form.values);
   return `${host.trim()}:${Number(port.trim())}`;
+}
+
+/**
+ * The directory servers to connect to: the form's, then the others of a `--server`
+ * list (`given`), which the phone fails over to.
+ */
+export function formServers(form: FormState, given: string | undefined): string {
+  return joinServers([formServer(form), ...(given === undefined ? [] : splitServers(given).slice(1))]);
 }
 
 /** Checks every field; returns the reasons to show next to them (empty when valid). */

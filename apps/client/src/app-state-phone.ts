@@ -54,6 +54,7 @@ export function reducePhoneEvent(state: AppState, event: PhoneEvent, now: number
           call: { state: 'idle' },
           prompt: undefined,
           directoryLost: undefined,
+          failover: undefined,
           view: 'main',
           confirmQuit: false,
         },
@@ -123,6 +124,14 @@ export function reducePhoneEvent(state: AppState, event: PhoneEvent, now: number
       return { ...state, history: [...event.entries] };
     case 'log':
       return withLog(state, event.level, event.message, now);
+    case 'disconnected': {
+      const message = `lost the directory at ${event.server} (${event.reason}): registering on the next server`;
+      return withLog({ ...state, failover: `lost the directory at ${event.server}: registering on the next server` }, 'warn', message, now);
+    }
+    case 'reconnected': {
+      const session = state.session ? { ...state.session, server: event.server } : state.session;
+      return withLog({ ...state, failover: undefined, ...(session ? { session } : {}) }, 'info', `registered again at ${event.server}`, now);
+    }
     case 'error':
       if (event.code === 'directory-lost') {
         if (state.screen !== 'main') return state;
@@ -159,6 +168,7 @@ function backToForm(state: AppState, message: string): AppState {
     screen: 'connect',
     session: undefined,
     directoryLost: undefined,
+    failover: undefined,
     prompt: undefined,
     filter: undefined,
     users: [],

@@ -108,6 +108,8 @@ export interface AppState {
   readonly prompt?: TextValue & { readonly error?: string };
   /** Set when the directory connection dropped; we go back to the form once the call ends. */
   readonly directoryLost?: string;
+  /** While the phone fails over to its next server: what was lost, for the banner. */
+  readonly failover?: string;
   readonly log: readonly LogLine[];
   /** How many lines the log is scrolled back from its newest line. */
   readonly logScroll: number;

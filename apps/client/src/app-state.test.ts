@@ -57,7 +57,21 @@ describe('main screen', () => {
     state = run(state, ev({ event: 'connected', peer: 'bob', protocol: 'classic', secure: false, sas: null }));
     expect(state.call.incoming).toBeUndefined();
     expect(state.call.state).toBe('in-call');
-    const stats = { packetsSent: 5, packetsReceived: 4, packetsLost: 1, packetsDropped: 0, inputLevelDbfs: -10, outputLevelDbfs: -20, durationMs: 65_000 };
+    const stats = {
+      packetsSent: 5,
+      packetsReceived: 4,
+      packetsLost: 1,
+      packetsDropped: 0,
+      inputLevelDbfs: -10,
+      outputLevelDbfs: -20,
+      durationMs: 65_000,
+      packetsRejected: 0,
+      packetsReplayed: 0,
+      packetsLate: 0,
+      packetsConcealed: 0,
+      jitterMs: 0,
+      playoutDelayMs: 0,
+    };
     state = run(state, ev({ event: 'stats', ...stats }));
     expect(state.call.stats).toEqual(stats);
     state = run(state, ended('bob', 'remote-hangup', 'bob hung up'));
@@ -66,7 +80,21 @@ describe('main screen', () => {
   });
 
   test('an ended call logs its one sentence at the level of its reason, with its final stats', () => {
-    const stats = { packetsSent: 9, packetsReceived: 9, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -10, outputLevelDbfs: -20, durationMs: 9_000 };
+    const stats = {
+      packetsSent: 9,
+      packetsReceived: 9,
+      packetsLost: 0,
+      packetsDropped: 0,
+      inputLevelDbfs: -10,
+      outputLevelDbfs: -20,
+      durationMs: 9_000,
+      packetsRejected: 0,
+      packetsReplayed: 0,
+      packetsLate: 0,
+      packetsConcealed: 0,
+      jitterMs: 0,
+      playoutDelayMs: 0,
+    };
     const rejected = run(main(), ended('bob', 'rejected', 'bob rejected the call'));
     expect(rejected.log.at(-1)).toMatchObject({ level: 'warn', message: 'bob rejected the call' });
     const failed = run(main(), ended('bob', 'error', 'the call with bob failed: socket closed'));
@@ -118,6 +146,17 @@ describe('main screen', () => {
     expect(state.form.values).toEqual({ host: '127.0.0.1', port: '10000', name: 'alice', udpPort: '' });
     expect(state.form.failure).toContain('lost the directory at 127.0.0.1:10000: connection reset');
     expect(state.session).toBeUndefined();
+  });
+
+  test('failover: the banner says the directory was lost while the phone registers on the next; then the title names the new server', () => {
+    let state = run(main(), ev({ event: 'disconnected', server: '127.0.0.1:10000', reason: 'connection reset' }));
+    expect(state.screen).toBe('main');
+    expect(state.failover).toContain('127.0.0.1:10000');
+    expect(state.log.at(-1)).toMatchObject({ level: 'warn', message: expect.stringContaining('127.0.0.1:10000') });
+    state = run(state, ev({ event: 'reconnected', server: '127.0.0.1:10001' }));
+    expect(state.failover).toBeUndefined();
+    expect(state.session?.server).toBe('127.0.0.1:10001');
+    expect(state.log.at(-1)).toMatchObject({ level: 'info', message: expect.stringContaining('127.0.0.1:10001') });
   });
 
   test('directory lost during a call: stay until the call ends', () => {

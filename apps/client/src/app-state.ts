@@ -10,7 +10,7 @@ import type { DirectoryUser } from './phone-contract.js';
 import { checkName } from './validate.js';
 
 export type * from './app-state-types.js';
-export { FORM_FIELDS, formServer, formUdpPort, submitsFrom, validateForm } from './app-state-form.js';
+export { FORM_FIELDS, formServer, formServers, formUdpPort, submitsFrom, validateForm } from './app-state-form.js';
 export { LOG_LIMIT, filterUsers, isBusy } from './app-state-phone.js';
 
 /** The first state: the form, or straight to connecting when server and name are given. */

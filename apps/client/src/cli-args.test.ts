@@ -69,6 +69,8 @@ describe('parseCli', () => {
     [['--server', 'localhost'], 'localhost:10000'],
     [['--server', 'voip.example.org:12000'], 'voip.example.org:12000'],
     [['--server=10.0.0.1:1024'], '10.0.0.1:1024'],
+    [['--server', '10.0.0.1:1024,voip.example.org'], '10.0.0.1:1024,voip.example.org:10000'],
+    [['--server', 'a.example:1, b.example:2 ,c.example:3'], 'a.example:1,b.example:2,c.example:3'],
   ])('server %j -> %s', (argv, server) => {
     const parsed = parseCli(argv);
     expect(parsed.kind === 'run' && parsed.options.server).toBe(server);
@@ -134,6 +136,9 @@ describe('parseCli', () => {
     [['--server', 'localhost:0'], 'port-out-of-range'],
     [['--server', 'localhost:65536'], 'port-out-of-range'],
     [['--server', 'localhost:70000'], 'port-out-of-range'],
+    [['--server', 'localhost:10000,'], 'host-empty'],
+    [['--server', 'localhost:10000,bad_host'], 'host-bad'],
+    [['--server', 'a.example,localhost:0'], 'port-out-of-range'],
     [['--name', ' alice'], 'name-edge-space'],
     [['--name', 'al!ce'], 'name-bad-character'],
     [['--name', 'x'.repeat(33)], 'name-too-long'],
@@ -162,5 +167,11 @@ describe('parseCli', () => {
     const parsed = parseCli(argv);
     expect(parsed).toMatchObject({ kind: 'error', code });
     if (parsed.kind === 'error') expect(parsed.message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('--server with several servers', () => {
+  test('a bad server of a list is named by its place', () => {
+    expect(parseCli(['--server', 'localhost:10000,bad_host'])).toMatchObject({ kind: 'error', code: 'host-bad', message: expect.stringContaining('server 2 of 2') });
   });
 });

@@ -4,11 +4,11 @@
 import { DEFAULT_CALL_PORT } from '@voip/protocol';
 import { KEY_REFERENCE } from './key-reference.js';
 import type { SecureMode } from './phone-contract.js';
-import { checkAudioSpec, checkName, checkPort, checkSeconds, checkServer } from './validate.js';
+import { checkAudioSpec, checkName, checkPort, checkSeconds, checkServers, joinServers } from './validate.js';
 
 /** Everything the command line can say, with defaults filled in. */
 export interface CliOptions {
-  /** `host:port` of the directory, when given. */
+  /** `host:port` of the directory, or of several sharing one directory (`host:port,host:port`, failed over in turn), when given. */
   readonly server?: string;
   readonly name?: string;
   readonly udpPort: number;
@@ -42,7 +42,9 @@ Terminal phone of the voip directory. Without --server and --name it opens a
 connect form; with both it connects at once.
 
 Options:
-  --server HOST[:PORT]     directory address (port default 10000)
+  --server HOST[:PORT]     directory address (port default 10000); several servers of one
+                           directory as HOST:PORT,HOST:PORT: when one is lost, the client
+                           registers again on the next, and a call in progress goes on
   --name NAME              name to register (1-32 letters, digits, space . _ -)
   --udp-port N             UDP port to receive calls on (default ${DEFAULT_CALL_PORT}; 0 = any free port)
   --audio-in SPEC          microphone: device[:NAME] | wav:PATH | tone[:HZ] | silence (default device)
@@ -113,9 +115,9 @@ export function parseCli(argv: readonly string[]): CliParse {
   let server: string | undefined;
   const serverText = values.get('server');
   if (serverText !== undefined) {
-    const checked = checkServer(serverText);
+    const checked = checkServers(serverText);
     if (!checked.ok) return error(checked.code, `--server: ${checked.detail}`);
-    server = `${checked.value.host}:${checked.value.port}`;
+    server = joinServers(checked.value);
   }
   const name = values.get('name');
   if (name !== undefined) {

@@ -17,7 +17,7 @@ export function isJsonEvent(event: PhoneEvent): event is JsonEvent {
  * One event as a JSON line (with its trailing `\n`). Call figures are the documented
  * ones only, durations in whole ms, levels to 0.01 dB, jitter and playout delay to
  * 0.1 ms; levels of silence (-Infinity dBFS), which JSON cannot hold, are written as
- * `null`. The v2 figures are written when the phone reports them. A `connected`
+ * `null`. A `connected`
  * line always carries `protocol`, `secure` and `sas` (null in a classic call).
  */
 export function formatEventLine(event: JsonEvent, time: Date): string {
@@ -33,16 +33,9 @@ export function formatEventLine(event: JsonEvent, time: Date): string {
   return `${JSON.stringify(out)}\n`;
 }
 
-/** The figures that v2 calls add, in the order they are written. */
-const SECURE_COUNTS = ['packetsRejected', 'packetsReplayed', 'packetsLate', 'packetsConcealed'] as const;
-
 function statsFields(stats: CallStats): Record<string, number> {
   const level = (dbfs: number): number => (Number.isFinite(dbfs) ? Math.round(dbfs * 100) / 100 : dbfs);
   const tenth = (ms: number): number => Math.round(ms * 10) / 10;
-  const secure: Record<string, number> = {};
-  for (const key of SECURE_COUNTS) if (stats[key] !== undefined) secure[key] = stats[key];
-  if (stats.jitterMs !== undefined) secure['jitterMs'] = tenth(stats.jitterMs);
-  if (stats.playoutDelayMs !== undefined) secure['playoutDelayMs'] = tenth(stats.playoutDelayMs);
   return {
     packetsSent: stats.packetsSent,
     packetsReceived: stats.packetsReceived,
@@ -51,7 +44,12 @@ function statsFields(stats: CallStats): Record<string, number> {
     inputLevelDbfs: level(stats.inputLevelDbfs),
     outputLevelDbfs: level(stats.outputLevelDbfs),
     durationMs: Math.round(stats.durationMs),
-    ...secure,
+    packetsRejected: stats.packetsRejected,
+    packetsReplayed: stats.packetsReplayed,
+    packetsLate: stats.packetsLate,
+    packetsConcealed: stats.packetsConcealed,
+    jitterMs: tenth(stats.jitterMs),
+    playoutDelayMs: tenth(stats.playoutDelayMs),
   };
 }
 

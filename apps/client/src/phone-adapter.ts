@@ -3,15 +3,14 @@
  * errors into the client's typed results and sentences.
  */
 import { CallFailedError, Phone, PhoneError, type PhoneConnectOptions } from '@voip/session';
-import type { CallFailure, ConnectPhone, ConnectRequest, SecureMode } from './phone-contract.js';
+import type { CallFailure, ConnectPhone, ConnectRequest } from './phone-contract.js';
+import { splitServers } from './validate.js';
 
 /** Connects a phone to the directory; expected failures come back as results. */
 export const connectPhone: ConnectPhone = async (request) => {
   try {
-    // `secure` is the v2 session's option (typed here until @voip/session exports it);
-    // the phone driver also hangs up a classic call that a phone lets through with 'require'.
-    const options: PhoneConnectOptions & { readonly secure: SecureMode } = {
-      server: request.server,
+    const options: PhoneConnectOptions = {
+      servers: splitServers(request.server),
       name: request.name,
       udpPort: request.udpPort,
       audio: { input: request.audioIn, output: request.audioOut },

@@ -5,85 +5,10 @@
  * headless runner can be tested against a fake phone.
  */
 import type { DirectoryUser } from '@voip/protocol';
-import type { CallState, CallStats as SessionCallStats, EndReason as SessionEndReason } from '@voip/session';
+import type { CallState, EndReason, PhoneEvents, SecureMode } from '@voip/session';
 
 export type { DirectoryUser } from '@voip/protocol';
-export type { CallState } from '@voip/session';
-
-/**
- * Why a call ended: the session's reasons, and `not-secure` (a classic call refused
- * because the phone requires encryption), which the v2 session adds; named here
- * until `@voip/session` exports it.
- */
-export type EndReason = SessionEndReason | 'not-secure';
-
-/** The call figures that v2 calls add (the session reports them for classic calls too). */
-export interface SecureCallStats {
-  /** Datagrams that failed authentication, were malformed, came from a third party, or were classic signal words during a v2 call. */
-  readonly packetsRejected: number;
-  /** Authentic datagrams already received or older than the replay window (a replay or a network duplicate). */
-  readonly packetsReplayed: number;
-  /** Authentic, new datagrams that came after their playout time. */
-  readonly packetsLate: number;
-  /** Frames played by concealment. */
-  readonly packetsConcealed: number;
-  /** Interarrival jitter (RFC 3550 estimate), ms. */
-  readonly jitterMs: number;
-  /** The jitter buffer's playout delay, ms. */
-  readonly playoutDelayMs: number;
-}
-
-/**
- * Figures of a call. The {@link SecureCallStats} fields are optional reads until
- * `@voip/session` reports them; a phone that does not leaves them out.
- */
-export type CallStats = Omit<SessionCallStats, keyof SecureCallStats> & Partial<SecureCallStats>;
-
-/** Which form a call took: v2 (encrypted, with a SAS) or classic (as the seed's). */
-export type CallProtocol = 'v2' | 'classic';
-
-/** How the phone treats encryption: `require` refuses classic calls both ways; `prefer` uses v2 with v2 peers. */
-export type SecureMode = 'require' | 'prefer' | 'off';
-
-/** Which way a call went, seen from this client. */
-export type CallDirection = 'outgoing' | 'incoming';
-
-/** The events of the phone the client drives, with their payloads. */
-export interface PhoneEvents {
-  /** Every change of call state. */
-  state: [{ readonly state: CallState; readonly peer?: string }];
-  /** Someone is calling: answer with accept() or reject(). */
-  incoming: [{ readonly caller: string; readonly ip: string; readonly port: number }];
-  /** We placed a call and are waiting for an answer. */
-  calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
-  /**
-   * Audio flows both ways. The call's form, whether it is encrypted and its short
-   * authentication string are optional reads until `@voip/session` reports them (a
-   * phone that leaves them out makes classic calls only).
-   */
-  connected: [{ readonly peer: string; readonly protocol?: CallProtocol; readonly secure?: boolean; readonly sas?: string | null }];
-  /** A call or call attempt is over (once per attempt). */
-  ended: [
-    {
-      readonly peer: string;
-      readonly reason: EndReason;
-      readonly detail?: string;
-      readonly direction: CallDirection;
-      /** Time in conversation, ms (0 when it never connected). */
-      readonly durationMs: number;
-      /** The call's final figures, when it connected. */
-      readonly stats?: CallStats;
-    },
-  ];
-  /** The users online (WATCH presence; the first push comes after registering). */
-  users: [readonly DirectoryUser[]];
-  /** Call figures, about once a second during a call. */
-  stats: [CallStats];
-  /** Human-readable log lines. */
-  log: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
-  /** The directory connection closed; the phone can no longer place calls. */
-  disconnected: [{ readonly reason: string }];
-}
+export type { CallState, CallStats, CallProtocol, CallDirection, EndReason, SecureMode, PhoneEvents } from '@voip/session';
 
 /**
  * The connected phone the client drives: what it uses of @voip/session's `Phone`
@@ -95,6 +20,8 @@ export interface PhoneApi {
   readonly state: CallState;
   /** Whether the server supports LIST and WATCH (a classic server does not). */
   readonly listSupported: boolean;
+  /** `host:port` of the directory server in use. */
+  readonly server: string;
   /** The users online as the directory last pushed them; undefined on a classic server. */
   readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /** Whether the microphone is muted. */
@@ -117,7 +44,7 @@ export interface PhoneApi {
 
 /** What the client asks the adapter to connect with (all values already validated). */
 export interface ConnectRequest {
-  /** `host:port` of the directory. */
+  /** `host:port` of the directory, or several servers of one directory, `host:port,host:port` (the phone fails over in turn). */
   readonly server: string;
   readonly name: string;
   readonly udpPort: number;

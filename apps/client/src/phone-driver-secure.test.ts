@@ -63,12 +63,6 @@ describe('phone driver: encrypted and classic calls', () => {
     expect(kept[0]?.secure).toBe(false);
   });
 
-  test('a phone that does not say which form the call took makes classic calls', async () => {
-    const { phone, of } = await setup();
-    phone.emit('connected', { peer: 'bob' });
-    expect(of('connected')).toEqual([{ event: 'connected', peer: 'Bob', protocol: 'classic', secure: false, sas: null }]);
-  });
-
   test('a call that never connected is kept without saying whether it was encrypted', async () => {
     const { phone, driver, kept } = await setup();
     void driver.call('bob');
@@ -86,29 +80,6 @@ describe('phone driver: encrypted and classic calls', () => {
     phone.emit('ended', endedEvent('bob', 'not-secure', { direction, detail: 'peer is classic' }));
     expect(of('ended')).toEqual([{ event: 'ended', peer: 'Bob', reason: 'not-secure', direction, message, durationMs: 0, detail: 'peer is classic' }]);
     expect(of('ended')[0]?.message).not.toContain('peer is classic');
-  });
-
-  test('require: a classic call the phone let through is hung up at once, never reported connected, and ends not-secure', async () => {
-    const { phone, driver, of, events } = await setup('require');
-    void driver.call('bob');
-    phone.emit('connected', connectedEvent('bob', 'classic'));
-    expect(phone.actions).toEqual(['hangup']);
-    expect(of('connected')).toEqual([]);
-    phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 20 }));
-    expect(of('ended')).toEqual([
-      {
-        event: 'ended',
-        peer: 'Bob',
-        reason: 'not-secure',
-        direction: 'outgoing',
-        message: "Bob's client cannot encrypt calls: call not placed (--require-secure)",
-        durationMs: 20,
-      },
-    ]);
-    // The next call is judged on its own.
-    phone.emit('connected', connectedEvent('bob', { sas: 'ABCD' }));
-    phone.emit('ended', endedEvent('bob', 'hangup'));
-    expect(events.filter((e) => e.event === 'ended').map((e) => e.event === 'ended' && e.reason)).toEqual(['not-secure', 'hangup']);
   });
 
   test('require: an encrypted call goes ahead', async () => {

@@ -1,6 +1,6 @@
 import { createManualClock } from '@voip/clock';
 import { describe, expect, test } from 'vitest';
-import { FakePhone, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from '../test/ui/fake-phone.js';
+import { FakePhone, connectedEvent, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from '../test/ui/fake-phone.js';
 import type { CallHistory } from './history.js';
 import type { ConnectRequest } from './phone-contract.js';
 import { createPhoneDriver } from './phone-driver.js';
@@ -123,10 +123,26 @@ describe('phone driver', () => {
     const { driver, names, last } = await setup(phone);
     void driver.call('bob', { waitOnlineMs: 10_000 });
     expect(driver.busy).toBe(true);
-    phone.emit('disconnected', { reason: 'connection reset' });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     expect(names().slice(-3)).toEqual(['waiting', 'error', 'ended']);
     expect(last('ended')).toMatchObject({ reason: 'directory-lost', message: 'the call to bob was not placed: the directory connection is lost' });
     expect(driver.busy).toBe(false);
+  });
+
+  test('failover: disconnected and reconnected with their servers, no error; a wait for a name goes on', async () => {
+    const phone = new FakePhone();
+    const { driver, events, names } = await setup(phone);
+    void driver.call('bob', { waitOnlineMs: 10_000 });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: true });
+    phone.emit('reconnected', { server: '127.0.0.1:10001' });
+    expect(names()).not.toContain('error');
+    expect(events.filter((e) => e.event === 'disconnected' || e.event === 'reconnected')).toEqual([
+      { event: 'disconnected', server: '127.0.0.1:10000', reason: 'connection reset' },
+      { event: 'reconnected', server: '127.0.0.1:10001' },
+    ]);
+    expect(driver.busy).toBe(true);
+    phone.emit('users', [{ name: 'bob', ip: '127.0.0.2', port: 5002 }]);
+    expect(phone.calls).toEqual(['bob']);
   });
 
   test('hang up while waiting ends the attempt as cancelled', async () => {
@@ -143,11 +159,11 @@ describe('phone driver', () => {
     const phone = new FakePhone();
     const { driver, last } = await setup(phone, history);
     phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.close = async () => {
       phone.actions.push('close');
       phone.emit('ended', endedEvent('bob', 'hangup', { direction: 'incoming', durationMs: 1200 }));
-      phone.emit('disconnected', { reason: 'closed by us' });
+      phone.emit('disconnected', { reason: 'closed by us', server: '127.0.0.1:10000', reconnecting: false });
     };
     await driver.close();
     expect(phone.actions).toEqual(['hangup', 'close']);

@@ -8,7 +8,7 @@ import { realClock } from '@voip/clock';
 import { nameKey } from '@voip/protocol';
 import { endText, refusalText } from './end-text.js';
 import { historyRecorder } from './history-recorder.js';
-import type { ConnectRequest, DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
+import type { DirectoryUser, PhoneApi, PhoneEvents } from './phone-contract.js';
 import { LOOKUP_RETRY_MS, MAX_VOLUME, type Attempt, type PhoneDriver, type PhoneDriverDeps, type Wait } from './phone-driver-types.js';
 
 export { LOOKUP_RETRY_MS, MAX_VOLUME, type CallOptions, type PhoneDriver, type PhoneDriverDeps } from './phone-driver-types.js';
@@ -21,7 +21,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   const clock = deps.clock ?? realClock;
   const wallTime = deps.wallTime ?? (() => new Date());
   let phone: PhoneApi | undefined;
-  let server = '';
   let connecting: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
   let lost = false;
@@ -29,9 +28,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   let usersSeen = false;
   let attempt: Attempt | undefined;
   let wait: Wait | undefined;
-  let secureMode: ConnectRequest['secure'] = 'prefer';
-  /** A classic call hung up because --require-secure asks for encryption. */
-  let refusedClassic: string | undefined;
   const history = historyRecorder(deps.history, emit);
 
   const spell = (name: string): string => users.find((u) => nameKey(u.name) === nameKey(name))?.name ?? name;
@@ -122,16 +118,9 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     connected: (e) => {
       const w = waitFor(e.peer);
       if (w) finishWait(w, true);
-      // A phone that does not say which form the call took predates v2: its calls are classic.
-      const protocol = e.protocol ?? 'classic';
-      const secure = e.secure ?? false;
+      const { protocol, secure, sas } = e;
       if (attempt && nameKey(attempt.peer) === nameKey(e.peer)) attempt.secure = secure;
-      if (!secure && secureMode === 'require' && phone) {
-        // Refused here too when a phone let a classic call through: hung up before anyone speaks.
-        refusedClassic = e.peer;
-        return phone.hangup();
-      }
-      emit({ event: 'connected', peer: spell(e.peer), protocol, secure, sas: protocol === 'v2' ? (e.sas ?? null) : null });
+      emit({ event: 'connected', peer: spell(e.peer), protocol, secure, sas: protocol === 'v2' ? sas : null });
     },
     ended: (e) => {
       const w = waitFor(e.peer);
@@ -149,9 +138,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
         return;
       }
       if (w) finishWait(w, true);
-      const refused = refusedClassic !== undefined && nameKey(refusedClassic) === nameKey(e.peer);
-      refusedClassic = undefined;
-      ended(refused && e.reason === 'hangup' ? { ...e, reason: 'not-secure' } : e);
+      ended(e);
     },
     users: (list) => {
       // The first push is also the phone's `onlineUsers`, reported at registration.
@@ -171,9 +158,14 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
     log: (e) => emit({ event: 'log', level: e.level, message: e.message }),
     disconnected: (e) => {
       if (closing || lost) return;
+      if (e.reconnecting) return emit({ event: 'disconnected', server: e.server, reason: e.reason });
       lost = true;
-      emit({ event: 'error', code: 'directory-lost', message: `lost the directory at ${server}: ${e.reason}` });
+      emit({ event: 'error', code: 'directory-lost', message: `lost the directory at ${e.server}: ${e.reason}` });
       if (wait && !wait.inFlight) endWait(wait, 'directory-lost');
+    },
+    reconnected: (e) => {
+      if (closing || lost) return;
+      emit({ event: 'reconnected', server: e.server });
     },
   };
   const attach = (p: PhoneApi): void => {
@@ -188,8 +180,6 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
   const driver: PhoneDriver = {
     async connect(request) {
       if (phone || closing) throw new TypeError('a phone driver connects once');
-      server = request.server;
-      secureMode = request.secure;
       const attemptConnect = connect(request);
       connecting = attemptConnect.catch(() => undefined);
       const result = await attemptConnect;
@@ -204,7 +194,7 @@ export function createPhoneDriver(deps: PhoneDriverDeps): PhoneDriver {
       const p = result.value;
       phone = p;
       attach(p);
-      emit({ event: 'registered', name: p.name, server, udpPort: p.udpPort, listSupported: p.listSupported });
+      emit({ event: 'registered', name: p.name, server: p.server, udpPort: p.udpPort, listSupported: p.listSupported });
       if (p.onlineUsers !== undefined) listeners.users(p.onlineUsers);
       if (!p.listSupported) emit({ event: 'log', level: 'info', message: 'this directory does not list users (classic server): call by name' });
       await history.load();

@@ -26,8 +26,16 @@ export interface HistoryEntry {
 
 /** Everything the phone driver reports. */
 export type PhoneEvent =
-  /** Registered in the directory: calls can be placed and received. */
+  /** Registered in the directory at `server` (the one in use of those given): calls can be placed and received. */
   | { readonly event: 'registered'; readonly name: string; readonly server: string; readonly udpPort: number; readonly listSupported: boolean }
+  /**
+   * The directory at `server` was lost and the phone fails over to its next server
+   * (given several): a call in progress goes on, new calls wait for `reconnected`.
+   * (With one server, the loss is the `error` `directory-lost`.)
+   */
+  | { readonly event: 'disconnected'; readonly server: string; readonly reason: string }
+  /** Registered again, on the directory at `server`, after `disconnected`: calls can be placed again. */
+  | { readonly event: 'reconnected'; readonly server: string }
   /** The users online (from WATCH pushes; never on a classic server). */
   | { readonly event: 'users'; readonly users: readonly DirectoryUser[] }
   /** Every change of call state (the TUI follows it; not written as a JSON line). */

@@ -64,6 +64,34 @@ export function checkServer(text: string): Checked<{ readonly host: string; read
   return { ok: true, value: { host: host.value, port: parsed.value.port } };
 }
 
+/** What separates the servers of a list (`--server A,B`, `ConnectRequest.server`): no host or port holds it. */
+const SERVER_SEPARATOR = ',';
+
+/**
+ * One directory server or several sharing one directory, `HOST[:PORT],HOST[:PORT]...`,
+ * each read by {@link checkServer}; returned as `host:port` texts, in order.
+ */
+export function checkServers(text: string): Checked<readonly string[]> {
+  const parts = text.split(SERVER_SEPARATOR);
+  const servers: string[] = [];
+  for (const [index, part] of parts.entries()) {
+    const checked = checkServer(part);
+    if (!checked.ok) return parts.length === 1 ? checked : { ...checked, detail: `server ${index + 1} of ${parts.length}: ${checked.detail}` };
+    servers.push(`${checked.value.host}:${checked.value.port}`);
+  }
+  return { ok: true, value: servers };
+}
+
+/** The servers of a list checked by {@link checkServers}, written back as one text (`host:port,host:port`). */
+export function joinServers(servers: readonly string[]): string {
+  return servers.join(SERVER_SEPARATOR);
+}
+
+/** The servers of a text made by {@link joinServers}. */
+export function splitServers(text: string): string[] {
+  return text.split(SERVER_SEPARATOR);
+}
+
 /** A positive duration in seconds (decimals allowed), returned in milliseconds. */
 export function checkSeconds(text: string, what: string): Checked<number> {
   const trimmed = text.trim();

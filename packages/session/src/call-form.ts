@@ -1,8 +1,8 @@
 /** Which form a call to a looked-up peer takes: v2 when both sides are v2, classic otherwise, or refused when the phone requires secure calls. */
 import type { DirectoryUser } from '@voip/protocol';
+import type { SecureMode } from './phone-types.js';
 
-/** PhoneOptions.secure. */
-export type SecureMode = 'prefer' | 'require' | 'off';
+export type { SecureMode } from './phone-types.js';
 
 /** The directory's protocol version for a user: `v` once the directory reports it (v2 registry), else 1. */
 export function peerVersion(user: DirectoryUser): number {

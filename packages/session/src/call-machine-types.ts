@@ -1,6 +1,6 @@
 /** The call machine's data: its config, state, events, effects and notices, all plain values. */
 import type { ClassicSignal, DirectoryUser } from '@voip/protocol';
-import type { CallState, EndReason } from './phone-types.js';
+import type { CallDirection, CallState, EndReason } from './phone-types.js';
 
 /** A UDP endpoint. */
 export interface PeerAddress {
@@ -119,6 +119,8 @@ export type MachineEvent =
     }
   | { readonly type: 'timer'; readonly id: TimerId }
   | { readonly type: 'directory-lost' }
+  /** The directory is back (the phone failed over): new calls can be placed again. */
+  | { readonly type: 'directory-restored' }
   /** The phone is closing: hang up, then refuse every new call in either direction. */
   | { readonly type: 'shutdown' }
   /** Whether a v2 call is in progress (then this machine is busy too). */
@@ -128,8 +130,7 @@ export type MachineEvent =
   /** Something local broke during a call (the audio device, the socket). */
   | { readonly type: 'local-failure'; readonly detail: string };
 
-/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
-export type CallDirection = 'outgoing' | 'incoming';
+export type { CallDirection } from './phone-types.js';
 
 /** What the machine tells the outside world, turned into phone events by the runner. */
 export type MachineNotice =

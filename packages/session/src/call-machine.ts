@@ -196,6 +196,8 @@ function step(config: CallMachineConfig, state: MachineState, event: MachineEven
       if (state.phase.kind === 'dialing') return endCall(config, next, 'directory-lost', { detail: 'it dropped during the look-up' });
       return { state: next, effects: [log('warn', 'the directory connection is lost: calls in progress go on, new calls cannot be placed')] };
     }
+    case 'directory-restored':
+      return { state: { ...state, directoryLost: false }, effects: [] };
     case 'lookup-result': {
       const phase = state.phase;
       if (phase.kind !== 'dialing' || phase.attempt !== event.attempt) return { state, effects: [] };

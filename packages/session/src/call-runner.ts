@@ -16,6 +16,14 @@ export type { CallRunnerOptions, DirectoryPort, MediaEffectsPort, RunnerNotice }
 
 type Refusal = Extract<Effect, { type: 'refuse' }>;
 
+/**
+ * How long closing waits for the acknowledgement of a v2 call's BYE (sent at once,
+ * resent after 100, 200, 400 and 800 ms): a peer that is gone would otherwise keep the
+ * user waiting for the whole 8 s transaction timeout. The peer that missed every BYE
+ * ends the call by its silence timeout.
+ */
+export const CLOSE_BYE_WAIT_MS = 1_000;
+
 /** Runs the call machine ({@link transition}) over a transport, a directory, a clock and the media: like xstate-fsm's `interpret`. */
 export class CallRunner {
   #machine: CallMachine;
@@ -102,9 +110,16 @@ export class CallRunner {
     this.#dispatch({ type: 'directory-lost' });
   }
 
+  /** Tells the machine the directory is back: new calls can be placed again. */
+  directoryRestored(): void {
+    this.#dispatch({ type: 'directory-restored' });
+  }
+
   /**
-   * Hangs up, lets the CLOSE repeats go out (about a second), then stops the media and
-   * all timers. Leaves the transport and the media's owner open. Idempotent.
+   * Hangs up, lets the CLOSE repeats go out (about a second) and a v2 call's BYE be
+   * resent until acknowledged or {@link CLOSE_BYE_WAIT_MS} passed, whichever comes
+   * first, then stops the media and all timers. Leaves the transport and the media's
+   * owner open. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -115,8 +130,12 @@ export class CallRunner {
     // From here on a START is answered REJECT: nothing may ring once close() was called.
     this.#dispatch({ type: 'shutdown' });
     this.#v2.dispatch({ type: 'shutdown' });
+    const { clock } = this.#options;
+    let bound: TimerHandle | undefined;
+    const byeWait = Promise.race([this.#v2.settled(), new Promise<void>((resolve) => (bound = clock.setTimeout(resolve, CLOSE_BYE_WAIT_MS)))]);
     if (this.#machine.state.closing) await new Promise<void>((resolve) => (this.#closingDone = resolve));
-    await this.#v2.settled();
+    await byeWait;
+    clock.clearTimeout(bound);
     this.#v2.stop();
     this.#closed = true;
     for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);

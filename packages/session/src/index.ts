@@ -5,6 +5,18 @@
  */
 export { Phone, type PhoneConnectOptions } from './phone.js';
 export { PhoneError, CallFailedError, type PhoneErrorCode } from './errors.js';
-export type { CallState, EndReason, CallEnd, PhoneOptions, CallStats, PhoneEvents, PhoneApi } from './phone-types.js';
+export type {
+  CallState,
+  EndReason,
+  CallEnd,
+  PhoneOptions,
+  CallStats,
+  PhoneEvents,
+  PhoneApi,
+  SecureMode,
+  CallProtocol,
+  CallDirection,
+  DirectoryServerOption,
+} from './phone-types.js';
 export type { MediaFactory, MediaFactoryOptions, CallMediaPort, MediaFigures } from './call-audio.js';
 export type { V2MediaParams } from './v2/v2-types.js';

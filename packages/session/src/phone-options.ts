@@ -3,7 +3,7 @@ import { DEFAULT_DIRECTORY_PORT, parseHostPort, validateName, type DirectoryUser
 import { checkDurationMs } from '@voip/clock';
 import type { MediaFactory } from './call-audio.js';
 import { PhoneError } from './errors.js';
-import type { PhoneOptions } from './phone-types.js';
+import type { DirectoryServerOption, PhoneOptions } from './phone-types.js';
 
 /** Options of {@link Phone.connect}: {@link PhoneOptions} plus a few for tests and tuning. */
 export interface PhoneConnectOptions extends PhoneOptions {
@@ -27,7 +27,7 @@ export interface PhoneConnectOptions extends PhoneOptions {
  * @voip/protocol's `parseHostPort`; port 10000 when none is given) or `{ host, port }`.
  * Throws a PhoneError 'invalid-option'.
  */
-export function parseServer(server: PhoneOptions['server']): { host: string; port: number } {
+export function parseServer(server: DirectoryServerOption): { host: string; port: number } {
   if (typeof server === 'object' && server !== null) {
     if (typeof server.host !== 'string' || server.host.length === 0) throw new PhoneError('invalid-option', 'server.host must be a non-empty string');
     const port = server.port ?? DEFAULT_DIRECTORY_PORT;
@@ -54,15 +54,33 @@ function checkDurations(options: PhoneConnectOptions): void {
 
 /**
  * Checks the options that can be judged before anything is opened (durations, the
- * name, the server address) and returns the directory's host and port. Throws a
- * PhoneError 'invalid-option' or 'name-invalid'.
+ * name, the server addresses: `server` or a non-empty `servers`, not both) and
+ * returns the directory servers' hosts and ports, in order. Throws a PhoneError
+ * 'invalid-option' or 'name-invalid'.
  */
-export function checkPhoneOptions(options: PhoneConnectOptions): { host: string; port: number } {
+export function checkPhoneOptions(options: PhoneConnectOptions): { host: string; port: number }[] {
   checkDurations(options);
   if (options.secure !== undefined && !['prefer', 'require', 'off'].includes(options.secure)) {
     throw new PhoneError('invalid-option', `secure must be 'prefer', 'require' or 'off', got ${JSON.stringify(options.secure)}`);
   }
   const valid = validateName(options.name);
   if (!valid.ok) throw new PhoneError('name-invalid', `the name ${JSON.stringify(options.name)} is not allowed: ${valid.detail}`);
-  return parseServer(options.server);
+  return checkServers(options);
+}
+
+function checkServers(options: PhoneOptions): { host: string; port: number }[] {
+  const { server, servers } = options;
+  if (servers === undefined) {
+    if (server === undefined) throw new PhoneError('invalid-option', 'give the directory: server or servers');
+    return [parseServer(server)];
+  }
+  if (server !== undefined) throw new PhoneError('invalid-option', 'give either server or servers, not both');
+  if (!Array.isArray(servers) || servers.length === 0) throw new PhoneError('invalid-option', 'servers must be a non-empty list');
+  return servers.map((s: DirectoryServerOption, i: number) => {
+    try {
+      return parseServer(s);
+    } catch (error) {
+      throw new PhoneError('invalid-option', `servers[${i}]: ${(error as Error).message}`);
+    }
+  });
 }

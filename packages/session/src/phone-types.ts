@@ -20,10 +20,28 @@ export type EndReason =
   | 'not-secure' // `secure: 'require'` refused a classic call (placed or received)
   | 'error'; // a local failure (socket, audio device); `detail` says which
 
+/** How a phone treats encryption (`PhoneOptions.secure`): 'prefer' v2 with v2 peers, 'require' refuses classic calls both ways, 'off' classic only. */
+export type SecureMode = 'prefer' | 'require' | 'off';
+
+/** Which form a call took: v2 (encrypted, with a SAS) or classic (as the seed's client, not encrypted). */
+export type CallProtocol = 'v2' | 'classic';
+
+/** Who placed a call: we ('outgoing') or the peer ('incoming'). */
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** One directory server: `"host:port"`, `"host"` (port 10000), `"[v6]:port"` or `{ host, port? }`. */
+export type DirectoryServerOption = string | { readonly host: string; readonly port?: number };
+
 /** Options of {@link PhoneApi} creation (`Phone.connect`). */
 export interface PhoneOptions {
-  /** The directory: `"host:port"`, `"host"` (port 10000) or an object. */
-  readonly server: string | { readonly host: string; readonly port?: number };
+  /** The directory: `"host:port"`, `"host"` (port 10000) or an object. Give this or `servers`. */
+  readonly server?: DirectoryServerOption;
+  /**
+   * Several directory servers sharing one directory, each as `server` takes it: the
+   * first that answers is used; when it is lost, the phone fails over to the next
+   * (round robin) and registers there again. Give this or `server`.
+   */
+  readonly servers?: readonly DirectoryServerOption[];
   /** The name to register (PROTOCOL.md section 1 rules). */
   readonly name: string;
   /** UDP port to wait for calls on; default 5001. */
@@ -45,7 +63,7 @@ export interface PhoneOptions {
    * the others; 'require' refuses classic calls both ways (EndReason 'not-secure');
    * 'off' is classic only.
    */
-  readonly secure?: 'prefer' | 'require' | 'off';
+  readonly secure?: SecureMode;
   /** Play a ring cadence on the audio output while an incoming call rings; default false. */
   readonly ringtone?: boolean;
   /** Injected time; default the real clock. */
@@ -90,7 +108,7 @@ export interface CallEnd {
   readonly peer: string;
   readonly reason: EndReason;
   /** Who placed the call: we ('outgoing') or the peer ('incoming'). */
-  readonly direction: 'outgoing' | 'incoming';
+  readonly direction: CallDirection;
   /** How long the call was connected, ms; 0 when it never connected. */
   readonly durationMs: number;
   /** The call's final figures, when it connected. */
@@ -108,7 +126,7 @@ export interface PhoneEvents {
   /** We placed a call and are waiting for an answer. */
   calling: [{ readonly peer: string; readonly ip: string; readonly port: number }];
   /** Audio flows both ways: a v2 call (encrypted, with the SAS to compare aloud) or a classic one (not encrypted, `sas` null). */
-  connected: [{ readonly peer: string; readonly protocol: 'v2' | 'classic'; readonly secure: boolean; readonly sas: string | null }];
+  connected: [{ readonly peer: string; readonly protocol: CallProtocol; readonly secure: boolean; readonly sas: string | null }];
   /** The call ended, or a call attempt failed (a failed `call()` also rejects with a CallFailedError of the same reason). */
   ended: [CallEnd];
   /** The users online (pushed by WATCH when the server offers it). */
@@ -117,8 +135,15 @@ export interface PhoneEvents {
   stats: [CallStats];
   /** Human-readable log lines. */
   log: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
-  /** The directory connection closed; the phone can no longer place calls. */
-  disconnected: [{ readonly reason: string }];
+  /**
+   * The connection to the directory at `server` (`host:port`) was lost. Calls in
+   * progress go on; new calls fail with `directory-lost` until `reconnected`.
+   * `reconnecting`: the phone fails over to its next server (it was given several);
+   * otherwise it stays without a directory.
+   */
+  disconnected: [{ readonly reason: string; readonly server: string; readonly reconnecting: boolean }];
+  /** Registered again (same name, presence watched again) on the directory at `server` after `disconnected`: calls can be placed again. */
+  reconnected: [{ readonly server: string }];
 }
 
 /** What a connected phone offers to an application. */
@@ -128,6 +153,8 @@ export interface PhoneApi {
   readonly state: CallState;
   /** Whether the server is ours and offers the user list (a classic server does not). */
   readonly listSupported: boolean;
+  /** `host:port` of the directory server in use (while failing over, the one lost last). */
+  readonly server: string;
   /** The users online, as the directory last pushed them; undefined on a classic server. */
   readonly onlineUsers: readonly DirectoryUser[] | undefined;
   /**

@@ -5,7 +5,8 @@ import type { AudioSink, AudioSource } from '@voip/media';
 import { CallAudio } from './call-audio.js';
 import { defaultMedia, defaultRing } from './default-media.js';
 import { CallRunner, type RunnerNotice } from './call-runner.js';
-import { DirectoryError, type DirectoryClient } from './directory/directory-client.js';
+import { DirectoryError } from './directory/directory-client.js';
+import type { PhoneDirectory } from './phone-directory.js';
 import { CallFailedError, PhoneError } from './errors.js';
 import type { CallState, PhoneApi, PhoneEvents } from './phone-types.js';
 import { TypedListeners } from './directory/typed-listeners.js';
@@ -30,7 +31,7 @@ export class Phone implements PhoneApi {
   readonly name: string;
   readonly udpPort: number;
   readonly #transport: UdpTransport;
-  readonly #directory: DirectoryClient;
+  readonly #directory: PhoneDirectory;
   readonly #runner: CallRunner;
   readonly #audio: CallAudio;
   readonly #listeners = new TypedListeners<PhoneEvents>();
@@ -38,13 +39,12 @@ export class Phone implements PhoneApi {
   /** The users online as WATCH last pushed them; undefined on a classic server. */
   #users: readonly DirectoryUser[] | undefined;
   #pending: { peer: string; resolve: () => void; reject: (error: Error) => void } | undefined;
-  #directoryUp = true;
   #closing: Promise<void> | undefined;
 
   private constructor(init: {
     name: string;
     transport: UdpTransport;
-    directory: DirectoryClient;
+    directory: PhoneDirectory;
     options: PhoneConnectOptions;
     clock: Clock;
     users: readonly DirectoryUser[] | undefined;
@@ -83,11 +83,17 @@ export class Phone implements PhoneApi {
       this.#emit('users', users);
     });
     this.#directory.on('log', (entry) => this.#emit('log', entry));
-    this.#directory.on('close', ({ reason, expected }) => {
-      this.#directoryUp = false;
-      if (expected) return;
+    this.#directory.on('lost', (info) => {
+      if (this.#closing) return;
       this.#runner.directoryLost();
-      this.#emit('disconnected', { reason });
+      this.#emit('disconnected', info);
+    });
+    this.#directory.on('restored', ({ server, users }) => {
+      if (this.#closing) return;
+      this.#runner.directoryRestored();
+      this.#users = users;
+      this.#emit('reconnected', { server });
+      if (users) this.#emit('users', users);
     });
   }
 
@@ -99,9 +105,9 @@ export class Phone implements PhoneApi {
    * 'directory-error'. Nothing stays open after a failure.
    */
   static async connect(options: PhoneConnectOptions): Promise<Phone> {
-    const server = checkPhoneOptions(options);
+    const servers = checkPhoneOptions(options);
     const clock = options.clock ?? realClock;
-    const { transport, directory, users } = await openPhoneLinks(options, server, clock);
+    const { transport, directory, users } = await openPhoneLinks(options, servers, clock);
     const phone = new Phone({ name: options.name, transport, directory, options, clock, users });
     // WATCH answers with the first presence at once: hand it on once the caller of
     // connect() has resumed and attached its listeners (a later turn of the event loop).
@@ -126,7 +132,12 @@ export class Phone implements PhoneApi {
 
   /** Whether the directory connection is up (calls can be placed). */
   get connected(): boolean {
-    return this.#directoryUp && !this.#closing;
+    return this.#directory.up && !this.#closing;
+  }
+
+  /** `host:port` of the directory server in use (while failing over, the one lost last). */
+  get server(): string {
+    return this.#directory.server;
   }
 
   /**
@@ -214,13 +225,7 @@ export class Phone implements PhoneApi {
   async #close(): Promise<void> {
     await this.#runner.close();
     await this.#audio.close();
-    if (this.#directoryUp) {
-      try {
-        await this.#directory.disconnect(this.name);
-      } catch {
-        this.#directory.close();
-      }
-    }
+    await this.#directory.close();
     await this.#transport.close();
     await Promise.all(this.#owned.map((a) => a.close()));
     this.#pending?.reject(new CallFailedError(this.#pending.peer, 'cancelled', 'the phone was closed'));

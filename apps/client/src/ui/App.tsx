@@ -1,7 +1,7 @@
 import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { realClock, type Clock } from '@voip/clock';
-import { formServer, formUdpPort, initialState, reduce } from '../app-state.js';
+import { formServers, formUdpPort, initialState, reduce } from '../app-state.js';
 import { createStore } from '../store.js';
 import type { CliOptions } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
@@ -91,7 +91,7 @@ export function App({ options, connect, callFailure, onExit, quitRequested = fal
     if (state.screen !== 'connecting' || quittingRef.current) return;
     drivers
       .connect({
-        server: formServer(state.form),
+        server: formServers(state.form, options.server),
         name: state.form.values.name,
         udpPort: formUdpPort(state.form, options.udpPort),
         audioIn: options.audioIn,

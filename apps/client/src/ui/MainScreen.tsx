@@ -31,7 +31,13 @@ export function MainScreen({ state, now }: MainScreenProps) {
   const ticking = useNow(ringingOut && now === undefined);
   const inner = Math.max(1, size.columns - BOX_SIDES);
   const session = state.session;
-  const banner = state.directoryLost === undefined ? [] : wrapText(`✗ ${state.directoryLost}: back to the connect form when this call ends`, size.columns, 2);
+  const banner =
+    state.directoryLost !== undefined
+      ? wrapText(`✗ ${state.directoryLost}: back to the connect form when this call ends`, size.columns, 2)
+      : state.failover !== undefined
+        ? wrapText(`⟳ ${state.failover}`, size.columns, 2)
+        : [];
+  const bannerColor = state.directoryLost !== undefined ? 'red' : 'yellow';
   const confirm = state.confirmQuit
     ? wrapText(`Quit now and hang up${state.call.peer !== undefined ? ` the call with ${state.call.peer}` : ''}? y quits, any other key stays`, size.columns, 2)
     : [];
@@ -49,7 +55,7 @@ export function MainScreen({ state, now }: MainScreenProps) {
         {session ? `voip · ${session.name} @ ${session.server} · UDP ${session.udpPort}` : 'voip'}
       </Text>
       {banner.map((line, index) => (
-        <Text key={index} color="red" wrap="truncate-end">
+        <Text key={index} color={bannerColor} wrap="truncate-end">
           {line}
         </Text>
       ))}

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { parseCli, type CliOptions } from '../../src/cli-args.js';
 import type { CallHistory } from '../../src/history.js';
 import { App, BELL_INTERVAL_MS } from '../../src/ui/App.js';
-import { FakePhone, endedEvent, fakeCallFailure, fakeConnect } from './fake-phone.js';
+import { FakePhone, connectedEvent, endedEvent, fakeCallFailure, fakeConnect } from './fake-phone.js';
 
 afterEach(() => cleanup());
 
@@ -58,7 +58,7 @@ describe('App attention', () => {
     expect(rings()).toBe(3);
     stdin.write('a');
     await until(() => phone.actions.includes('accept'), 'accept');
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.emit('state', { state: 'in-call', peer: 'bob' });
     await until(() => (lastFrame() ?? '').includes('in-call'), 'in call');
     clock.advance(10 * BELL_INTERVAL_MS);
@@ -91,7 +91,7 @@ describe('App attention', () => {
     const phone = new FakePhone();
     const { lastFrame, stdin } = mount(phone);
     await until(() => (lastFrame() ?? '').includes('Users online'), 'registered');
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.emit('state', { state: 'in-call', peer: 'bob' });
     await until(() => (lastFrame() ?? '').includes('in-call'), 'in call');
     stdin.write('m');

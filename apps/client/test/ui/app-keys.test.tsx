@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { parseCli, type CliOptions } from '../../src/cli-args.js';
 import type { ConnectFailure } from '../../src/phone-contract.js';
 import { App, type AppExit } from '../../src/ui/App.js';
-import { FakeCallFailedError, FakePhone, fakeCallFailure, fakeConnect } from './fake-phone.js';
+import { FakeCallFailedError, FakePhone, connectedEvent, fakeCallFailure, fakeConnect } from './fake-phone.js';
 
 afterEach(() => cleanup());
 
@@ -97,7 +97,7 @@ describe('App keys', () => {
     expect(phone.calls).toEqual(['bob']);
     phone.emit('state', { state: 'calling', peer: 'bob' });
     phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.emit('state', { state: 'in-call', peer: 'bob' });
     await until(lastFrame, (t) => t.includes('in-call · bob · 00:00'));
     await type(stdin, 'h');
@@ -112,7 +112,7 @@ describe('App keys', () => {
     await until(lastFrame, (t) => t.includes('bob is calling'));
     await type(stdin, 'a');
     expect(phone.actions).toEqual(['accept']);
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.emit('ended', { peer: 'bob', reason: 'remote-hangup', direction: 'incoming', durationMs: 0 });
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     await until(lastFrame, (t) => t.includes('carol is calling'));
@@ -153,7 +153,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     const { lastFrame } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('Users online'));
-    phone.emit('disconnected', { reason: 'connection reset' });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     const frame = await until(lastFrame, (t) => t.includes('Server IP or host'));
     expect(frame).toContain('lost the directory at 127.0.0.1:10000: connection reset');
     expect(frame).toContain('alice');
@@ -176,7 +176,7 @@ describe('App keys', () => {
     };
     const app = render(<App options={options(direct)} connect={connect} callFailure={fakeCallFailure} onExit={() => undefined} />);
     await until(app.lastFrame, (t) => t.includes('Users online'));
-    first.emit('disconnected', { reason: 'connection reset' });
+    first.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     await until(app.lastFrame, (t) => t.includes('Press Enter to connect again'));
     await type(app.stdin, KEY.enter);
     await until(app.lastFrame, (t) => t.includes('connecting to 127.0.0.1:10000 as alice'));
@@ -268,7 +268,7 @@ describe('App keys', () => {
     const phone = new FakePhone();
     const { stdin, lastFrame, exits } = mount(direct, phone);
     await until(lastFrame, (t) => t.includes('Users online'));
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.emit('state', { state: 'in-call', peer: 'bob' });
     await until(lastFrame, (t) => t.includes('in-call · bob'));
     await type(stdin, 'q');

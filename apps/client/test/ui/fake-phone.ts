@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { splitServers } from '../../src/validate.js';
 import type {
   CallDirection,
   CallFailure,
@@ -43,6 +44,7 @@ export function failsWith(phone: FakePhone, reason: EndReason, detail?: string):
 export class FakePhone implements PhoneApi {
   state: CallState = 'idle';
   listSupported = true;
+  server = '127.0.0.1:10000';
   closed = false;
   readonly calls: string[] = [];
   readonly actions: string[] = [];
@@ -135,8 +137,8 @@ export function endedEvent(
 }
 
 /**
- * A `connected` payload as the v2 session's phone emits it: a v2 call, encrypted,
- * with `sas`, or (`'classic'`) a classic one. A phone before v2 emits only `{ peer }`.
+ * A `connected` payload as the phone emits it: a v2 call, encrypted, with `sas`,
+ * or (`'classic'`) a classic one.
  */
 export function connectedEvent(peer: string, call: { readonly sas: string } | 'classic'): PhoneEvents['connected'][0] {
   return call === 'classic' ? { peer, protocol: 'classic', secure: false, sas: null } : { peer, protocol: 'v2', secure: true, sas: call.sas };
@@ -162,12 +164,15 @@ export function v2Stats(more: Partial<CallStats> = {}): CallStats {
   };
 }
 
-/** A connect function handing out a given phone or failure, recording requests. */
+/** A connect function handing out a given phone (using the first server asked for) or failure, recording requests. */
 export function fakeConnect(outcome: FakePhone | ConnectFailure): ConnectPhone & { requests: ConnectRequest[] } {
   const requests: ConnectRequest[] = [];
   const fn = async (request: ConnectRequest) => {
     requests.push(request);
-    return outcome instanceof FakePhone ? { ok: true as const, value: outcome } : outcome;
+    if (!(outcome instanceof FakePhone)) return outcome;
+    // Like the real phone: in use is the first server of the list that answers.
+    outcome.server = splitServers(request.server)[0]!;
+    return { ok: true as const, value: outcome };
   };
   return Object.assign(fn, { requests });
 }

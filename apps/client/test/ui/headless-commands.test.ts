@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FakePhone, endedEvent, flush } from './fake-phone.js';
+import { FakePhone, connectedEvent, endedEvent, flush } from './fake-phone.js';
 import { start } from './headless-harness.js';
 
 describe('headless runner refusals', () => {
@@ -70,8 +70,22 @@ describe('headless runner refusals', () => {
     const { stdout } = start(phone);
     await flush();
     phone.emit('incoming', { caller: 'bob', ip: '127.0.0.1', port: 5002 });
-    phone.emit('connected', { peer: 'bob' });
-    const stats = { packetsSent: 40, packetsReceived: 39, packetsLost: 1, packetsDropped: 3, inputLevelDbfs: -12.346, outputLevelDbfs: -Infinity, durationMs: 2560.2 };
+    phone.emit('connected', connectedEvent('bob', 'classic'));
+    const stats = {
+      packetsSent: 40,
+      packetsReceived: 39,
+      packetsLost: 1,
+      packetsDropped: 3,
+      inputLevelDbfs: -12.346,
+      outputLevelDbfs: -Infinity,
+      durationMs: 2560.2,
+      packetsRejected: 0,
+      packetsReplayed: 0,
+      packetsLate: 0,
+      packetsConcealed: 0,
+      jitterMs: 0,
+      playoutDelayMs: 0,
+    };
     phone.emit('ended', endedEvent('bob', 'remote-hangup', { direction: 'incoming', durationMs: 2560.2, stats }));
     expect(stdout.events().at(-1)).toMatchObject({
       event: 'ended',

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { startHeadless } from '../../src/headless-runner.js';
 import { createManualClock } from '@voip/clock';
-import { Collect, FakePhone, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
+import { Collect, FakePhone, connectedEvent, endedEvent, failsWith, fakeCallFailure, fakeConnect, flush } from './fake-phone.js';
 import { connectedCall, options, start } from './headless-harness.js';
 
 describe('headless runner', () => {
@@ -36,7 +36,7 @@ describe('headless runner', () => {
     await flush();
     phone.emit('incoming', { caller: 'carol', ip: '127.0.0.1', port: 5003 });
     expect(phone.actions).toEqual(['accept']);
-    phone.emit('connected', { peer: 'carol' });
+    phone.emit('connected', connectedEvent('carol', 'classic'));
     const extra = { framesConcealed: 1 };
     phone.emit('stats', {
       packetsSent: 3,
@@ -46,6 +46,12 @@ describe('headless runner', () => {
       inputLevelDbfs: -3.14159,
       outputLevelDbfs: -Infinity,
       durationMs: 1000.4,
+      packetsRejected: 0,
+      packetsReplayed: 0,
+      packetsLate: 0,
+      packetsConcealed: 0,
+      jitterMs: 0,
+      playoutDelayMs: 0,
       ...extra,
     });
     phone.emit('log', { level: 'warn', message: 'late packet' });
@@ -73,6 +79,12 @@ describe('headless runner', () => {
       inputLevelDbfs: -3.14,
       outputLevelDbfs: null,
       durationMs: 1000,
+      packetsRejected: 0,
+      packetsReplayed: 0,
+      packetsLate: 0,
+      packetsConcealed: 0,
+      jitterMs: 0,
+      playoutDelayMs: 0,
     });
     expect(stderr.text).toBe('');
   });
@@ -97,7 +109,7 @@ describe('headless runner', () => {
     await flush();
     expect(phone.calls).toEqual(['bob']);
     phone.emit('calling', { peer: 'bob', ip: '127.0.0.1', port: 5002 });
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     await scheduler.advanceAsync(1999);
     expect(phone.actions).toEqual([]);
     await scheduler.advanceAsync(1);
@@ -153,7 +165,7 @@ describe('headless runner', () => {
     online = true;
     await scheduler.advanceAsync(500);
     expect(phone.calls.length).toBe(5);
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     expect(names()).toEqual(['registered', 'log', 'waiting', 'connected']);
     expect(stdout.events()[2]).toMatchObject({ peer: 'bob', timeoutMs: 10_000 });
   });
@@ -236,11 +248,11 @@ describe('headless runner', () => {
     const { run, names } = start(phone);
     await flush();
     phone.emit('state', { state: 'in-call', peer: 'bob' });
-    phone.emit('connected', { peer: 'bob' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
     phone.close = () => {
       phone.actions.push('close');
       phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 500 }));
-      phone.emit('disconnected', { reason: 'closed by us' });
+      phone.emit('disconnected', { reason: 'closed by us', server: '127.0.0.1:10000', reconnecting: false });
       return Promise.resolve();
     };
     run.stop();
@@ -262,10 +274,28 @@ describe('headless runner', () => {
     const phone = new FakePhone();
     const { run, stdout, stderr } = start(phone);
     await flush();
-    phone.emit('disconnected', { reason: 'connection reset' });
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: false });
     expect(await run.exitCode).toBe(2);
     expect(stdout.events().at(-1)).toMatchObject({ event: 'error', code: 'directory-lost' });
     expect(stderr.text).toContain('127.0.0.1:10000');
+  });
+
+  test('failover: disconnected and reconnected are JSON lines, and the client stays', async () => {
+    const phone = new FakePhone();
+    const { run, stdout } = start(phone);
+    await flush();
+    phone.emit('disconnected', { reason: 'connection reset', server: '127.0.0.1:10000', reconnecting: true });
+    phone.emit('reconnected', { server: '127.0.0.1:10001' });
+    let code: number | undefined;
+    void run.exitCode.then((c) => (code = c));
+    await flush();
+    expect(code).toBeUndefined();
+    expect(stdout.events().slice(-2)).toEqual([
+      { event: 'disconnected', time: expect.any(String), server: '127.0.0.1:10000', reason: 'connection reset' },
+      { event: 'reconnected', time: expect.any(String), server: '127.0.0.1:10001' },
+    ]);
+    run.stop();
+    expect(await run.exitCode).toBe(0);
   });
 
   test('directory lost during a call: exit 2 only once the call ends', async () => {
@@ -273,8 +303,8 @@ describe('headless runner', () => {
     const { run, names } = start(phone);
     await flush();
     phone.emit('state', { state: 'in-call', peer: 'bob' });
-    phone.emit('connected', { peer: 'bob' });
-    phone.emit('disconnected', { reason: 'closed' });
+    phone.emit('connected', connectedEvent('bob', 'classic'));
+    phone.emit('disconnected', { reason: 'closed', server: '127.0.0.1:10000', reconnecting: false });
     let code: number | undefined;
     void run.exitCode.then((c) => (code = c));
     await flush();

@@ -67,18 +67,4 @@ describe('headless runner: encrypted and classic calls', () => {
       durationMs: 0,
     });
   });
-
-  test('--require-secure: a classic call the phone let through is hung up, never connected; exit 1', async () => {
-    const phone = new FakePhone();
-    phone.onlineUsers = [{ name: 'bob', ip: '127.0.0.1', port: 5002 }];
-    phone.onCall = connectedCall;
-    const { run, names, stdout } = start(phone, ['--require-secure', '--call', 'bob', '--exit-after-call']);
-    await flush();
-    phone.emit('connected', connectedEvent('bob', 'classic'));
-    expect(phone.actions).toEqual(['hangup']);
-    phone.emit('ended', endedEvent('bob', 'hangup', { durationMs: 15 }));
-    expect(await run.exitCode).toBe(1);
-    expect(names()).not.toContain('connected');
-    expect(stdout.events().at(-1)).toMatchObject({ event: 'ended', reason: 'not-secure' });
-  });
 });

@@ -37,7 +37,21 @@ export const classicCall = ev({ event: 'connected', peer: 'bob', protocol: 'clas
 /** A v2 call with bob connected: encrypted, SAS K7QX. */
 export const secureCall = ev({ event: 'connected', peer: 'bob', protocol: 'v2', secure: true, sas: 'K7QX' });
 
-export const stats = { packetsSent: 120, packetsReceived: 118, packetsLost: 2, packetsDropped: 1, inputLevelDbfs: -30, outputLevelDbfs: -Infinity, durationMs: 83_000 };
+export const stats = {
+  packetsSent: 120,
+  packetsReceived: 118,
+  packetsLost: 2,
+  packetsDropped: 1,
+  inputLevelDbfs: -30,
+  outputLevelDbfs: -Infinity,
+  durationMs: 83_000,
+  packetsRejected: 0,
+  packetsReplayed: 0,
+  packetsLate: 0,
+  packetsConcealed: 0,
+  jitterMs: 0,
+  playoutDelayMs: 0,
+};
 
 /** Each screen of the client, for `n` users online. */
 export function screens(n: number): Array<[string, AppState, string[]]> {

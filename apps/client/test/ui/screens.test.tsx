@@ -194,6 +194,17 @@ describe('MainScreen', () => {
     expect(frameOf(lost)).toContain('lost the directory at 127.0.0.1:10000: closed: back to the connect form when this call ends');
   });
 
+  test('failover during a call: a line says the directory was lost while registering on the next; then the title names the new server', () => {
+    const lost = run(main, classicCall, ev({ event: 'disconnected', server: '127.0.0.1:10000', reason: 'closed' }));
+    const frame = frameOf(lost);
+    expect(frame).toContain('⟳ lost the directory at 127.0.0.1:10000: registering on the next server');
+    expect(frame).toContain('in-call · bob');
+    const back = frameOf(run(lost, ev({ event: 'reconnected', server: '127.0.0.1:10001' })));
+    expect(back).not.toContain('⟳');
+    expect(lines(back)[0]).toContain('@ 127.0.0.1:10001');
+    expect(back).toContain('registered again at 127.0.0.1:10001');
+  });
+
   test('after a call: how it ended', () => {
     const ended = run(
       main,

@@ -1,15 +1,18 @@
 /** The directory client: REG, GET, LIST, WATCH and DISCONNECT as promises, speaking to our server and to the classic one alike. */
 import net from 'node:net';
-import { CAPS_MIN_VERSION, decodeDirectoryCaps, validateName, type DecodedReply, type DirectoryCaps, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
+import { KEEPALIVE_IDLE_MS, KEEPALIVE_MIN_VERSION, validateName, type DecodedReply, type DirectoryRequest, type DirectoryUser } from '@voip/protocol';
 import { checkDurationMs, realClock, type Clock } from '@voip/clock';
 import { DirectoryConnection, type DirectoryClientEvents, type Outcome } from './directory-connection.js';
 import { DirectoryError } from './directory-error.js';
 import { isPort, openDirectorySocket, type DirectorySocket } from './directory-socket.js';
+import { KeepAlive } from './keep-alive.js';
+import { announced, type RegisterOptions } from './register-options.js';
 import { TypedListeners } from './typed-listeners.js';
 
 export { DirectoryError, type DirectoryErrorCode, type DirectoryErrorOptions } from './directory-error.js';
 export type { DirectorySocket } from './directory-socket.js';
 export type { DirectoryClientEvents } from './directory-connection.js';
+export type { RegisterOptions } from './register-options.js';
 
 /** Options of {@link DirectoryClient.connect}. */
 export interface DirectoryClientOptions {
@@ -29,17 +32,6 @@ export interface DirectoryClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** The directory version REG announces without {@link RegisterOptions}: the classic requests plus LIST, WATCH and `port`. */
-const CLASSIC_CLIENT_VERSION = 1;
-
-/** What a v2 client announces in REG besides its name and port (docs/protocol.md, "v2 entries"). */
-export interface RegisterOptions {
-  /** The directory version to announce: 2 (or later) for a v2 client. */
-  readonly v: number;
-  /** The media capabilities to announce, e.g. `DEFAULT_DIRECTORY_CAPS`; only with `v` 2 or later. */
-  readonly caps?: DirectoryCaps;
-}
-
 /**
  * A connection to the directory server (PROTOCOL.md section 1). Requests go one at
  * a time, in call order; each waits for a reply of the kind it expects, so a stale
@@ -49,6 +41,13 @@ export interface RegisterOptions {
  * without sending), one request at a time, never pipelined: when a request to it
  * times out, the connection is closed rather than the next request sent. LIST and
  * WATCH carry our name, so that even a classic server would survive them.
+ *
+ * Keep-alive (PROTOCOL.md section 1): once a REG announcing `v` 2 or later is
+ * answered by our server (its answer carries `v`), the client sends PING whenever it
+ * has sent nothing for `KEEPALIVE_IDLE_MS` (10 s). A PING not answered within the
+ * request timeout (`requestTimeoutMs`, 5 s by default) means the server is lost: the
+ * connection is closed and reported as an unexpected `'close'`, as any lost
+ * connection is. A classic server, or a REG announcing `v` 1, never gets PING.
  *
  * @example
  * const directory = await DirectoryClient.connect({ host: '127.0.0.1', port: 10000 });
@@ -71,9 +70,16 @@ export class DirectoryClient {
   #registered = false;
   /** Set when our server answered LIST or WATCH with something else: not asked again. */
   #extensionsRefused = false;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  /** Running once a v2 registration was answered by our server. */
+  #keepAlive: KeepAlive | undefined;
 
   private constructor(socket: DirectorySocket, address: string, clock: Clock, timeoutMs: number) {
     this.address = address;
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    this.#listeners.add('close', () => this.#keepAlive?.stop());
     this.#connection = new DirectoryConnection({
       socket,
       address,
@@ -82,6 +88,7 @@ export class DirectoryClient {
       listeners: this.#listeners,
       policy: {
         prepare: (request) => this.#prepare(request),
+        sent: () => this.#keepAlive?.sent(),
         answered: (request, lookedUp, reply) => this.#answered(request, lookedUp, reply),
         serverIsOurs: () => this.#serverVersion !== undefined,
       },
@@ -125,6 +132,11 @@ export class DirectoryClient {
    */
   get serverVersion(): number | undefined {
     return this.#serverVersion;
+  }
+
+  /** Whether the keep-alive runs: REG announced `v` 2 or later and our server answered with its version. */
+  get keepAlive(): boolean {
+    return this.#keepAlive !== undefined && !this.closed;
   }
 
   /** True once the connection is closed. */
@@ -189,6 +201,7 @@ export class DirectoryClient {
     if (typeof name !== 'string') throw new TypeError('name must be a string');
     const done = this.#connection.request({ command: 'DISCONNECT', name });
     this.#connection.end();
+    this.#keepAlive?.stop();
     try {
       const outcome = await done;
       if (outcome.kind === 'unsupported') this.#connection.log('warn', `no answer to DISCONNECT (${outcome.detail}); closing the connection`);
@@ -199,6 +212,7 @@ export class DirectoryClient {
 
   /** Closes the connection now; pending requests reject `'connection-closed'`. */
   close(): void {
+    this.#keepAlive?.stop();
     this.#connection.end();
     this.#connection.finish('closed by the client', true, 'connection-closed');
   }
@@ -229,6 +243,25 @@ export class DirectoryClient {
     this.#registered = true;
     this.#name = lookedUp;
     this.#serverVersion = reply.v;
+    const announcedVersion = request.v ?? 0;
+    if (reply.v !== undefined && announcedVersion >= KEEPALIVE_MIN_VERSION && !this.#keepAlive) {
+      this.#keepAlive = new KeepAlive({ clock: this.#clock, idleMs: KEEPALIVE_IDLE_MS, ping: () => this.#ping(), lost: (error) => this.#lost(error) });
+    }
+  }
+
+  /** One keep-alive PING; our server answers PONG (any other answer still shows it is there). */
+  async #ping(): Promise<void> {
+    await this.#connection.request({ command: 'PING' });
+  }
+
+  /** A PING got no PONG within the request timeout: the server is lost, the connection closed like any lost one. */
+  #lost(error: unknown): void {
+    if (!(error instanceof DirectoryError) || error.code !== 'timeout') return;
+    this.#connection.finish(
+      `the directory at ${this.address} did not answer PING within ${this.#timeoutMs} ms (keep-alive); the connection was closed`,
+      false,
+      'connection-closed',
+    );
   }
 
   /** Why an extension request (LIST, WATCH) must not be sent now, or undefined when it may. */
@@ -245,16 +278,4 @@ export class DirectoryClient {
     this.#connection.log('warn', `the directory at ${this.address} does not offer ${command} (${detail}); enter names by hand`);
     return new DirectoryError('list-unsupported', `the directory at ${this.address} does not offer ${command} (${detail})`);
   }
-}
-
-/** The `v` and `caps` fields of a REG, checked, with caps in canonical form. */
-function announced(options: RegisterOptions | undefined): { v: number; caps?: DirectoryCaps } {
-  if (options === undefined) return { v: CLASSIC_CLIENT_VERSION };
-  const { v, caps } = options;
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`v must be an integer from 1, got ${String(v)}`);
-  if (caps === undefined) return { v };
-  if (v < CAPS_MIN_VERSION) throw new RangeError(`caps need v ${CAPS_MIN_VERSION} or later, got v ${v}`);
-  const decoded = decodeDirectoryCaps(caps);
-  if (!decoded.ok) throw new RangeError(`caps are not valid: ${decoded.detail}`);
-  return { v, caps: decoded.value };
 }

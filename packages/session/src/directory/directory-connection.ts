@@ -28,6 +28,8 @@ export type Outcome =
 export interface ConnectionPolicy {
   /** What to write for `request` when its turn comes, or the error to reject it with unsent. */
   prepare(request: DirectoryRequest): DirectoryRequest | DirectoryError;
+  /** A request went on the wire. */
+  sent(): void;
   /** A request was answered; told before the next request is sent. */
   answered(request: DirectoryRequest, lookedUp: string, reply: DecodedReply): void;
   /**
@@ -146,6 +148,7 @@ export class DirectoryConnection {
       this.#inFlight = next;
       next.timer = this.#clock.setTimeout(() => this.#onTimeout(next), this.#timeoutMs);
       this.#socket.write(encodeDirectoryMessage(prepared));
+      this.#policy.sent();
     }
   }
 

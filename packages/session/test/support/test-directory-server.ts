@@ -27,9 +27,9 @@ export interface TestDirectoryServer {
 
 /**
  * Starts a minimal directory server (PROTOCOL.md section 1: REG, GET, LIST, WATCH,
- * DISCONNECT over TCP, newline-terminated JSON) on an ephemeral port of 127.0.0.1.
+ * DISCONNECT and PING over TCP, newline-terminated JSON) on 127.0.0.1, on `port` or an ephemeral one.
  */
-export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
+export async function startTestDirectoryServer(options: { port?: number } = {}): Promise<TestDirectoryServer> {
   const entries = new Map<string, { user: DirectoryUser; socket: net.Socket }>();
   const watchers = new Set<net.Socket>();
   const sockets = new Set<net.Socket>();
@@ -103,6 +103,9 @@ export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
             watchers.add(socket);
             write(socket, { event: 'presence', users: list() });
             break;
+          case 'PING':
+            write(socket, { ack: ACK.pong });
+            break;
           case 'DISCONNECT':
             if (held !== undefined && held === nameKey(r.name)) {
               write(socket, { ack: ACK.disconnected });
@@ -119,7 +122,7 @@ export async function startTestDirectoryServer(): Promise<TestDirectoryServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.address() as net.AddressInfo;
   return {
