@@ -82,7 +82,7 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
    * in, so the figure errs long), and the largest send queue seen on the server's socket
    * to the laptop.
    */
-  async function cutAndWait(net: Awaited<ReturnType<typeof network>>, name: string, timeoutMs: number) {
+  async function cutAndWait(net: Awaited<ReturnType<typeof network>>, name: string, timeoutMs: number, registerEveryMs = 1000) {
     const cutAt = Date.now();
     await net.lab.exec(net.laptop, 'nft', ['-f', '-'], { input: CUT_OFF });
     let maxSendQueue = 0;
@@ -91,7 +91,7 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
     for (;;) {
       const now = Date.now();
       if (now - cutAt > timeoutMs) throw new Error(`${name} still listed ${timeoutMs} ms after the cut`);
-      if (now - lastReg >= 1000) {
+      if (now - lastReg >= registerEveryMs) {
         lastReg = now;
         const id = `other-${++others}`;
         expect(await net.local.request(id, { command: 'REG', name: id })).toEqual({ ack: 'Registered successfully' });
@@ -143,5 +143,20 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
     // 10 s without traffic, then 10 probes 1 s apart (libuv's setting on Linux): about 20 s.
     expect(elapsedMs).toBeGreaterThan(19_000);
     expect(elapsedMs).toBeLessThanOrEqual(25_000);
+  }, 90_000);
+
+  it('is closed by the write timeout when it is a version 1 watcher of a busy directory, once its pushes fill the send buffer', async () => {
+    const net = await network(['--write-timeout', '5']);
+    // 150 users with long names: every push is about 10 KB.
+    for (let i = 0; i < 150; i++) {
+      const id = `user-${String(i).padStart(27, '0')}`;
+      expect(await net.local.request(id, { command: 'REG', name: id })).toEqual({ ack: 'Registered successfully' });
+    }
+    expect(await net.remote.request('w', { command: 'REG', name: 'old watcher', v: 1 })).toEqual({ ack: 'Registered successfully', v: 2 });
+    expect(await net.remote.request('w', { command: 'WATCH' })).toMatchObject({ event: 'presence' });
+    const { elapsedMs, maxSendQueue } = await cutAndWait(net, 'old watcher', 40_000, 250);
+    console.log(`v1 watcher of 150 users, --write-timeout 5: gone ${elapsedMs} ms after the cut; up to ${maxSendQueue} bytes unacknowledged meanwhile`);
+    expect(await net.whyGone('old watcher')).toMatchObject({ reason: 'slow-consumer' });
+    expect(elapsedMs).toBeGreaterThan(5000);
   }, 90_000);
 });
