@@ -119,9 +119,8 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
     socket.on('error', () => {
       // Reported through 'close' below; an error on one socket concerns no one else.
     });
-    const refusal = closing ? 'server is closing' : limits.admit(ip);
-    if (refusal !== undefined) {
-      const reason = refusal;
+    const reason = closing ? 'server is closing' : limits.admit(ip);
+    if (reason !== undefined) {
       events.emit({ type: 'refused', at: new Date(), connection: id, ip, reason });
       socket.end(encodeDirectoryMessage({ ack: 'Error', reason }));
       socket.setTimeout(1000, () => socket.destroy());

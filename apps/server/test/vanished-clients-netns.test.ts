@@ -113,7 +113,7 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
     const { elapsedMs, maxSendQueue } = await cutAndWait(net, 'vanishing', 20_000);
     console.log(`v2 watcher, --silence-limit 5: gone ${elapsedMs} ms after the cut; up to ${maxSendQueue} bytes unacknowledged meanwhile`);
     expect(maxSendQueue).toBeGreaterThan(0);
-    expect(elapsedMs).toBeLessThanOrEqual(5000 + 250);
+    expect(elapsedMs).toBeLessThanOrEqual(5000 + 500);
     expect(await net.whyGone('vanishing')).toMatchObject({ reason: 'silent' });
     // Its side never saw a close: the socket is open, only the network is gone.
     expect(net.remote.isClosed('w')).toBe(false);
@@ -129,7 +129,7 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
     // The silence limit counts from the last byte received, which came just before the cut
     // (the worst case: a client that pings every 10 s has gone quiet 5 s earlier on average);
     // the rest is the timer's lateness and the removal, milliseconds.
-    expect(elapsedMs).toBeLessThanOrEqual(30_000 + 250);
+    expect(elapsedMs).toBeLessThanOrEqual(30_000 + 500);
     expect(await net.whyGone('vanishing')).toMatchObject({ reason: 'silent' });
   }, 90_000);
 
@@ -141,7 +141,7 @@ describe.skipIf(!isRoot)('a client whose machine vanishes', () => {
     expect(maxSendQueue).toBe(0);
     expect(await net.whyGone('classic')).toMatchObject({ reason: 'socket-error', detail: 'ETIMEDOUT' });
     // 10 s without traffic, then 10 probes 1 s apart (libuv's setting on Linux): about 20 s.
-    expect(elapsedMs).toBeGreaterThan(19_000);
+    expect(elapsedMs).toBeGreaterThan(15_000);
     expect(elapsedMs).toBeLessThanOrEqual(25_000);
   }, 90_000);
 
