@@ -6,6 +6,10 @@ function run(options: Partial<ServerCliOptions>) {
 }
 
 describe('parseServerArgs', () => {
+  it('lets thousands of users share one address by default, and caps the nameless ones', () => {
+    expect(DEFAULT_CLI_OPTIONS).toMatchObject({ maxConnsPerIp: 4096, maxUnnamedPerIp: 256, silenceLimitSeconds: 30, writeTimeoutSeconds: 30 });
+  });
+
   it.each<[string[], unknown]>([
     [[], run({})],
     [['--port', '0'], run({ port: 0 })],
@@ -22,6 +26,10 @@ describe('parseServerArgs', () => {
     [['--rate-limit', '0', '--max-conns-per-ip', '0'], run({ rateLimit: 0, maxConnsPerIp: 0 })],
     [['--rate-limit', '500'], run({ rateLimit: 500 })],
     [['--idle-timeout', '5'], run({ idleTimeoutSeconds: 5 })],
+    [['--max-unnamed-per-ip', '8'], run({ maxUnnamedPerIp: 8 })],
+    [['--silence-limit', '5'], run({ silenceLimitSeconds: 5 })],
+    [['--silence-limit=30', '--write-timeout', '0'], run({ silenceLimitSeconds: 30, writeTimeoutSeconds: 0 })],
+    [['--silence-limit', '0'], run({ silenceLimitSeconds: 0 })],
     [['--help'], { ok: true, value: { kind: 'help' } }],
     [['--port', '1', '-h'], { ok: true, value: { kind: 'help' } }],
     [['--version'], { ok: true, value: { kind: 'version' } }],
@@ -44,6 +52,10 @@ describe('parseServerArgs', () => {
     [['--log', 'xml']],
     [['--rate-limit', 'fast']],
     [['--max-conns-per-ip', '']],
+    [['--max-unnamed-per-ip', '-1']],
+    [['--silence-limit', '31']],
+    [['--silence-limit', '2.5']],
+    [['--write-timeout', 'soon']],
     [['--host', '']],
     [['--verbose']],
     [['serve']],

@@ -1,5 +1,6 @@
 /** The command line of `voip-server`: its options, their defaults, the usage text and a pure parser. */
-import { DEFAULT_DIRECTORY_PORT } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, KEEPALIVE_SILENCE_LIMIT_MS } from '@voip/protocol';
+import { DEFAULT_LIMITS } from './default-limits.js';
 
 /**
  * Where the directory keeps its entries. For PostgreSQL, `url` is what `--db` gave
@@ -17,10 +18,16 @@ export interface ServerCliOptions {
   readonly log: 'text' | 'json';
   /** Requests per second per connection; 0 turns the limit off. */
   readonly rateLimit: number;
-  /** Open connections per source IP; 0 turns the cap off. */
+  /** Open connections per source IP, named or not; 0 turns the cap off. */
   readonly maxConnsPerIp: number;
+  /** Open connections per source IP that hold no name; 0 turns the cap off. */
+  readonly maxUnnamedPerIp: number;
   /** Seconds a connection may stay without a name and without a request; 0 turns it off. */
   readonly idleTimeoutSeconds: number;
+  /** Seconds a client that announced the keep-alive may send nothing (at most 30, PROTOCOL.md); 0 turns it off. */
+  readonly silenceLimitSeconds: number;
+  /** Seconds unsent output may wait without the client taking any of it; 0 turns it off. */
+  readonly writeTimeoutSeconds: number;
 }
 
 /** What the command line asks for. */
@@ -39,10 +46,16 @@ export const DEFAULT_CLI_OPTIONS: ServerCliOptions = Object.freeze({
   storage: Object.freeze({ kind: 'sqlite', path: DEFAULT_DATABASE_FILE }),
   tui: true,
   log: 'text',
-  rateLimit: 20,
-  maxConnsPerIp: 64,
-  idleTimeoutSeconds: 30,
+  rateLimit: DEFAULT_LIMITS.rateLimit,
+  maxConnsPerIp: DEFAULT_LIMITS.maxConnsPerIp,
+  maxUnnamedPerIp: DEFAULT_LIMITS.maxUnnamedPerIp,
+  idleTimeoutSeconds: DEFAULT_LIMITS.idleTimeoutMs / 1000,
+  silenceLimitSeconds: DEFAULT_LIMITS.silenceLimitMs / 1000,
+  writeTimeoutSeconds: DEFAULT_LIMITS.writeTimeoutMs / 1000,
 } as const);
+
+/** The largest `--silence-limit`: PROTOCOL.md lets a server drop a silent keep-alive client after at most 30 s. */
+const MAX_SILENCE_LIMIT_SECONDS = KEEPALIVE_SILENCE_LIMIT_MS / 1000;
 
 /** The text of `voip-server --help`. */
 export const USAGE = `Usage: voip-server [options]
@@ -61,8 +74,15 @@ Options:
   --no-tui                no dashboard: one log line per event on stdout
   --log text|json         log line format without the dashboard (default text)
   --rate-limit N          requests per second per connection, 0 = off (default ${DEFAULT_CLI_OPTIONS.rateLimit})
-  --max-conns-per-ip N    open connections per source IP, 0 = off (default ${DEFAULT_CLI_OPTIONS.maxConnsPerIp})
+  --max-conns-per-ip N    open connections per source IP, named or not, 0 = off (default ${DEFAULT_CLI_OPTIONS.maxConnsPerIp})
+  --max-unnamed-per-ip N  open connections per source IP that hold no name yet, 0 = off
+                          (default ${DEFAULT_CLI_OPTIONS.maxUnnamedPerIp}); registered users behind one NAT are not capped by it
   --idle-timeout S        close a connection without a name after S idle seconds, 0 = off (default ${DEFAULT_CLI_OPTIONS.idleTimeoutSeconds})
+  --silence-limit S       close a client that registered with "v" 2 or later (it PINGs when quiet)
+                          after S seconds without a byte from it, 1-30, 0 = off (default ${DEFAULT_CLI_OPTIONS.silenceLimitSeconds});
+                          classic clients are never dropped for silence
+  --write-timeout S       close a connection whose unsent replies waited S seconds without the
+                          client taking any (stopped reading, or vanished), 0 = off (default ${DEFAULT_CLI_OPTIONS.writeTimeoutSeconds})
   -h, --help              show this help
   --version               print the version
 
@@ -73,7 +93,18 @@ Exit codes: 0 clean stop (also SIGINT, SIGTERM), 2 usage or startup error (port 
   unusable database, standard output closed), 3 bug.
 `;
 
-const VALUE_FLAGS = new Set(['--host', '--port', '--db', '--log', '--rate-limit', '--max-conns-per-ip', '--idle-timeout']);
+const VALUE_FLAGS = new Set([
+  '--host',
+  '--port',
+  '--db',
+  '--log',
+  '--rate-limit',
+  '--max-conns-per-ip',
+  '--max-unnamed-per-ip',
+  '--idle-timeout',
+  '--silence-limit',
+  '--write-timeout',
+]);
 
 function usage(detail: string): CliParseResult {
   return { ok: false, code: 'usage', detail };
@@ -164,10 +195,28 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
         options.maxConnsPerIp = cap;
         break;
       }
+      case '--max-unnamed-per-ip': {
+        const cap = parseCount('--max-unnamed-per-ip', value, 1_000_000);
+        if (typeof cap === 'string') return usage(cap);
+        options.maxUnnamedPerIp = cap;
+        break;
+      }
       case '--idle-timeout': {
         const seconds = parseCount('--idle-timeout', value, 86_400);
         if (typeof seconds === 'string') return usage(seconds);
         options.idleTimeoutSeconds = seconds;
+        break;
+      }
+      case '--silence-limit': {
+        const seconds = parseCount('--silence-limit', value, MAX_SILENCE_LIMIT_SECONDS);
+        if (typeof seconds === 'string') return usage(seconds);
+        options.silenceLimitSeconds = seconds;
+        break;
+      }
+      case '--write-timeout': {
+        const seconds = parseCount('--write-timeout', value, 86_400);
+        if (typeof seconds === 'string') return usage(seconds);
+        options.writeTimeoutSeconds = seconds;
         break;
       }
     }

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '@voip/clock';
 import { DirectoryRequests } from './directory-requests.js';
 import type { DirectoryService } from './directory-service.js';
 import type { CloseReason } from './events.js';
+import { InactivityTimer } from './inactivity-timer.js';
 import { RequestInbox } from './request-inbox.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -16,7 +17,9 @@ export type ConnectionEffect =
   | { readonly type: 'pause-reading' }
   | { readonly type: 'resume-reading' }
   /** A request was refused (logged, the connection goes on). */
-  | { readonly type: 'refused'; readonly reason: string };
+  | { readonly type: 'refused'; readonly reason: string }
+  /** The connection registered a name; once per connection (it counts as named for the per-IP caps from now on). */
+  | { readonly type: 'named' };
 
 /** Options of {@link ConnectionHandler}. */
 export interface ConnectionHandlerOptions {
@@ -32,6 +35,11 @@ export interface ConnectionHandlerOptions {
   readonly rateLimit: number;
   /** Milliseconds without a request after which a connection without a name is closed; 0 = never. */
   readonly idleTimeoutMs: number;
+  /**
+   * Milliseconds a connection that announced the keep-alive (REG `v` >= 2) may send
+   * nothing before it is closed (`silent`); 0 = never. Classic clients are never timed.
+   */
+  readonly silenceLimitMs?: number;
   /** Unprocessed bytes held before reading pauses; default 64 KiB. */
   readonly maxInboxBytes?: number;
   /**
@@ -63,11 +71,23 @@ export class ConnectionHandler {
   private wake: (() => void) | undefined;
   private idleTimer: TimerHandle | undefined;
   private ended: Promise<void> | undefined;
+  private named = false;
+  private readingPaused = false;
+  private readonly silence: InactivityTimer | undefined;
 
   constructor(private readonly options: ConnectionHandlerOptions) {
     this.inbox = new RequestInbox(options.maxInboxBytes ?? 64 * 1024, {
-      pause: () => options.output({ type: 'pause-reading' }),
-      resume: () => options.output({ type: 'resume-reading' }),
+      pause: () => {
+        // We stopped reading: what the client sends meanwhile cannot reach us, so it is not silence.
+        this.readingPaused = true;
+        this.silence?.stop();
+        options.output({ type: 'pause-reading' });
+      },
+      resume: () => {
+        this.readingPaused = false;
+        this.watchSilence();
+        options.output({ type: 'resume-reading' });
+      },
     });
     this.requests = new DirectoryRequests({
       id: options.id,
@@ -79,6 +99,8 @@ export class ConnectionHandler {
       close: (reason) => this.close(reason),
       pushPresence: (users) => this.pushPresence(users),
     });
+    const silenceLimitMs = options.silenceLimitMs ?? 0;
+    this.silence = silenceLimitMs > 0 ? new InactivityTimer(options.clock, silenceLimitMs, () => this.close('silent')) : undefined;
     this.bucket = options.rateLimit > 0 ? new TokenBucket(options.rateLimit, options.rateLimit * 2, options.clock.now()) : undefined;
     this.armIdleTimer();
   }
@@ -96,6 +118,7 @@ export class ConnectionHandler {
   /** Feeds bytes from the connection, split anywhere. */
   receive(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
+    this.silence?.touch();
     this.inbox.push(chunk);
     this.kick();
   }
@@ -136,6 +159,7 @@ export class ConnectionHandler {
   private stop(): void {
     this.stopped = true;
     this.clearIdleTimer();
+    this.silence?.stop();
     this.wakeUp();
   }
 
@@ -173,8 +197,13 @@ export class ConnectionHandler {
         if (!(await this.takeToken())) break;
         this.armIdleTimer();
         await this.requests.handle(frame.value);
-        // A name, once held, keeps the connection open however quiet it is.
-        if (this.requests.name !== undefined) this.clearIdleTimer();
+        if (this.requests.name !== undefined && !this.named) {
+          // A name, once held, keeps the connection open however quiet it is, unless it promised to PING.
+          this.named = true;
+          this.clearIdleTimer();
+          this.options.output({ type: 'named' });
+          this.watchSilence();
+        }
       }
     } finally {
       this.running = false;
@@ -211,6 +240,11 @@ export class ConnectionHandler {
     if (this.stopped) return;
     if (this.writable) this.send({ event: 'presence', users });
     else this.owedPresence = users;
+  }
+
+  /** Starts the silence limit once the client announced the keep-alive, while we read from it. */
+  private watchSilence(): void {
+    if (this.silence && this.requests.keepAlive && !this.readingPaused && !this.stopped && !this.silence.running) this.silence.start();
   }
 
   private armIdleTimer(): void {

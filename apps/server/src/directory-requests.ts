@@ -3,6 +3,7 @@ import {
   ACK,
   CAPS_MIN_VERSION,
   DIRECTORY_VERSION,
+  KEEPALIVE_MIN_VERSION,
   REASON,
   decodeDirectoryRequest,
   nameKey,
@@ -45,6 +46,8 @@ export class DirectoryRequests {
   private heldName: string | undefined;
   /** How this connection is shown users: v2 once it registered with `v` 2 or later. */
   private view: DirectoryView = 'classic';
+  /** True once a REG that announced the keep-alive (`v` >= 2) succeeded: the client promised to PING. */
+  private announcedKeepAlive = false;
   private requestsWithoutName = 0;
 
   constructor(private readonly context: RequestContext) {}
@@ -52,6 +55,14 @@ export class DirectoryRequests {
   /** The name this connection holds, if any. */
   get name(): string | undefined {
     return this.heldName;
+  }
+
+  /**
+   * True once this connection registered with `v` >= `KEEPALIVE_MIN_VERSION`: the
+   * client sends PING when quiet, so silence means it is gone (PROTOCOL.md section 1).
+   */
+  get keepAlive(): boolean {
+    return this.announcedKeepAlive;
   }
 
   /** The connection ended: it holds no name any more (the caller releases it). */
@@ -120,6 +131,7 @@ export class DirectoryRequests {
     if (result.ok) {
       this.heldName = result.value.name;
       this.view = request.v !== undefined && request.v >= CAPS_MIN_VERSION ? 'v2' : 'classic';
+      this.announcedKeepAlive = request.v !== undefined && request.v >= KEEPALIVE_MIN_VERSION;
       // Only a client that announced a version learns ours: a classic client gets the classic bytes.
       this.context.send(request.v === undefined ? { ack: ACK.registered } : { ack: ACK.registered, v: DIRECTORY_VERSION });
     } else if (result.code === 'storage-failed') {

@@ -1,7 +1,19 @@
 /** What the server announces (connections, names, refusals, errors) and the emitter the dashboard and the log listen to. */
 /** Why a connection ended, as logged. */
 export type CloseReason =
-  'disconnect' | 'peer-closed' | 'reset' | 'bad-input' | 'idle-timeout' | 'abuse' | 'slow-consumer' | 'too-many-connections' | 'server-closing' | 'socket-error';
+  | 'disconnect'
+  | 'peer-closed'
+  | 'reset'
+  | 'bad-input'
+  | 'idle-timeout'
+  /** A client that announced the keep-alive sent nothing for the silence limit. */
+  | 'silent'
+  | 'abuse'
+  /** Output waited the write timeout without the socket taking any of it: the client stopped reading or vanished. */
+  | 'slow-consumer'
+  | 'too-many-connections'
+  | 'server-closing'
+  | 'socket-error';
 
 /** Something the server did, for the dashboard and the log. Every event carries its time. */
 export type ServerEvent =

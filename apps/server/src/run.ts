@@ -145,7 +145,10 @@ async function serve(options: ServerCliOptions, io: RunIo, stopRequested: Promis
       storageLabel: label,
       rateLimit: options.rateLimit,
       maxConnsPerIp: options.maxConnsPerIp,
+      maxUnnamedPerIp: options.maxUnnamedPerIp,
       idleTimeoutMs: options.idleTimeoutSeconds * 1000,
+      silenceLimitMs: options.silenceLimitSeconds * 1000,
+      writeTimeoutMs: options.writeTimeoutSeconds * 1000,
     });
   } catch (error) {
     io.stdout.off('error', onStdoutError);

@@ -4,30 +4,16 @@ import { DEFAULT_DIRECTORY_PORT, encodeDirectoryMessage } from '@voip/protocol';
 import { createMemoryRegistry, type Registry } from '@voip/registry';
 import { realClock, type Clock } from '@voip/clock';
 import { ConnectionHandler, type ConnectionEffect } from './connection-handler.js';
+import { DEFAULT_LIMITS } from './default-limits.js';
 import { DirectoryService } from './directory-service.js';
 import { ServerEvents, type CloseReason } from './events.js';
+import { InactivityTimer } from './inactivity-timer.js';
+import { PerIpLimits } from './per-ip-limits.js';
 import { encodeReply } from './reply-bytes.js';
 import { listenError } from './server-start-error.js';
 
 export { ServerStartError, type ServerStartErrorCode } from './server-start-error.js';
-
-/** Defaults of the limits; generous for real clients, lifted by benchmarks. */
-export const DEFAULT_LIMITS = Object.freeze({
-  /** Requests per second per connection (bursts of twice that pass at once). */
-  rateLimit: 20,
-  /** Open connections per source IP. */
-  maxConnsPerIp: 64,
-  /** A connection without a name is closed after this long without a request. */
-  idleTimeoutMs: 30_000,
-  /** TCP keep-alive probes start after this long without traffic. */
-  keepAliveMs: 10_000,
-  /** Unsent output above which a connection's requests wait (and pushes merge). */
-  maxWriteBufferBytes: 64 * 1024,
-  /** Unprocessed input above which reading from a connection pauses. */
-  maxReadBufferBytes: 64 * 1024,
-  /** Requests a connection may send without a name before it is dropped. */
-  maxRequestsWithoutName: 20,
-});
+export { DEFAULT_LIMITS } from './default-limits.js';
 
 /** Options of {@link startDirectoryServer}. */
 export interface DirectoryServerOptions {
@@ -39,10 +25,16 @@ export interface DirectoryServerOptions {
   readonly registry?: Registry;
   /** Requests per second per connection; 0 = off. */
   readonly rateLimit?: number;
-  /** Open connections per source IP; 0 = off. */
+  /** Open connections per source IP, named or not; 0 = off. */
   readonly maxConnsPerIp?: number;
+  /** Open connections per source IP that hold no name; 0 = off. */
+  readonly maxUnnamedPerIp?: number;
   /** Idle time before a connection without a name is closed, in ms; 0 = never. */
   readonly idleTimeoutMs?: number;
+  /** Silence (nothing received) after which a client that announced the keep-alive is closed, in ms; 0 = never. */
+  readonly silenceLimitMs?: number;
+  /** Time unsent output may wait without the socket taking any of it before the connection is closed, in ms; 0 = never. */
+  readonly writeTimeoutMs?: number;
   /** Idle time before TCP keep-alive probes, in ms. */
   readonly keepAliveMs?: number;
   /** Unsent output above which a connection stops being served until it reads. */
@@ -104,15 +96,19 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
   const events = options.events ?? new ServerEvents();
   const clock = options.clock ?? realClock;
   const rateLimit = options.rateLimit ?? DEFAULT_LIMITS.rateLimit;
-  const maxConnsPerIp = options.maxConnsPerIp ?? DEFAULT_LIMITS.maxConnsPerIp;
+  const limits = new PerIpLimits({
+    maxConnsPerIp: options.maxConnsPerIp ?? DEFAULT_LIMITS.maxConnsPerIp,
+    maxUnnamedPerIp: options.maxUnnamedPerIp ?? DEFAULT_LIMITS.maxUnnamedPerIp,
+  });
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs;
+  const silenceLimitMs = options.silenceLimitMs ?? DEFAULT_LIMITS.silenceLimitMs;
+  const writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_LIMITS.writeTimeoutMs;
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_LIMITS.keepAliveMs;
   const maxWrite = options.maxWriteBufferBytes ?? DEFAULT_LIMITS.maxWriteBufferBytes;
   const maxRead = options.maxReadBufferBytes ?? DEFAULT_LIMITS.maxReadBufferBytes;
   const maxRequestsWithoutName = options.maxRequestsWithoutName ?? DEFAULT_LIMITS.maxRequestsWithoutName;
   const service = new DirectoryService(registry, events);
   const connections = new Map<string, Connection>();
-  const perIp = new Map<string, number>();
   const endings = new Set<Promise<void>>();
   let nextId = 1;
   let closing: Promise<void> | undefined;
@@ -123,30 +119,39 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
     socket.on('error', () => {
       // Reported through 'close' below; an error on one socket concerns no one else.
     });
-    const open = perIp.get(ip) ?? 0;
-    if (closing || (maxConnsPerIp > 0 && open >= maxConnsPerIp)) {
-      const reason = closing ? 'server is closing' : `too many connections from ${ip}`;
+    const reason = closing ? 'server is closing' : limits.admit(ip);
+    if (reason !== undefined) {
       events.emit({ type: 'refused', at: new Date(), connection: id, ip, reason });
       socket.end(encodeDirectoryMessage({ ack: 'Error', reason }));
       socket.setTimeout(1000, () => socket.destroy());
       return;
     }
-    perIp.set(ip, open + 1);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, keepAliveMs);
     let writable = true;
+    let named = false;
     let forceClose: ReturnType<typeof setTimeout> | undefined;
+    // Output that Node holds because the kernel's send buffer is full: the client reads
+    // nothing, or is gone while its unacknowledged bytes fill the buffer. Each write the
+    // kernel takes is progress; none for the write timeout closes the connection.
+    const stalled = writeTimeoutMs > 0 ? new InactivityTimer(clock, writeTimeoutMs, () => output({ type: 'close', reason: 'slow-consumer' })) : undefined;
+    const flushed = (): void => {
+      if (socket.writableLength === 0) stalled?.stop();
+      else stalled?.touch();
+    };
     const output = (effect: ConnectionEffect): void => {
       switch (effect.type) {
         case 'send':
           if (socket.destroyed || !socket.writable) return;
-          socket.write(encodeReply(effect.message));
+          socket.write(encodeReply(effect.message), flushed);
+          if (socket.writableLength > 0 && stalled && !stalled.running) stalled.start();
           if (writable && socket.writableLength > maxWrite) {
             writable = false;
             handler.setWritable(false);
           }
           return;
         case 'close':
+          stalled?.stop();
           connection.reason ??= effect.reason;
           connection.detail ??= effect.detail;
           // The connection is over for the directory now: its name goes at once, not
@@ -166,9 +171,13 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
         case 'refused':
           events.emit({ type: 'refused', at: new Date(), connection: id, ip, reason: effect.reason });
           return;
+        case 'named':
+          named = true;
+          limits.named(ip);
+          return;
       }
     };
-    const handler = new ConnectionHandler({ id, ip, service, clock, output, rateLimit, idleTimeoutMs, maxInboxBytes: maxRead, maxRequestsWithoutName });
+    const handler = new ConnectionHandler({ id, ip, service, clock, output, rateLimit, idleTimeoutMs, silenceLimitMs, maxInboxBytes: maxRead, maxRequestsWithoutName });
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
     const connection: Connection = { socket, handler, ip, reason: undefined, detail: undefined, closed };
@@ -197,10 +206,9 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
     });
     socket.on('close', (hadError) => {
       if (forceClose) clearTimeout(forceClose);
+      stalled?.stop();
       connections.delete(id);
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
+      limits.release(ip, named);
       connection.reason ??= hadError ? 'socket-error' : 'peer-closed';
       finish();
       const { reason, detail } = connection;

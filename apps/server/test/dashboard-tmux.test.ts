@@ -89,7 +89,7 @@ describe.skipIf(!hasTmux)('the dashboard in a real terminal (tmux)', () => {
   ])(
     'keeps the header on screen with 500 users connected at %ix%i, and Ctrl-C stops it at once, exit 0',
     async (columns, rows) => {
-      const dash = await startInTmux(columns, rows, ['--max-conns-per-ip', '0', '--rate-limit', '0']);
+      const dash = await startInTmux(columns, rows, ['--max-conns-per-ip', '0', '--max-unnamed-per-ip', '0', '--rate-limit', '0']);
       const clients: TestClient[] = [];
       try {
         for (let i = 0; i < 500; i++) clients.push(await openClient(dash.port));

@@ -22,12 +22,13 @@ describe('1,000 hostile connections', () => {
   let rssBefore = 0;
 
   beforeAll(async () => {
-    // The per-IP cap is lifted so that all of them can come from 127.0.0.2.
-    server = await startDirectoryServer({ port: 0, maxConnsPerIp: 0 });
+    // The default limits; the hostile connections come from four addresses (250 each, half
+    // of them nameless: under the default cap of nameless connections per address).
+    server = await startDirectoryServer({ port: 0 });
     rssBefore = process.memoryUsage().rss;
     const port = server.address.port;
     for (let batch = 0; batch < HOSTILE; batch += 100) {
-      const sockets = await Promise.all(Array.from({ length: 100 }, () => rawSocket(port, '127.0.0.2')));
+      const sockets = await Promise.all(Array.from({ length: 100 }, () => rawSocket(port, `127.0.0.${2 + ((batch / 100) % 4)}`)));
       sockets.forEach((socket, i) => {
         socket.on('error', () => {});
         // Never read: replies pile up on the server's side.

@@ -10,7 +10,7 @@ import { failingRegistry } from './failing-registry.js';
 export const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** A directory service and a factory of handlers on it: `connect(ip)` gives a handler, its effects, and `request(text)`. */
-export function setup(options: { rateLimit?: number; idleTimeoutMs?: number; maxRequestsWithoutName?: number } = {}) {
+export function setup(options: { rateLimit?: number; idleTimeoutMs?: number; silenceLimitMs?: number; maxRequestsWithoutName?: number; maxInboxBytes?: number } = {}) {
   const registry = failingRegistry(createMemoryRegistry());
   const events = new ServerEvents();
   const service = new DirectoryService(registry, events);
@@ -26,6 +26,8 @@ export function setup(options: { rateLimit?: number; idleTimeoutMs?: number; max
       output: (effect) => effects.push(effect),
       rateLimit: options.rateLimit ?? 0,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
+      ...(options.silenceLimitMs === undefined ? {} : { silenceLimitMs: options.silenceLimitMs }),
+      ...(options.maxInboxBytes === undefined ? {} : { maxInboxBytes: options.maxInboxBytes }),
       ...(options.maxRequestsWithoutName === undefined ? {} : { maxRequestsWithoutName: options.maxRequestsWithoutName }),
     });
     const sent = () => effects.filter((e) => e.type === 'send').map((e) => (e as { message: unknown }).message);
