@@ -1,0 +1,62 @@
+// Renders the `directory-pg` part's figures (dir-pg-bench.mjs) as Markdown, targets beside them.
+const fmt = (n, digits = 2) => (n === null || n === undefined ? 'n/a' : Number(n).toFixed(digits));
+
+const LABELS = { sqlite: 'one server, SQLite', postgres: 'one server, PostgreSQL', 'postgres-2': 'two servers, one PostgreSQL' };
+
+function watchLine(label, w) {
+  if (w.received === 0) return `| ${label} | none of ${w.sent} REGs pushed within ${w.timeoutMs} ms (${w.status ?? 'timed out'}) | n/a | n/a | n/a |`;
+  const missed = w.timedOut > 0 ? `, ${w.timedOut} not within ${w.timeoutMs} ms` : '';
+  return `| ${label} | ${w.received} of ${w.sent}${missed} | ${fmt(w.p50Ms)} | ${fmt(w.p99Ms)} | ${fmt(w.maxMs)} |`;
+}
+
+function killLine(k) {
+  if (k.status === 'never listed')
+    return `not measurable: the other server listed only ${k.listedOnObserver} of the ${k.users} users within ${k.listTimeoutMs / 1000} s, before the kill`;
+  if (k.status === 'timed out') return `not within ${k.vanishTimeoutMs / 1000} s: ${k.stillListed} of the ${k.users} users still listed when the bench stopped looking`;
+  return `${fmt(k.vanishMs / 1000)} s for all ${k.users} users (the other server listed them ${fmt(k.listedAfterMs, 0)} ms after they registered)`;
+}
+
+/** The Markdown lines of the part. */
+export function renderDirectoryPg(part) {
+  const lines = [
+    '## Directory server on PostgreSQL',
+    '',
+    `One server on SQLite, one on PostgreSQL, and two servers on one PostgreSQL with the connections split between them (GET targets span every name, so half the lookups are of the other server's users); each run starts its own servers and its own throwaway PostgreSQL cluster. Closed loop: every connection has one request in flight (GET, with one LIST in 100), every connection from its own loopback address 127.0.x.y; ${part.rounds} round(s) at each size, set-ups taking turns, medians of the rounds. CPU per request: CPU time (user + system, /proc/PID/stat) used during the measured window, over the requests answered in it; server: the voip-server processes, summed; PostgreSQL: the postmaster and every process of its cluster. On a 2-core machine the load generator, the servers and PostgreSQL share the cores, so throughput is bounded by the machine; CPU per request is the figure to compare.`,
+    '',
+  ];
+  if (part.postgresSkipped) lines.push(`**PostgreSQL rows skipped**: ${part.postgresSkipped}`, '');
+  lines.push(
+    '| connections | set-up | req/s (rounds) | GET p50 ms | GET p99 ms | server CPU us/req | PostgreSQL CPU us/req | server CPU vs SQLite | server CPU % | PostgreSQL CPU % | load gen CPU % | server RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const row of part.rows) {
+    for (const setup of Object.keys(LABELS)) {
+      const r = row[setup];
+      if (!r) continue;
+      const ratio = row.sqlite?.serverCpuUsPerRequest ? r.serverCpuUsPerRequest / row.sqlite.serverCpuUsPerRequest : null;
+      lines.push(
+        `| ${row.connections} | ${LABELS[setup]} | ${r.requestsPerSecond} (${r.rounds.join(', ')}) | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${fmt(r.serverCpuUsPerRequest, 1)} | ${fmt(r.postgresCpuUsPerRequest, 1)} | ${fmt(ratio)}x | ${r.serverCpuPercent} | ${r.postgresCpuPercent ?? 'n/a'} | ${r.loadGeneratorCpuPercent} | ${fmt(r.serverRssMb, 1)} |`,
+      );
+    }
+  }
+  lines.push('');
+  if (part.presence) {
+    const { watch, kill } = part.presence;
+    lines.push(
+      `Presence, three servers on one PostgreSQL${part.serverIdFlag ? ' (each given --server-id)' : ' (ids from host:port; this build takes no --server-id)'}, no other load: ${watch.samples} names registered one after another on server A, each from its own connection; the delay is from writing the REG to the presence push listing the name on a WATCH of server B (and, for reference, of A itself). Each push is awaited ${watch.crossServer.timeoutMs} ms at most; when none of the first REGs reaches B, B is given up. Then server C, holding ${kill.users} users that B lists, is SIGKILLed and B's LIST is read every 100 ms until none of them is left.`,
+      '',
+      '| WATCH push after a REG | pushed | p50 ms | p99 ms | max ms |',
+      '| --- | --- | --- | --- | --- |',
+      watchLine('on another server (A to B)', watch.crossServer),
+      watchLine('on the same server (A to A)', watch.sameServer),
+      '',
+      `A SIGKILLed server's users gone from another server's LIST: ${killLine(kill)}.`,
+      '',
+    );
+  }
+  lines.push(
+    "Targets: a server on PostgreSQL costs at most 1.5x the server CPU per request of one on SQLite; a REG on one server is pushed to a WATCH on another within 100 ms p99; a killed server's users leave the other servers' LIST within 15 s.",
+    '',
+  );
+  return lines;
+}
