@@ -9,11 +9,12 @@ const generator = join(import.meta.dirname, 'directory-load.mjs');
  * One load run against `ports` (one server, or several splitting the connections).
  * `mode` is 'closed' or a paced GET rate; `sources` 'one' or 'spread' (a loopback
  * address per connection). `onPhase('measure' | 'end')` runs as the generator enters
- * and leaves its measured window, to read the servers' CPU time then.
+ * and leaves its measured window, to read the servers' CPU time then. The names
+ * registered are `names`0, `names`1...
  */
-export function runLoadGenerator({ ports, conns, mode = 'closed', warmMs, measureMs, listEvery = 100, sources = 'one', onPhase = () => {} }) {
+export function runLoadGenerator({ ports, conns, mode = 'closed', warmMs, measureMs, listEvery = 100, sources = 'one', names = 'user', onPhase = () => {} }) {
   return new Promise((resolve, reject) => {
-    const args = [generator, '127.0.0.1', ports.join(','), String(conns), String(warmMs), String(measureMs), String(listEvery), String(mode), sources];
+    const args = [generator, '127.0.0.1', ports.join(','), String(conns), String(warmMs), String(measureMs), String(listEvery), String(mode), sources, names];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let result;

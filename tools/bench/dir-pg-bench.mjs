@@ -43,32 +43,41 @@ function cpuNow({ servers, pg }) {
   return { server: servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0), postgres: pg ? clusterCpuSeconds(pg.postmaster) : null };
 }
 
-/** One closed-loop run of `conns` connections (each from its own loopback address) against a fresh set-up. */
-async function runOne(setup, conns, { warmMs, measureMs }) {
+/** One load run on a running set-up, with CPU per answered request over the measured window. */
+async function measure(running, load) {
+  const marks = {};
+  const result = await runLoadGenerator({
+    ...load,
+    ports: running.servers.map((s) => s.port),
+    sources: 'spread',
+    onPhase: (phase) => (marks[phase] = { cpu: cpuNow(running), at: performance.now() }),
+  });
+  if (!marks.measure || !marks.end) throw new Error('the load generator did not mark its measured window');
+  const seconds = (marks.end.at - marks.measure.at) / 1000;
+  const serverCpu = marks.end.cpu.server - marks.measure.cpu.server;
+  const pgCpu = running.pg ? marks.end.cpu.postgres - marks.measure.cpu.postgres : null;
+  const perRequestUs = (cpu) => (cpu === null || result.requests === 0 ? null : Math.round((cpu / result.requests) * 1e7) / 10);
+  return {
+    ...result,
+    serverCpuUsPerRequest: perRequestUs(serverCpu),
+    postgresCpuUsPerRequest: perRequestUs(pgCpu),
+    serverCpuPercent: Math.round((serverCpu / seconds) * 100),
+    postgresCpuPercent: pgCpu === null ? null : Math.round((pgCpu / seconds) * 100),
+  };
+}
+
+/**
+ * A fresh set-up under `conns` connections (each from its own loopback address): a
+ * closed loop (as fast as it answers), then a paced run (`pacedRate` GET/s offered in
+ * all, the same for every set-up, so the CPU per request compares like with like).
+ */
+async function runOne(setup, conns, { warmMs, measureMs, pacedRate }) {
   const running = await startSetup(setup);
   try {
-    const marks = {};
-    const result = await runLoadGenerator({
-      ports: running.servers.map((s) => s.port),
-      conns,
-      warmMs,
-      measureMs,
-      sources: 'spread',
-      onPhase: (phase) => (marks[phase] = { cpu: cpuNow(running), at: performance.now() }),
-    });
-    if (!marks.measure || !marks.end) throw new Error('the load generator did not mark its measured window');
-    const seconds = (marks.end.at - marks.measure.at) / 1000;
-    const serverCpu = marks.end.cpu.server - marks.measure.cpu.server;
-    const pgCpu = running.pg ? marks.end.cpu.postgres - marks.measure.cpu.postgres : null;
-    const perRequestUs = (cpu) => (cpu === null || result.requests === 0 ? null : Math.round((cpu / result.requests) * 1e7) / 10);
-    return {
-      ...result,
-      serverCpuUsPerRequest: perRequestUs(serverCpu),
-      postgresCpuUsPerRequest: perRequestUs(pgCpu),
-      serverCpuPercent: Math.round((serverCpu / seconds) * 100),
-      postgresCpuPercent: pgCpu === null ? null : Math.round((pgCpu / seconds) * 100),
-      serverRssMb: running.servers.reduce((sum, s) => sum + rssMb(s.child.pid), 0),
-    };
+    const closed = await measure(running, { conns, warmMs, measureMs, names: 'user' });
+    const serverRssMb = Math.round(running.servers.reduce((sum, s) => sum + rssMb(s.child.pid), 0) * 10) / 10;
+    const paced = await measure(running, { conns, mode: pacedRate, warmMs: 1000, measureMs, names: 'paced' });
+    return { ...closed, serverRssMb, paced };
   } finally {
     await running.cleanup();
   }
@@ -95,7 +104,8 @@ async function runPresence(options) {
 }
 
 function summarize(list) {
-  const m = (key) => median(list.map((r) => r[key]));
+  const m = (key, of = (r) => r) => median(list.map((r) => of(r)[key]));
+  const paced = (r) => r.paced;
   return {
     rounds: list.map((r) => r.requestsPerSecond),
     requestsPerSecond: m('requestsPerSecond'),
@@ -106,6 +116,15 @@ function summarize(list) {
     serverCpuPercent: m('serverCpuPercent'),
     postgresCpuPercent: m('postgresCpuPercent'),
     loadGeneratorCpuPercent: m('loadGeneratorCpuPercent'),
+    errorReplies: list.reduce((sum, r) => sum + r.errorReplies + r.paced.errorReplies, 0),
+    paced: {
+      mode: list[0].paced.mode,
+      requestsPerSecond: m('requestsPerSecond', paced),
+      getP50Ms: m('getP50Ms', paced),
+      getP99Ms: m('getP99Ms', paced),
+      serverCpuUsPerRequest: m('serverCpuUsPerRequest', paced),
+      postgresCpuUsPerRequest: m('postgresCpuUsPerRequest', paced),
+    },
     serverRssMb: Math.max(...list.map((r) => r.serverRssMb)),
   };
 }
@@ -115,7 +134,17 @@ function summarize(list) {
  * is shared and noisy), and each figure is the median of its rounds. Without PostgreSQL
  * programs the PostgreSQL set-ups and the presence figures are skipped, with the reason.
  */
-export async function runDirectoryPgBench({ sizes = [100, 1000], rounds = 3, warmMs = 1500, measureMs = 4000, watch = {}, kill = {} } = {}) {
+export async function runDirectoryPgBench({
+  sizes = [100, 1000],
+  rounds = 3,
+  warmMs = 1500,
+  measureMs = 4000,
+  pacedRate = 2000,
+  setups = SETUPS,
+  presence: withPresence = true,
+  watch = {},
+  kill = {},
+} = {}) {
   let postgresSkipped = null;
   try {
     await (await startPostgres()).stop();
@@ -124,27 +153,31 @@ export async function runDirectoryPgBench({ sizes = [100, 1000], rounds = 3, war
     postgresSkipped = error.message;
     console.error(`directory-pg: SKIPPING the PostgreSQL rows and the presence figures: ${postgresSkipped}`);
   }
-  const setups = postgresSkipped ? ['sqlite'] : SETUPS;
+  if (postgresSkipped) setups = setups.filter((s) => s === 'sqlite');
   const rows = [];
   for (const conns of sizes) {
     const runs = Object.fromEntries(setups.map((s) => [s, []]));
     for (let round = 0; round < rounds; round++) {
       for (const setup of setups) {
-        const r = await runOne(setup, conns, { warmMs, measureMs });
+        const r = await runOne(setup, conns, { warmMs, measureMs, pacedRate });
         runs[setup].push(r);
         console.error(
-          `directory-pg ${setup} @${conns} round ${round + 1}/${rounds}: ${r.requestsPerSecond} req/s, p99 ${r.getP99Ms?.toFixed(2)} ms, server ${r.serverCpuUsPerRequest} us/req, postgres ${r.postgresCpuUsPerRequest ?? 'n/a'} us/req, load gen ${r.loadGeneratorCpuPercent}%`,
+          `directory-pg ${setup} @${conns} round ${round + 1}/${rounds}: ${r.requestsPerSecond} req/s, p99 ${r.getP99Ms?.toFixed(2)} ms, server ${r.serverCpuUsPerRequest} us/req, postgres ${r.postgresCpuUsPerRequest ?? 'n/a'} us/req, load gen ${r.loadGeneratorCpuPercent}%; paced ${pacedRate}/s: server ${r.paced.serverCpuUsPerRequest} us/req, postgres ${r.paced.postgresCpuUsPerRequest ?? 'n/a'} us/req, p99 ${r.paced.getP99Ms?.toFixed(2)} ms${r.errorReplies + r.paced.errorReplies ? `, ${r.errorReplies + r.paced.errorReplies} ERROR REPLIES` : ''}`,
         );
       }
     }
     rows.push({ connections: conns, ...Object.fromEntries(setups.map((s) => [s, summarize(runs[s])])) });
   }
-  const presence = postgresSkipped ? null : await runPresence({ watch, kill });
-  return { rounds, serverIdFlag: serverTakes('--server-id'), postgresSkipped, rows, presence };
+  const presence = postgresSkipped || !withPresence ? null : await runPresence({ watch, kill });
+  return { rounds, pacedRate, serverIdFlag: serverTakes('--server-id'), postgresSkipped, rows, presence };
 }
 
+// Usage: dir-pg-bench.mjs [SIZES [ROUNDS [SETUPS]]], e.g. `dir-pg-bench.mjs 100,1000 3 postgres,postgres-2`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = process.argv[2] ? process.argv[2].split(',').map(Number) : undefined;
   const rounds = process.argv[3] ? Number(process.argv[3]) : undefined;
-  console.log(JSON.stringify(await runDirectoryPgBench({ sizes, rounds }), null, 2));
+  // A third argument picks set-ups (comma-separated) and leaves the presence figures out.
+  const setups = process.argv[4] ? process.argv[4].split(',') : undefined;
+  for (const s of setups ?? []) if (!SETUPS.includes(s)) throw new Error(`unknown set-up ${s}: one of ${SETUPS.join(', ')}`);
+  console.log(JSON.stringify(await runDirectoryPgBench({ sizes, rounds, ...(setups ? { setups, presence: false } : {}) }), null, 2));
 }

@@ -21,25 +21,41 @@ export function renderDirectoryPg(part) {
   const lines = [
     '## Directory server on PostgreSQL',
     '',
-    `One server on SQLite, one on PostgreSQL, and two servers on one PostgreSQL with the connections split between them (GET targets span every name, so half the lookups are of the other server's users); each run starts its own servers and its own throwaway PostgreSQL cluster. Closed loop: every connection has one request in flight (GET, with one LIST in 100), every connection from its own loopback address 127.0.x.y; ${part.rounds} round(s) at each size, set-ups taking turns, medians of the rounds. CPU per request: CPU time (user + system, /proc/PID/stat) used during the measured window, over the requests answered in it; server: the voip-server processes, summed; PostgreSQL: the postmaster and every process of its cluster. On a 2-core machine the load generator, the servers and PostgreSQL share the cores, so throughput is bounded by the machine; CPU per request is the figure to compare.`,
+    `One server on SQLite, one on PostgreSQL, and two servers on one PostgreSQL with the connections split between them (GET targets span every name, so half the lookups are of the other server's users); each run starts its own servers and its own throwaway PostgreSQL cluster. Every connection, each from its own loopback address 127.0.x.y, registers and then asks GET, with one LIST in 100, one request in flight at a time: as fast as answers come (closed loop), then at a fixed rate (paced); ${part.rounds} round(s) at each size, set-ups taking turns, medians of the rounds. CPU per request: the CPU time (user + system, /proc/PID/stat) used during the measured window, over the requests answered in it; server: the voip-server processes, summed (as is their RSS); PostgreSQL: the postmaster and every process of its cluster. On a 2-core machine the load generator, the servers and PostgreSQL share the cores, so throughput is bounded by the machine; CPU per request is the figure to compare.`,
     '',
   ];
   if (part.postgresSkipped) lines.push(`**PostgreSQL rows skipped**: ${part.postgresSkipped}`, '');
+  const setupRows = (each) => part.rows.flatMap((row) => Object.keys(LABELS).flatMap((setup) => (row[setup] ? [each(row, setup, row[setup])] : [])));
+  const vsSqlite = (mine, sqlite) => (mine !== null && sqlite ? `${fmt(mine / sqlite)}x` : 'n/a');
   lines.push(
+    'Closed loop:',
+    '',
     '| connections | set-up | req/s (rounds) | GET p50 ms | GET p99 ms | server CPU us/req | PostgreSQL CPU us/req | server CPU vs SQLite | server CPU % | PostgreSQL CPU % | load gen CPU % | server RSS MB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...setupRows(
+      (row, setup, r) =>
+        `| ${row.connections} | ${LABELS[setup]} | ${r.requestsPerSecond} (${r.rounds.join(', ')}) | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${fmt(r.serverCpuUsPerRequest, 1)} | ${fmt(r.postgresCpuUsPerRequest, 1)} | ${vsSqlite(r.serverCpuUsPerRequest, row.sqlite?.serverCpuUsPerRequest)} | ${r.serverCpuPercent} | ${r.postgresCpuPercent ?? 'n/a'} | ${r.loadGeneratorCpuPercent} | ${fmt(r.serverRssMb, 1)} |`,
+    ),
+    '',
+    `Paced: ${part.pacedRate} GET/s offered in all, the same for every set-up (below what each answers here), so the CPU per request compares like with like:`,
+    '',
+    '| connections | set-up | req/s | GET p50 ms | GET p99 ms | server CPU us/req | PostgreSQL CPU us/req | server CPU vs SQLite |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...setupRows(
+      (row, setup, { paced: r }) =>
+        `| ${row.connections} | ${LABELS[setup]} | ${r.requestsPerSecond} | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${fmt(r.serverCpuUsPerRequest, 1)} | ${fmt(r.postgresCpuUsPerRequest, 1)} | ${vsSqlite(r.serverCpuUsPerRequest, row.sqlite?.paced.serverCpuUsPerRequest)} |`,
+    ),
   );
-  for (const row of part.rows) {
-    for (const setup of Object.keys(LABELS)) {
-      const r = row[setup];
-      if (!r) continue;
-      const ratio = row.sqlite?.serverCpuUsPerRequest ? r.serverCpuUsPerRequest / row.sqlite.serverCpuUsPerRequest : null;
-      lines.push(
-        `| ${row.connections} | ${LABELS[setup]} | ${r.requestsPerSecond} (${r.rounds.join(', ')}) | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${fmt(r.serverCpuUsPerRequest, 1)} | ${fmt(r.postgresCpuUsPerRequest, 1)} | ${fmt(ratio)}x | ${r.serverCpuPercent} | ${r.postgresCpuPercent ?? 'n/a'} | ${r.loadGeneratorCpuPercent} | ${fmt(r.serverRssMb, 1)} |`,
-      );
-    }
-  }
-  lines.push('');
+  const erring = part.rows.flatMap((row) =>
+    Object.keys(LABELS)
+      .filter((s) => row[s]?.errorReplies > 0)
+      .map((s) => `${LABELS[s]} at ${row.connections}: ${row[s].errorReplies}`),
+  );
+  lines.push(
+    '',
+    erring.length ? `**Error replies** (over all rounds, where answers were due; those figures are suspect): ${erring.join('; ')}.` : 'No error replies in any measured window.',
+    '',
+  );
   if (part.presence) {
     const { watch, kill } = part.presence;
     lines.push(

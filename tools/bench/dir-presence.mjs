@@ -49,18 +49,18 @@ function summary(delays, sent, timeoutMs) {
  * REGs `samples` new names one after another on the server at `regPort`, each from
  * its own connection, and times the push listing it on a watcher of `remotePort` (the
  * figure) and of `regPort` (the reference: the same server). A name not pushed within
- * `timeoutMs` counts as timed out; once the first `giveUpAfter` names all time out on
+ * `timeoutMs` counts as timed out (names start with `prefix`, to run it again on the same servers); once the first `giveUpAfter` names all time out on
  * the other server, it is given up (status 'not propagated') and only the reference goes on.
  */
-export async function measureWatchPropagation({ regPort, remotePort, samples = 100, timeoutMs = 2000, giveUpAfter = 3 }) {
-  const local = await startWatcher(regPort, 'watch-local');
-  const remote = await startWatcher(remotePort, 'watch-remote');
+export async function measureWatchPropagation({ regPort, remotePort, samples = 100, timeoutMs = 2000, giveUpAfter = 3, prefix = '' }) {
+  const local = await startWatcher(regPort, `${prefix}watch-local`);
+  const remote = await startWatcher(remotePort, `${prefix}watch-remote`);
   const localDelays = [];
   const remoteDelays = [];
   const users = [];
   try {
     for (let i = 0; i < samples; i++) {
-      const name = `prop-${i}`;
+      const name = `${prefix}prop-${i}`;
       const user = await DirectoryLineClient.connect(regPort, `127.0.2.${1 + (i % 250)}`);
       users.push(user);
       const t0 = performance.now();
@@ -98,8 +98,8 @@ async function pollList(probe, done, pollMs, timeoutMs) {
  * SIGKILLs the victim and times until none of them is in the observer's LIST any more
  * (polled every `pollMs`; 'timed out' after `vanishTimeoutMs`).
  */
-export async function measureKilledServerVanish({ victim, observerPort, users = 50, listTimeoutMs = 15_000, vanishTimeoutMs = 30_000, pollMs = 100 }) {
-  const names = Array.from({ length: users }, (_, i) => `kill-${i}`);
+export async function measureKilledServerVanish({ victim, observerPort, users = 50, listTimeoutMs = 15_000, vanishTimeoutMs = 30_000, pollMs = 100, prefix = '' }) {
+  const names = Array.from({ length: users }, (_, i) => `${prefix}kill-${i}`);
   const clients = [];
   const probe = await DirectoryLineClient.connect(observerPort);
   try {
@@ -108,7 +108,7 @@ export async function measureKilledServerVanish({ victim, observerPort, users = 
       clients.push(client);
       await client.register(name);
     }
-    await probe.register('probe-kill');
+    await probe.register(`${prefix}probe-kill`);
     const listed = await pollList(probe, (seen) => names.every((n) => seen.has(n)), pollMs, listTimeoutMs);
     if (listed.ms === null) {
       const seen = names.filter((n) => listed.names.has(n)).length;

@@ -14,6 +14,13 @@ export class PostgresUnavailableError extends Error {
   name = 'PostgresUnavailableError';
 }
 
+// Servers still running when the bench process exits (a crash, a closed pipe) are
+// killed with it rather than left behind; a cluster stops on its own when its stdin closes.
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A TCP port free on 127.0.0.1 when probed. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -39,6 +46,8 @@ export function serverTakes(flag) {
  */
 export function startListening(label, args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {

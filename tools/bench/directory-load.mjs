@@ -7,7 +7,7 @@
 // Prints `{"phase":"measure"}` and `{"phase":"end"}` lines as the measured window opens
 // and closes (to read the servers' CPU time then), then one JSON object with throughput
 // and GET latency percentiles.
-// Usage: directory-load.mjs HOST PORT[,PORT...] CONNS WARM_MS MEASURE_MS LIST_EVERY [closed|RATE] [one|spread]
+// Usage: directory-load.mjs HOST PORT[,PORT...] CONNS WARM_MS MEASURE_MS LIST_EVERY [closed|RATE] [one|spread] [NAME_PREFIX]
 import net from 'node:net';
 import { percentile } from './dir-stats.mjs';
 
@@ -24,6 +24,9 @@ const pacedRate = process.argv[8] && process.argv[8] !== 'closed' ? Number(proce
 // 'one' (default): every connection from 127.0.0.1. 'spread': each from its own
 // loopback address 127.0.x.y, so no per-address cap of the server can bind.
 const spread = process.argv[9] === 'spread';
+// The names registered are NAME_PREFIX0... (default user0...), so a second run need not
+// wait for the first one's names to be released.
+const prefix = process.argv[10] ?? 'user';
 const sourceOf = (i) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
 
 const REG_BATCH = 200;
@@ -32,30 +35,38 @@ let measuring = false;
 let stopped = false;
 let requests = 0;
 let lists = 0;
+// Replies that are errors (`{"ack":"Error"...}`, where a GET or LIST answer was due):
+// figures with any are suspect, so they are counted and reported.
+let errorReplies = 0;
+const isErrorAt = (chunk, at) => chunk.toString('latin1', at, at + 6) === '{"ack"';
 const latencies = [];
 
 function connectOne(i) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port: ports[i % ports.length], ...(spread ? { localAddress: sourceOf(i) } : {}) });
     socket.setNoDelay(true);
-    const name = `user${i}`;
+    const name = `${prefix}${i}`;
     let pendingLines = 1;
     let sentAt = 0n;
     let isGet = false;
     let count = 0;
     let registered = false;
     let regReply = '';
+    let atLineStart = true;
     const next = () => {
       if (stopped) return;
       count++;
       isGet = count % listEvery !== 0;
-      const target = `user${(i * 7919 + count) % conns}`;
+      const target = `${prefix}${(i * 7919 + count) % conns}`;
       sentAt = process.hrtime.bigint();
       socket.write(isGet ? `{"command":"GET","name":"${target}"}\n` : '{"command":"LIST"}\n');
     };
     socket.on('data', (chunk) => {
       if (!registered) regReply += chunk.toString('utf8');
+      if (measuring && atLineStart && isErrorAt(chunk, 0)) errorReplies++;
+      atLineStart = chunk[chunk.length - 1] === 10;
       for (let k = chunk.indexOf(10); k >= 0; k = chunk.indexOf(10, k + 1)) {
+        if (measuring && k + 1 < chunk.length && isErrorAt(chunk, k + 1)) errorReplies++;
         pendingLines--;
         if (pendingLines > 0) continue;
         if (!registered) {
@@ -114,6 +125,7 @@ console.log(
     connections: conns,
     mode: pacedRate > 0 ? `paced ${pacedRate}/s` : 'closed',
     requests,
+    errorReplies,
     seconds: Math.round(elapsed * 1000) / 1000,
     requestsPerSecond: Math.round(requests / elapsed),
     listsPerSecond: Math.round(lists / elapsed),
