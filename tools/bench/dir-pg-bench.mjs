@@ -5,7 +5,7 @@
 // propagation, a killed server's users leaving). Each PostgreSQL run gets its own
 // throwaway cluster, so the cluster's processes are the bench's alone.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadGenerator } from './dir-load-run.mjs';
 import { measureKilledServerVanish, measureWatchPropagation } from './dir-presence.mjs';
@@ -145,6 +145,8 @@ export async function runDirectoryPgBench({
   watch = {},
   kill = {},
 } = {}) {
+  const date = new Date().toISOString();
+  const loadAverageAtStart = loadavg()[0];
   let postgresSkipped = null;
   try {
     await (await startPostgres()).stop();
@@ -169,7 +171,7 @@ export async function runDirectoryPgBench({
     rows.push({ connections: conns, ...Object.fromEntries(setups.map((s) => [s, summarize(runs[s])])) });
   }
   const presence = postgresSkipped || !withPresence ? null : await runPresence({ watch, kill });
-  return { rounds, pacedRate, serverIdFlag: serverTakes('--server-id'), postgresSkipped, rows, presence };
+  return { date, loadAverage: { start: loadAverageAtStart, end: loadavg()[0] }, rounds, pacedRate, serverIdFlag: serverTakes('--server-id'), postgresSkipped, rows, presence };
 }
 
 // Usage: dir-pg-bench.mjs [SIZES [ROUNDS [SETUPS]]], e.g. `dir-pg-bench.mjs 100,1000 3 postgres,postgres-2`.

@@ -24,6 +24,12 @@ export function renderDirectoryPg(part) {
     `One server on SQLite, one on PostgreSQL, and two servers on one PostgreSQL with the connections split between them (GET targets span every name, so half the lookups are of the other server's users); each run starts its own servers and its own throwaway PostgreSQL cluster. Every connection, each from its own loopback address 127.0.x.y, registers and then asks GET, with one LIST in 100, one request in flight at a time: as fast as answers come (closed loop), then at a fixed rate (paced); ${part.rounds} round(s) at each size, set-ups taking turns, medians of the rounds. CPU per request: the CPU time (user + system, /proc/PID/stat) used during the measured window, over the requests answered in it; server: the voip-server processes, summed (as is their RSS); PostgreSQL: the postmaster and every process of its cluster. On a 2-core machine the load generator, the servers and PostgreSQL share the cores, so throughput is bounded by the machine; CPU per request is the figure to compare.`,
     '',
   ];
+  if (part.date) {
+    lines.push(
+      `This part ran ${part.date}; the machine's 1-minute load average was ${fmt(part.loadAverage.start)} as it started and ${fmt(part.loadAverage.end)} as it ended (other work shares the machine: its figures vary from run to run).`,
+      '',
+    );
+  }
   if (part.postgresSkipped) lines.push(`**PostgreSQL rows skipped**: ${part.postgresSkipped}`, '');
   const setupRows = (each) => part.rows.flatMap((row) => Object.keys(LABELS).flatMap((setup) => (row[setup] ? [each(row, setup, row[setup])] : [])));
   const vsSqlite = (mine, sqlite) => (mine !== null && sqlite ? `${fmt(mine / sqlite)}x` : 'n/a');

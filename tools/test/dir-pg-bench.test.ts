@@ -40,7 +40,7 @@ describe('a server on a throwaway PostgreSQL cluster under load', () => {
     if (pg) await pg.stop();
   });
 
-  test('the server and the cluster both spend CPU inside the measured window, and every connection registered from its own address', async () => {
+  test('the server and the cluster both spend CPU inside the measured window, and every connection registered (the generator fails on a refused REG)', async () => {
     const marks: Record<string, { server: number; postgres: number }> = {};
     const result = await runLoadGenerator({
       ports: [server.port],
