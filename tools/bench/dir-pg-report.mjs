@@ -43,7 +43,7 @@ export function renderDirectoryPg(part) {
         `| ${row.connections} | ${LABELS[setup]} | ${r.requestsPerSecond} (${r.rounds.join(', ')}) | ${fmt(r.getP50Ms)} | ${fmt(r.getP99Ms)} | ${fmt(r.serverCpuUsPerRequest, 1)} | ${fmt(r.postgresCpuUsPerRequest, 1)} | ${vsSqlite(r.serverCpuUsPerRequest, row.sqlite?.serverCpuUsPerRequest)} | ${r.serverCpuPercent} | ${r.postgresCpuPercent ?? 'n/a'} | ${r.loadGeneratorCpuPercent} | ${fmt(r.serverRssMb, 1)} |`,
     ),
     '',
-    `Paced: ${part.pacedRate} GET/s offered in all, the same for every set-up (below what each answers here), so the CPU per request compares like with like:`,
+    `Paced: ${part.pacedRate} GET/s offered in all, the same for every set-up, so the CPU per request compares like with like (req/s is what was answered: a set-up below the offered rate could not keep up):`,
     '',
     '| connections | set-up | req/s | GET p50 ms | GET p99 ms | server CPU us/req | PostgreSQL CPU us/req | server CPU vs SQLite |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
