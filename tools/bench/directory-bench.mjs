@@ -2,110 +2,31 @@
 // Directory benchmark: our server (memory and SQLite backends) against the bare
 // baseline, same load, side by side in one run. Each server runs in its own process,
 // the load generator in another, all on loopback.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runLoadGenerator } from './dir-load-run.mjs';
+import { cpuSeconds, rssMb } from './dir-proc.mjs';
+import { startListening, startVoipServer, stopProcess } from './dir-servers.mjs';
+import { median } from './dir-stats.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-
-/** Starts a server process and resolves with its pid and port once it listens. */
+/** Starts a server process and resolves with its child and port once it listens. */
 function startServer(kind, dbDir) {
-  const args = {
-    baseline: [join(here, 'baseline-directory-server.mjs'), '0'],
-    memory: [
-      join(root, 'apps/server/bin/voip-server.js'),
-      '--no-tui',
-      '--log',
-      'json',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--db',
-      'memory',
-      '--rate-limit',
-      '0',
-      '--max-conns-per-ip',
-      '0',
-    ],
-    sqlite: [
-      join(root, 'apps/server/bin/voip-server.js'),
-      '--no-tui',
-      '--log',
-      'json',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--db',
-      `sqlite:${join(dbDir, 'bench.db')}`,
-      '--rate-limit',
-      '0',
-      '--max-conns-per-ip',
-      '0',
-    ],
-  }[kind];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start: ${out}`)), 15_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      for (const line of out.split('\n')) {
-        if (!/listen/i.test(line)) continue;
-        const m = /"port"\s*:\s*(\d+)/.exec(line) ?? /:(\d+)\b/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          child.stdout.removeAllListeners('data');
-          child.stdout.resume();
-          resolve({ child, port: Number(m[1]) });
-          return;
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}: ${out}`)));
-  });
-}
-
-function rssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-  return Math.round(kb / 102.4) / 10;
-}
-
-function cpuTicks(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  if (kind === 'baseline') return startListening(kind, [join(import.meta.dirname, 'baseline-directory-server.mjs'), '0']);
+  return startVoipServer({ db: kind === 'memory' ? 'memory' : `sqlite:${join(dbDir, 'bench.db')}` });
 }
 
 /** Runs the load generator once against a port and returns its figures. */
-function load(port, conns, mode, warmMs, measureMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'directory-load.mjs'), '127.0.0.1', String(port), String(conns), String(warmMs), String(measureMs), '100', mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
-
-const median = (values) => {
-  const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
-};
+const load = (port, conns, mode, warmMs, measureMs) => runLoadGenerator({ ports: [port], conns, mode, warmMs, measureMs });
 
 /** One server process: a closed-loop run, then (on the last round) a paced run. */
 async function runOne(kind, conns, { warmMs, measureMs, pacedRate, paced }) {
   const dbDir = mkdtempSync(join(tmpdir(), 'voip-bench-'));
   const { child, port } = await startServer(kind, dbDir);
   try {
-    const ticks0 = cpuTicks(child.pid);
+    const cpu0 = cpuSeconds(child.pid);
     const closed = await load(port, conns, 'closed', warmMs, measureMs);
-    const serverCpuPercent = Math.round(((cpuTicks(child.pid) - ticks0) / 100 / ((warmMs + measureMs) / 1000)) * 100);
+    const serverCpuPercent = Math.round(((cpuSeconds(child.pid) - cpu0) / ((warmMs + measureMs) / 1000)) * 100);
     const rssLoadedMb = rssMb(child.pid);
     let pacedResult = null;
     let rssHeldMb = null;
@@ -115,8 +36,7 @@ async function runOne(kind, conns, { warmMs, measureMs, pacedRate, paced }) {
     }
     return { ...closed, serverCpuPercent, rssLoadedMb, rssHeldMb, paced: pacedResult };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopProcess(child);
     rmSync(dbDir, { recursive: true, force: true });
   }
 }

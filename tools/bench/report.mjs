@@ -1,4 +1,6 @@
 // Renders benchmark results as a Markdown report with the targets beside the figures.
+import { renderDirectoryPg } from './dir-pg-report.mjs';
+
 const fmt = (n, digits = 2) => (n === null || n === undefined ? 'n/a' : Number(n).toFixed(digits));
 
 /** Markdown for the results object written by run-all.mjs. */
@@ -34,6 +36,7 @@ export function renderReport(results) {
       '',
     );
   }
+  if (results.directoryPg) lines.push(...renderDirectoryPg(results.directoryPg));
   if (results.media) {
     lines.push(
       '## Media',

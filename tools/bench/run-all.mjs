@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark, figures printed and written under bench/.
-// Usage: node tools/bench/run-all.mjs [directory|media ...]
+// Usage: node tools/bench/run-all.mjs [directory|directory-pg|media ...]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDirectoryBench } from './directory-bench.mjs';
+import { runDirectoryPgBench } from './dir-pg-bench.mjs';
 import { runMediaBench } from './media-bench.mjs';
 import { renderReport } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..', '..', 'bench');
-const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['directory', 'media']);
+const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['directory', 'directory-pg', 'media']);
 
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
 };
 if (wanted.has('directory')) results.directory = await runDirectoryBench();
+if (wanted.has('directory-pg')) results.directoryPg = await runDirectoryPgBench();
 if (wanted.has('media')) results.media = await runMediaBench();
 
 mkdirSync(outDir, { recursive: true });
