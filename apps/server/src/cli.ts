@@ -21,6 +21,8 @@ export interface ServerCliOptions {
   readonly maxConnsPerIp: number;
   /** Seconds a connection may stay without a name and without a request; 0 turns it off. */
   readonly idleTimeoutSeconds: number;
+  /** `--server-id`: this server's id among those sharing a PostgreSQL database; undefined = `HOSTNAME:PORT`. */
+  readonly serverId: string | undefined;
 }
 
 /** What the command line asks for. */
@@ -42,7 +44,11 @@ export const DEFAULT_CLI_OPTIONS: ServerCliOptions = Object.freeze({
   rateLimit: 20,
   maxConnsPerIp: 64,
   idleTimeoutSeconds: 30,
+  serverId: undefined,
 } as const);
+
+/** What a `--server-id` may hold: 1 to 128 letters, digits and `.`, `_`, `:`, `@`, `-`. */
+export const SERVER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** The text of `voip-server --help`. */
 export const USAGE = `Usage: voip-server [options]
@@ -58,6 +64,8 @@ Options:
                           keep entries in PostgreSQL; what the URL leaves out
                           comes from the PG* variables (PGHOST, PGPORT, PGUSER...)
   --db postgres           PostgreSQL, all from the PG* variables, as psql takes them
+  --server-id ID          this server's id among those sharing the PostgreSQL database
+                          (default HOSTNAME:PORT); give each server its own
   --no-tui                no dashboard: one log line per event on stdout
   --log text|json         log line format without the dashboard (default text)
   --rate-limit N          requests per second per connection, 0 = off (default ${DEFAULT_CLI_OPTIONS.rateLimit})
@@ -73,7 +81,7 @@ Exit codes: 0 clean stop (also SIGINT, SIGTERM), 2 usage or startup error (port 
   unusable database, standard output closed), 3 bug.
 `;
 
-const VALUE_FLAGS = new Set(['--host', '--port', '--db', '--log', '--rate-limit', '--max-conns-per-ip', '--idle-timeout']);
+const VALUE_FLAGS = new Set(['--host', '--port', '--db', '--server-id', '--log', '--rate-limit', '--max-conns-per-ip', '--idle-timeout']);
 
 function usage(detail: string): CliParseResult {
   return { ok: false, code: 'usage', detail };
@@ -148,6 +156,10 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
         options.storage = storage;
         break;
       }
+      case '--server-id':
+        if (!SERVER_ID_PATTERN.test(value)) return usage(`--server-id must be 1 to 128 letters, digits, ".", "_", ":", "@" or "-", got "${value}"`);
+        options.serverId = value;
+        break;
       case '--log':
         if (value !== 'text' && value !== 'json') return usage(`--log must be "text" or "json", got "${value}"`);
         options.log = value;
@@ -171,6 +183,9 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
         break;
       }
     }
+  }
+  if (options.serverId !== undefined && options.storage.kind !== 'postgres') {
+    return usage('--server-id names a server among those sharing a PostgreSQL database: it needs --db postgres://... (or --db postgres)');
   }
   return { ok: true, value: { kind: 'run', options } };
 }
