@@ -291,6 +291,8 @@ export class DirectoryService {
   }
 
   private storageError(operation: string, error: unknown): void {
+    // A shared directory whose database is away said so once (`directory-shared`): every read refused meanwhile would flood the log.
+    if (this.shared !== undefined && this.lastAvailable === false && (error as { reason?: unknown } | null)?.reason === 'unreachable') return;
     this.events.emit({ type: 'storage-error', at: new Date(), operation, detail: errorText(error) });
   }
 }
