@@ -57,6 +57,10 @@ async function poolFromConnectionString(connectionString: string, timeouts: Pool
   // the next query gets a fresh one, or fails and says so; without a listener pg
   // would crash the process instead.
   pool.on('error', () => undefined);
+  // The pool listens only to idle connections: one handed out (between the statements of
+  // a transaction, say) that breaks would emit an error nobody hears, which ends the
+  // process. Its next query fails instead, and says so.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { pool, target: `${user ?? ''}@${host}:${port}/${database ?? ''}` };
 }
 
