@@ -28,6 +28,8 @@ export interface ServerCliOptions {
   readonly silenceLimitSeconds: number;
   /** Seconds unsent output may wait without the client taking any of it; 0 turns it off. */
   readonly writeTimeoutSeconds: number;
+  /** `--server-id`: this server's id among those sharing a PostgreSQL database; undefined = `HOSTNAME:PORT`. */
+  readonly serverId: string | undefined;
 }
 
 /** What the command line asks for. */
@@ -52,10 +54,14 @@ export const DEFAULT_CLI_OPTIONS: ServerCliOptions = Object.freeze({
   idleTimeoutSeconds: DEFAULT_LIMITS.idleTimeoutMs / 1000,
   silenceLimitSeconds: DEFAULT_LIMITS.silenceLimitMs / 1000,
   writeTimeoutSeconds: DEFAULT_LIMITS.writeTimeoutMs / 1000,
+  serverId: undefined,
 } as const);
 
 /** The largest `--silence-limit`: PROTOCOL.md lets a server drop a silent keep-alive client after at most 30 s. */
 const MAX_SILENCE_LIMIT_SECONDS = KEEPALIVE_SILENCE_LIMIT_MS / 1000;
+
+/** What a `--server-id` may hold: 1 to 128 letters, digits and `.`, `_`, `:`, `@`, `-`. */
+export const SERVER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** The text of `voip-server --help`. */
 export const USAGE = `Usage: voip-server [options]
@@ -71,6 +77,8 @@ Options:
                           keep entries in PostgreSQL; what the URL leaves out
                           comes from the PG* variables (PGHOST, PGPORT, PGUSER...)
   --db postgres           PostgreSQL, all from the PG* variables, as psql takes them
+  --server-id ID          this server's id among those sharing the PostgreSQL database
+                          (default HOSTNAME:PORT); give each server its own
   --no-tui                no dashboard: one log line per event on stdout
   --log text|json         log line format without the dashboard (default text)
   --rate-limit N          requests per second per connection, 0 = off (default ${DEFAULT_CLI_OPTIONS.rateLimit})
@@ -97,6 +105,7 @@ const VALUE_FLAGS = new Set([
   '--host',
   '--port',
   '--db',
+  '--server-id',
   '--log',
   '--rate-limit',
   '--max-conns-per-ip',
@@ -179,6 +188,10 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
         options.storage = storage;
         break;
       }
+      case '--server-id':
+        if (!SERVER_ID_PATTERN.test(value)) return usage(`--server-id must be 1 to 128 letters, digits, ".", "_", ":", "@" or "-", got "${value}"`);
+        options.serverId = value;
+        break;
       case '--log':
         if (value !== 'text' && value !== 'json') return usage(`--log must be "text" or "json", got "${value}"`);
         options.log = value;
@@ -220,6 +233,9 @@ export function parseServerArgs(argv: readonly string[]): CliParseResult {
         break;
       }
     }
+  }
+  if (options.serverId !== undefined && options.storage.kind !== 'postgres') {
+    return usage('--server-id names a server among those sharing a PostgreSQL database: it needs --db postgres://... (or --db postgres)');
   }
   return { ok: true, value: { kind: 'run', options } };
 }

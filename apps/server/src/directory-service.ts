@@ -1,6 +1,6 @@
 /** The directory behind the sockets: registry, watchers and events, without I/O of its own. */
 import { CAPS_MIN_VERSION, REASON, type DirectoryCaps, type DirectoryUser } from '@voip/protocol';
-import type { Registry, RegistryEntry } from '@voip/registry';
+import { isSharedRegistry, type Registry, type RegistryEntry, type SharedRegistry, type SharedRegistryChange } from '@voip/registry';
 import type { ServerEvents } from './events.js';
 
 /** Why a registration was refused. */
@@ -81,11 +81,69 @@ export class DirectoryService {
   private readonly unreleased = new Set<string>();
   private sweeping: Promise<void> | undefined;
 
+  // A registry shared with other servers: its changes are pushed to the watchers here too.
+  private readonly shared: SharedRegistry | undefined;
+  private readonly unsubscribe: (() => void) | undefined;
+  private sharedReportOwed = false;
+  private lastAvailable: boolean | undefined;
+
   constructor(
     /** Where the entries live. */
     readonly registry: Registry,
     private readonly events: ServerEvents,
-  ) {}
+  ) {
+    this.shared = isSharedRegistry(registry) ? registry : undefined;
+    this.unsubscribe = this.shared?.onChange((change) => this.sharedChanged(change));
+  }
+
+  /** Stops following a shared registry's changes (the server is closing). */
+  dispose(): void {
+    this.unsubscribe?.();
+  }
+
+  /**
+   * Says (as a `directory-shared` event) which server this is among those sharing the
+   * registry, whether it answers and how many users the others hold; nothing for a
+   * registry of this server alone.
+   */
+  reportShared(detail?: string): void {
+    if (this.shared === undefined) return;
+    const { serverId, available, otherUsers } = this.shared.status();
+    this.lastAvailable = available;
+    this.events.emit({ type: 'directory-shared', at: new Date(), serverId, available, otherUsers, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  private sharedChanged(change: SharedRegistryChange): void {
+    switch (change.kind) {
+      case 'lost':
+        // Stored again after the database came back, the name had been taken by a user of another server.
+        this.events.emit({
+          type: 'storage-error',
+          at: new Date(),
+          operation: 'reassert',
+          detail: `the name "${change.name}" was taken on another server while the database was away`,
+        });
+        this.events.emit({ type: 'unregistered', at: new Date(), connection: change.owner, name: change.name, ip: '' });
+        break;
+      case 'unavailable':
+        this.reportShared(change.detail);
+        break;
+      case 'available':
+        this.reportShared('back, read again from the database');
+        break;
+      case 'remote':
+        // A burst of notifications arrives in one read: one report for all of it.
+        if (!this.sharedReportOwed) {
+          this.sharedReportOwed = true;
+          queueMicrotask(() => {
+            this.sharedReportOwed = false;
+            if (this.lastAvailable !== false) this.reportShared();
+          });
+        }
+        break;
+    }
+    this.presenceChanged();
+  }
 
   /**
    * Registers `name` for the connection `owner`, seen from `ip`, with UDP `port` and
@@ -233,6 +291,8 @@ export class DirectoryService {
   }
 
   private storageError(operation: string, error: unknown): void {
+    // A shared directory whose database is away said so once (`directory-shared`): every read refused meanwhile would flood the log.
+    if (this.shared !== undefined && this.lastAvailable === false && (error as { reason?: unknown } | null)?.reason === 'unreachable') return;
     this.events.emit({ type: 'storage-error', at: new Date(), operation, detail: errorText(error) });
   }
 }

@@ -24,6 +24,19 @@ export type ServerEvent =
   | { readonly type: 'unregistered'; readonly at: Date; readonly connection: string; readonly name: string; readonly ip: string }
   | { readonly type: 'refused'; readonly at: Date; readonly connection: string; readonly ip: string; readonly reason: string }
   | { readonly type: 'storage-error'; readonly at: Date; readonly operation: string; readonly detail: string }
+  /**
+   * The directory is shared with other servers (PostgreSQL): which server this is, whether
+   * the database answers, and how many users the others hold. Sent once listening, when
+   * the database goes away or comes back (`detail` says why), and after changes on the others.
+   */
+  | {
+      readonly type: 'directory-shared';
+      readonly at: Date;
+      readonly serverId: string;
+      readonly available: boolean;
+      readonly otherUsers: number;
+      readonly detail?: string;
+    }
   /** The listening socket failed to accept a connection (e.g. out of file descriptors); it keeps listening. */
   | { readonly type: 'accept-error'; readonly at: Date; readonly code?: string; readonly detail: string }
   | { readonly type: 'closed'; readonly at: Date };

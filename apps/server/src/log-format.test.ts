@@ -17,6 +17,9 @@ const EVENTS: [ServerEvent, string][] = [
     'cannot accept a connection: accept EMFILE; the process has no file descriptors left: raise the limit (ulimit -n) or lower --max-conns-per-ip',
   ],
   [{ type: 'accept-error', at, detail: 'accept EINVAL' }, 'cannot accept a connection: accept EINVAL'],
+  [{ type: 'directory-shared', at, serverId: 'dir-1:10000', available: true, otherUsers: 12 }, 'server dir-1:10000: 12 users on other servers'],
+  [{ type: 'directory-shared', at, serverId: 'b', available: true, otherUsers: 1 }, 'server b: 1 user on other servers'],
+  [{ type: 'directory-shared', at, serverId: 'b', available: false, otherUsers: 3, detail: 'connection refused' }, 'server b: database unavailable (connection refused)'],
   [{ type: 'closed', at }, 'server closed'],
 ];
 

@@ -19,6 +19,10 @@ export function describeEvent(event: ServerEvent): string {
       return `removed "${event.name}" (connection ${event.connection})`;
     case 'refused':
       return `refused request from ${event.ip} (connection ${event.connection}): ${event.reason}`;
+    case 'directory-shared': {
+      const state = event.available ? `${event.otherUsers} ${event.otherUsers === 1 ? 'user' : 'users'} on other servers` : 'database unavailable';
+      return `server ${event.serverId}: ${state}${event.detail ? ` (${event.detail})` : ''}`;
+    }
     case 'storage-error':
       return `storage failed during ${event.operation}: ${event.detail}`;
     case 'accept-error': {

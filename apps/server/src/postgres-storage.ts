@@ -11,11 +11,13 @@ export function postgresStorageLabel(url: string): string {
 }
 
 /**
- * This server's id among the servers sharing the database: its host name and
- * `--port`, so a restarted server finds (and clears) its own old entries.
+ * This server's id among the servers sharing the database when `--server-id` is not
+ * given: its host name and `--port`, so a restarted server finds (and clears) its own
+ * old entries. With `--port 0` the port is not known yet and differs at every start,
+ * so the process id stands in: `HOSTNAME:0-PID`.
  */
-export function postgresServerId(port: number): string {
-  return `${hostname()}:${port}`;
+export function postgresServerId(port: number, pid: number = process.pid): string {
+  return `${hostname()}:${port === 0 ? `0-${pid}` : port}`;
 }
 
 /** What to do, by reason of failure. */

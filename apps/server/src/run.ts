@@ -47,7 +47,7 @@ const processIo: RunIo = {
 
 async function openRegistry(options: ServerCliOptions, io: RunIo): Promise<{ registry: Registry; label: string } | string> {
   if (options.storage.kind === 'memory') return { registry: createMemoryRegistry(), label: 'memory' };
-  if (options.storage.kind === 'postgres') return openPostgresStorage(options.storage.url, postgresServerId(options.port));
+  if (options.storage.kind === 'postgres') return openPostgresStorage(options.storage.url, options.serverId ?? postgresServerId(options.port));
   const path = resolve(io.cwd, options.storage.path);
   let registry: Registry;
   try {

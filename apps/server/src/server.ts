@@ -233,6 +233,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
   const bound = server.address();
   const address = { host, port: typeof bound === 'object' && bound ? bound.port : requestedPort };
   events.emit({ type: 'listening', at: new Date(), host: address.host, port: address.port, storage: options.storageLabel ?? 'memory' });
+  service.reportShared();
 
   async function close(): Promise<void> {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -246,6 +247,7 @@ export async function startDirectoryServer(options: DirectoryServerOptions = {})
     await Promise.all(ends);
     while (endings.size > 0) await Promise.all([...endings]);
     await service.settled();
+    service.dispose();
     events.emit({ type: 'closed', at: new Date() });
   }
 

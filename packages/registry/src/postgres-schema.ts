@@ -7,6 +7,12 @@ export interface PostgresServerTable {
   server_id: string;
   /** When that server last opened the registry. */
   started_at: ColumnType<Date, Date | string, Date | string>;
+  /**
+   * Until when the server is taken to be alive, by the database's clock (migration
+   * 0003). It renews this; once it has lapsed, any other server deletes the row, and
+   * with it the server's entries.
+   */
+  lease_until: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** One online name, as PostgreSQL stores it. */
@@ -45,6 +51,34 @@ export const POSTGRES_MIGRATION_TABLES = Object.freeze({
 
 // translate(), unlike lower(), folds ASCII letters only, whatever the database's locale.
 const FOLD_ASCII = sql`translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
+/** The channel every change of `voip_presence` is announced on (migration 0003's trigger). */
+export const PRESENCE_CHANNEL = 'voip_presence';
+
+/** Epoch milliseconds of a timestamptz, as a JSON number. */
+const EPOCH_MS = (column: string) => `floor(extract(epoch from ${column}) * 1000)::bigint`;
+
+/**
+ * The trigger function of migration 0003: every row inserted, updated or deleted in
+ * `voip_presence` (also by a cascade from `voip_server`) is announced on
+ * {@link PRESENCE_CHANNEL}, at commit: `{"op":"D","server_id","conn_id","name_key"}` for
+ * a row gone, `{"op":"I", ...the row}` for a row stored. The payload stays far below
+ * NOTIFY's 8000 bytes: names are at most 32 characters, caps at most 8 formats, and
+ * server ids at most 128 characters.
+ */
+const NOTIFY_FUNCTION = `
+create function voip_presence_notify() returns trigger language plpgsql as $body$
+begin
+  if tg_op in ('DELETE', 'UPDATE') then
+    perform pg_notify('${PRESENCE_CHANNEL}', json_build_object('op', 'D', 'server_id', old.server_id, 'conn_id', old.conn_id, 'name_key', old.name_key)::text);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    perform pg_notify('${PRESENCE_CHANNEL}', json_build_object('op', 'I', 'name', new.name, 'ip', new.ip, 'port', new.port, 'server_id', new.server_id,
+      'conn_id', new.conn_id, 'since', ${EPOCH_MS('new.since')}, 'version', new.version, 'caps', new.caps)::text);
+  end if;
+  return null;
+end
+$body$`;
 
 /**
  * The schema's history, kept in code so that it works from `dist/` and from an
@@ -96,6 +130,23 @@ export const postgresRegistryMigrations: Readonly<Record<string, Migration>> = {
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('voip_presence').dropColumn('caps').dropColumn('version').execute();
+    },
+  },
+  '0003-lease-notify': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('voip_server')
+        .addColumn('lease_until', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      // Servers of the previous release never renew: their entries stay a minute after the upgrade, then go.
+      await sql`update voip_server set lease_until = now() + interval '60 seconds'`.execute(db);
+      await sql.raw(NOTIFY_FUNCTION).execute(db);
+      await sql`create trigger voip_presence_notify after insert or update or delete on voip_presence for each row execute function voip_presence_notify()`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`drop trigger voip_presence_notify on voip_presence`.execute(db);
+      await sql`drop function voip_presence_notify()`.execute(db);
+      await db.schema.alterTable('voip_server').dropColumn('lease_until').execute();
     },
   },
 };

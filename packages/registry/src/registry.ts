@@ -61,3 +61,40 @@ export interface Registry {
   /** Releases the storage. The registry is unusable afterwards. */
   close(): Promise<void>;
 }
+
+/** What a {@link SharedRegistry} announces to its server. */
+export type SharedRegistryChange =
+  /** Entries of other servers changed (lookups and lists already show it). */
+  | { readonly kind: 'remote' }
+  /** The storage answers again and the view was rebuilt from it; lookups and lists work again. */
+  | { readonly kind: 'available' }
+  /** The storage stopped answering: lookups and lists reject until `available`. */
+  | { readonly kind: 'unavailable'; readonly detail: string }
+  /**
+   * An entry of this server could not be stored again after the storage came back (another
+   * server's user took the name meanwhile): it is no longer in the directory.
+   */
+  | { readonly kind: 'lost'; readonly owner: string; readonly name: string };
+
+/** How a {@link SharedRegistry} stands, for dashboards and logs. */
+export interface SharedRegistryStatus {
+  /** This server's id among those sharing the storage. */
+  readonly serverId: string;
+  /** False while the storage does not answer (lookups and lists reject). */
+  readonly available: boolean;
+  /** Entries held by the other servers. */
+  readonly otherUsers: number;
+}
+
+/** A registry that several servers share: changes made by the others are announced. */
+export interface SharedRegistry extends Registry {
+  readonly serverId: string;
+  /** Subscribes to the changes (listeners run synchronously); returns the unsubscribe function. */
+  onChange(listener: (change: SharedRegistryChange) => void): () => void;
+  status(): SharedRegistryStatus;
+}
+
+/** True for a registry shared by several servers (the PostgreSQL backend). */
+export function isSharedRegistry(registry: Registry): registry is SharedRegistry {
+  return typeof (registry as Partial<SharedRegistry>).onChange === 'function' && typeof (registry as Partial<SharedRegistry>).status === 'function';
+}

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openPostgresRegistry } from '../src/index.js';
 import { POSTGRES_MIGRATION_TABLES, postgresRegistryMigrations } from '../src/postgres-schema.js';
+import { eventually } from './support/eventually.js';
 import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.mjs';
 
 const caps = { formats: [{ codec: 'L16', rate: 8000, frames: [160, 512] }] };
@@ -44,7 +45,11 @@ test('opening a previous release database adds version and caps in place; existi
   const registry = await openPostgresRegistry({ pool: url, serverId: 'new-server' });
   try {
     expect(await columnsOf('upgrade')).toEqual(['name_key', 'name', 'ip', 'port', 'server_id', 'conn_id', 'since', 'version', 'caps']);
-    expect((await cluster.query('select name from voip_migration order by name', 'upgrade')).rows).toEqual([{ name: '0001-presence' }, { name: '0002-version-caps' }]);
+    expect((await cluster.query('select name from voip_migration order by name', 'upgrade')).rows).toEqual([
+      { name: '0001-presence' },
+      { name: '0002-version-caps' },
+      { name: '0003-lease-notify' },
+    ]);
     // The old server's entry survives the upgrade, as a classic one.
     expect(await registry.lookup('alice')).toEqual({ name: 'Alice', ip: '10.0.0.1', port: 5002, owner: 'old-server/c1', since: new Date(0), version: 1, caps: null });
 
@@ -71,9 +76,13 @@ test('servers of the new release opening an old database together migrate it onc
   const url = await previousReleaseDatabase('upgrade_race');
   const registries = await Promise.all(['s1', 's2', 's3'].map((serverId) => openPostgresRegistry({ pool: url, serverId })));
   try {
-    expect((await cluster.query('select name from voip_migration order by name', 'upgrade_race')).rows).toEqual([{ name: '0001-presence' }, { name: '0002-version-caps' }]);
+    expect((await cluster.query('select name from voip_migration order by name', 'upgrade_race')).rows).toEqual([
+      { name: '0001-presence' },
+      { name: '0002-version-caps' },
+      { name: '0003-lease-notify' },
+    ]);
     await registries[0]!.register({ name: 'dave', ip: '10.0.0.4', port: 5004, owner: 'c4', version: 2, caps });
-    expect((await registries[2]!.lookup('DAVE'))?.caps).toEqual(caps);
+    await eventually(async () => expect((await registries[2]!.lookup('DAVE'))?.caps).toEqual(caps));
   } finally {
     await Promise.all(registries.map((r) => r.close()));
   }

@@ -65,6 +65,26 @@ describe('Dashboard', () => {
     expect(frame).toContain('q or Ctrl-C: quit');
   });
 
+  it('shows which server it is and the users of the others; the log says only when the database goes or comes', () => {
+    const shared = (available: boolean, otherUsers: number): ServerEvent => ({ type: 'directory-shared', at, serverId: 'dir-2:10000', available, otherUsers });
+    const state = stateOf([listening, shared(true, 0), shared(true, 7), shared(true, 9), shared(false, 9), shared(true, 4)]);
+    expect(state.log.map((line) => line.text)).toEqual([
+      'listening on 0.0.0.0:10000 (storage sqlite:voip-directory.db)',
+      'server dir-2:10000: 0 users on other servers',
+      'server dir-2:10000: database unavailable',
+      'server dir-2:10000: 4 users on other servers',
+    ]);
+    expect(state.log[2]?.level).toBe('error');
+    const { lastFrame, unmount } = render(<Dashboard state={state} rows={30} />);
+    cleanup = unmount;
+    const [first, second] = (lastFrame() ?? '').split('\n');
+    expect(first).toContain('server dir-2:10000');
+    expect(second).toMatch(/^0 users online · 0 connections · 4 on other servers/);
+    const gone = render(<Dashboard state={dashboardReducer(state, { type: 'server-event', event: shared(false, 4) })} rows={30} />);
+    expect((gone.lastFrame() ?? '').split('\n')[1]).toContain('database unavailable');
+    gone.unmount();
+  });
+
   it('says when it is starting and when it is quitting', () => {
     const quitting = dashboardReducer(initialDashboardState, { type: 'quit-requested', at });
     const { lastFrame, unmount } = render(<Dashboard state={quitting} rows={20} />);

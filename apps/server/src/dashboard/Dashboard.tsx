@@ -126,6 +126,8 @@ export function Dashboard({ state, rows, columns = 100 }: DashboardProps) {
   const layout = dashboardLayout(state, size);
   const where = state.listening ? `${state.listening.host}:${state.listening.port}` : 'starting…';
   const counts = `${plural(state.users.length, 'user')} online · ${plural(state.connections, 'connection')}`;
+  const shared = state.shared;
+  const others = shared === undefined ? '' : shared.available ? ` · ${shared.otherUsers} on other servers` : ' · database unavailable';
   return (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate-end">
@@ -134,9 +136,11 @@ export function Dashboard({ state, rows, columns = 100 }: DashboardProps) {
         </Text>
         {'  listening on '}
         <Text bold>{where}</Text>
+        {shared === undefined ? '' : `  ·  server ${shared.serverId}`}
       </Text>
       <Text wrap="truncate-end">
         {counts}
+        <Text color={shared?.available === false ? 'red' : undefined}>{others}</Text>
         <Text dimColor>{state.listening ? `  ·  storage ${state.listening.storage}` : ''}</Text>
       </Text>
       <UsersTable users={state.users} rows={layout.userRows} offset={layout.userOffset} width={columns} columns={layout.columns} />

@@ -121,3 +121,19 @@ describe('scrolling', () => {
     expect(lastFrame()).toContain('voip-server  listening on');
   });
 });
+
+describe.each(SIZES)('a server sharing its directory, at %ix%i', (columns, rows) => {
+  it.each([true, false])('fits with 500 users, its id and the other servers (database answering: %s)', async (available) => {
+    const shared: ServerEvent = { type: 'directory-shared', at, serverId: 'directory-1.example.net:10000', available, otherUsers: 1234 };
+    const { lastFrame } = await show(storeWith(500, [{ type: 'server-event', event: shared }]), columns, rows);
+    const frame = lastFrame() ?? '';
+    expect(misfits(frame, columns, rows)).toEqual([]);
+    const lines = frame.split('\n');
+    expect(lines[0]).toContain('voip-server  listening on 0.0.0.0:10000');
+    expect(lines[1]).toMatch(/^500 users online · 500 connections/);
+    if (columns >= 80) {
+      expect(lines[0]).toContain('server directory-1.example.net:10000');
+      expect(lines[1]).toContain(available ? '1234 on other servers' : 'database unavailable');
+    }
+  });
+});

@@ -25,6 +25,8 @@ export interface DashboardState {
   /** Sorted by name, without case. */
   readonly users: readonly OnlineUser[];
   readonly connections: number;
+  /** For a directory shared with other servers (PostgreSQL): this server's id, whether the database answers, the others' users. */
+  readonly shared: { readonly serverId: string; readonly available: boolean; readonly otherUsers: number } | undefined;
   /** Oldest first, at most {@link MAX_LOG_LINES}. */
   readonly log: readonly LogLine[];
   readonly nextLogId: number;
@@ -59,6 +61,7 @@ export const initialDashboardState: DashboardState = Object.freeze({
   listening: undefined,
   users: [],
   connections: 0,
+  shared: undefined,
   log: [],
   nextLogId: 1,
   userScroll: 0,
@@ -69,6 +72,7 @@ export const initialDashboardState: DashboardState = Object.freeze({
 
 function levelOf(event: ServerEvent): LogLine['level'] {
   if (event.type === 'storage-error' || event.type === 'accept-error') return 'error';
+  if (event.type === 'directory-shared' && !event.available) return 'error';
   if (event.type === 'refused') return 'warn';
   if (event.type === 'disconnected' && event.reason !== 'peer-closed' && event.reason !== 'disconnect' && event.reason !== 'server-closing') return 'warn';
   return 'info';
@@ -108,6 +112,8 @@ function applyEvent(state: DashboardState, event: ServerEvent): DashboardState {
     }
     case 'unregistered':
       return { ...state, users: state.users.filter((u) => u.connection !== event.connection) };
+    case 'directory-shared':
+      return { ...state, shared: { serverId: event.serverId, available: event.available, otherUsers: event.otherUsers } };
     case 'closed':
       return { ...state, users: [], connections: 0 };
     default:
@@ -131,8 +137,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
     if (state.quitting) return state;
     return { ...state, quitting: true, confirmingQuit: false, ...appendLog(state, action.at, 'quitting: closing every connection', 'info') };
   }
-  const next = applyEvent(state, action.event);
-  return { ...next, ...appendLog(next, action.event.at, describeEvent(action.event), levelOf(action.event)) };
+  const event = action.event;
+  const next = applyEvent(state, event);
+  // The header shows the other servers' count; the log only says when the database comes or goes.
+  if (event.type === 'directory-shared' && state.shared !== undefined && state.shared.available === event.available) return next;
+  return { ...next, ...appendLog(next, event.at, describeEvent(event), levelOf(event)) };
 }
 
 /** A tiny store around the reducer, so events before the first render are kept. */

@@ -18,6 +18,10 @@ export interface TestPostgres {
   url(database?: string, user?: string): string;
   /** Runs one statement as the superuser. */
   query(text: string, database?: string): Promise<pg.QueryResult>;
+  /** Stops the database server, every connection cut, data kept: the database is gone until {@link resume}. */
+  halt(): Promise<void>;
+  /** Starts it again, same port, same data. */
+  resume(): Promise<void>;
   /** Stops the cluster and deletes its folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -36,6 +40,23 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     });
     void exited.then((code) => reject(new Error(`the PostgreSQL test cluster did not start (exit ${String(code)}): ${err}`)));
   });
+  // The script answers `halt` and `resume` lines with `halted` and `resumed` (or `failed ...`).
+  const command = async (line: 'halt' | 'resume'): Promise<void> => {
+    const answer = line === 'halt' ? 'halted' : 'resumed';
+    const seen = out.length;
+    child.stdin.write(`${line}\n`);
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        const said = out.slice(seen);
+        if (said.includes(`${answer}\n`)) resolve();
+        else if (said.includes('failed')) reject(new Error(`the PostgreSQL test cluster could not ${line}: ${said}`));
+        else return;
+        child.stdout.off('data', check);
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+  };
   const url = (database = 'postgres', user = 'postgres') => `postgres://${user}@127.0.0.1:${where.port}/${database}`;
   let stopped: Promise<void> | undefined;
   return {
@@ -50,6 +71,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         await client.end();
       }
     },
+    halt: () => command('halt'),
+    resume: () => command('resume'),
     stop() {
       // Closing its stdin tells the script to stop the cluster and remove it.
       stopped ??= (async () => {

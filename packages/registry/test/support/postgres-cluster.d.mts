@@ -15,6 +15,10 @@ export interface PostgresCluster {
   query(text: string, database?: string): Promise<pg.QueryResult>;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (every connection cut at once, pg_ctl's fast mode), keeping its data: the database is gone until {@link resume}. */
+  halt(): Promise<void>;
+  /** Starts the halted server again, on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the cluster at once and deletes its folder; calling it again does nothing. */
   stop(): Promise<void>;
 }

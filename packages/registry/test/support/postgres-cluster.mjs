@@ -3,8 +3,9 @@
  * free loopback port, removed afterwards. Plain JavaScript (types in the .d.mts beside
  * it) so that other projects' tests can run it as a process, which they may, instead
  * of importing it, which they may not: `node postgres-cluster.mjs` prints one JSON
- * line `{"port", "socketDir", "url"}` and stops the cluster when its stdin closes or on
- * SIGTERM/SIGINT.
+ * line `{"port", "socketDir", "url"}`, answers `halt` and `resume` lines on stdin (stopping and
+ * starting the server, data kept) with `halted` and `resumed`, and stops the cluster when
+ * its stdin closes or on SIGTERM/SIGINT.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -94,12 +95,12 @@ export async function startPostgresCluster() {
   try {
     await run(...command('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N']));
     let port = 0;
+    const settingsFor = (/** @type {number} */ p) => `-p ${p} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     // The port is free when probed but could be taken before the server binds it: retry then.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const settings = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
       try {
-        await run(...command('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settings, 'start']));
+        await run(...command('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settingsFor(port), 'start']));
         break;
       } catch (error) {
         const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
@@ -120,6 +121,7 @@ export async function startPostgresCluster() {
       }
     };
     let stopped = false;
+    let halted = false;
     return {
       host: '127.0.0.1',
       port,
@@ -132,12 +134,22 @@ export async function startPostgresCluster() {
         await query(`create database "${name}"`);
         return url(name);
       },
+      async halt() {
+        halted = true;
+        // Fast: every connection is cut at once; unlike an immediate stop it keeps the data,
+        // which durability off (synchronous_commit) would otherwise lose.
+        await run(...command('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']));
+      },
+      async resume() {
+        await run(...command('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settingsFor(port), 'start']));
+        halted = false;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
         running.delete(handle);
         try {
-          await run(...command('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']));
+          if (!halted) await run(...command('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']));
         } finally {
           rmSync(root, { recursive: true, force: true });
         }
@@ -168,7 +180,27 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
-      process.stdin.on('end', stop).resume();
+      // `halt` and `resume` lines stop and start the server (same data, same port); each is answered with `halted` or `resumed`.
+      let pending = '';
+      let commands = Promise.resolve();
+      process.stdin.on('data', (chunk) => {
+        pending += chunk.toString('utf8');
+        let newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line !== 'halt' && line !== 'resume') continue;
+          commands = commands.then(async () => {
+            try {
+              await (line === 'halt' ? cluster.halt() : cluster.resume());
+              process.stdout.write(`${line === 'halt' ? 'halted' : 'resumed'}\n`);
+            } catch (error) {
+              process.stdout.write(`failed ${String(error).split('\n')[0]}\n`);
+            }
+          });
+        }
+      });
+      process.stdin.on('end', () => void commands.then(stop)).resume();
       process.stdout.write(`${JSON.stringify({ port: cluster.port, socketDir: cluster.socketDir, url: cluster.url() })}\n`);
     },
     (error) => {
