@@ -12,8 +12,9 @@ import { expectOnlyJsonLines, sleep } from '../support/assertions.js';
 import { forgeries, observeCall } from '../support/forged-datagrams.js';
 import { createCallNetwork, startClientIn, type CallNetwork, type HostName } from '../support/netns-network.js';
 import { findPcm, playedFrames } from '../support/pcm-search.js';
+import type { CaptureResult } from '@voip/tools';
 import { waitFor, waitForExit, type JsonEvent, type ManagedProcess } from '../support/processes.js';
-import { START_TIMEOUT_MS, useE2e } from '../support/voip.js';
+import { START_TIMEOUT_MS, useE2e, type ClientOptions } from '../support/voip.js';
 import { noiseSignal, readWav, writeWav } from '../support/wav.js';
 
 const STEP = 15_000;
@@ -28,16 +29,17 @@ if (!isRoot) console.warn('encrypted-calls-netns.test.ts: skipped, it needs root
 const other = (name: HostName): HostName => (name === 'alice' ? 'bob' : 'alice');
 type Stats = Record<string, number>;
 
+let net: CallNetwork | undefined;
+
 describe.skipIf(!isRoot)('v2 calls between two hosts through a router that drops 10% of the UDP each way', () => {
   const e2e = useE2e();
-  let net: CallNetwork | undefined;
   afterEach(async () => {
     await net?.lab.dispose();
     net = undefined;
   }, 30_000);
 
   /** Starts alice and bob (auto-answering) on their hosts and waits until both are registered. */
-  async function startBoth(audio: (name: HostName) => { audioIn: string; audioOut?: string }): Promise<Record<HostName, ManagedProcess>> {
+  async function startBoth(audio: (name: HostName) => Partial<ClientOptions>): Promise<Record<HostName, ManagedProcess>> {
     const procs = {} as Record<HostName, ManagedProcess>;
     for (const name of ['alice', 'bob'] as const) {
       procs[name] = startClientIn(net!.lab, net!.hosts[name], { name, server: net!.serverAddress, udpPort: UDP_PORT, autoAnswer: true, ...audio(name) });
@@ -118,10 +120,8 @@ describe.skipIf(!isRoot)('v2 calls between two hosts through a router that drops
     expect(placed).toMatchObject({ protocol: 'v2', secure: true, sas: expect.stringMatching(SAS) });
     expect(taken).toMatchObject({ protocol: 'v2', secure: true, sas: placed.sas });
     await sleep(3000);
-    const toBob = (await bobLink.stop()).datagrams
-      .filter((d) => d.source.address === net!.ips.alice && d.destination.address === net!.ips.bob && d.destination.port === UDP_PORT)
-      .map((d) => d.payload);
-    const media = toBob.filter((d) => d[0]! >= 0x80 && d[0]! < 0xc0);
+    const toBob = aliceToBob(await bobLink.stop());
+    const media = toBob.filter(isRtp);
     const signalling = toBob.filter((d) => d[0] === 0x0e);
     expect(media.length, 'RTP from alice on bob’s link').toBeGreaterThan(60);
     // Replays of what bob already had: the oldest packets (outside the 128-packet window), the newest (inside it), and the signalling.
@@ -175,7 +175,50 @@ describe.skipIf(!isRoot)('v2 calls between two hosts through a router that drops
       expect(played.indices.at(-1)!, what).toBeGreaterThan(peerSent - 100);
     }
   }, 90_000);
+
+  it('a spoofer cannot keep a call up once the peer is gone: forged and replayed media from its address do not stop the silence timeout', async () => {
+    net = await createCallNetwork({ server: 'voip', attacker: true });
+    const attacker = net.attacker!;
+    const procs = await startBoth((name) => ({ audioIn: name === 'alice' ? 'tone:330' : 'tone:440', ...(name === 'bob' ? { silenceTimeoutS: 2 } : {}) }));
+    const bobLink = await net.lab.capture(net.router, { interface: net.links.bob.aInterface });
+    await connect(procs, 'alice');
+    await sleep(2000);
+    const media = aliceToBob(await bobLink.stop()).filter(isRtp);
+    expect(media.length).toBeGreaterThan(60);
+
+    // Alice's host drops off the network: the router forwards nothing more from her but the attacker's forgeries.
+    const cut = await net.lab.impair(net.router, { dropPercent: 100, direction: { from: net.ips.alice }, exceptInterface: attacker.link.aInterface });
+    const mark = procs.bob.mark();
+    const spoof = await net.lab.spoof({ router: net.router, from: attacker.ns, as: { address: net.ips.alice, port: UDP_PORT }, to: { address: net.ips.bob, port: UDP_PORT } });
+    // Eight seconds of a packet every 20 ms, alternately a replay and a copy with one payload bit flipped.
+    const payloads = Array.from({ length: 400 }, (_, i) => {
+      const bytes = Uint8Array.from(media[i % media.length]!);
+      if (i % 2 === 1) bytes[20]! ^= 0x01;
+      return bytes;
+    });
+    let spoofed = false;
+    const spoofing = spoof.send(payloads, { intervalMs: 20 }).finally(() => (spoofed = true));
+    const ended = await waitFor(procs.bob, 'ended', { peer: 'alice', reason: 'peer-silent' }, STEP, mark);
+    expect(spoofed, 'bob hung up while the spoofer was still sending').toBe(false);
+    const stats = ended.stats as Stats;
+    // Ended about 2 s after alice went, while the spoofer was at it: a second's worth of its datagrams were counted.
+    expect(stats.packetsRejected, JSON.stringify(stats)).toBeGreaterThan(25);
+    expect(stats.packetsReplayed, JSON.stringify(stats)).toBeGreaterThan(25);
+    expect(await spoofing).toBe(payloads.length);
+    expect((await cut.counters()).dropped, "alice's datagrams the router dropped").toBeGreaterThan(50);
+    await waitFor(procs.alice, 'ended', { peer: 'bob', reason: 'remote-hangup' }, STEP);
+    await cut.remove();
+    await quitBoth(procs);
+  }, 60_000);
 });
+
+/** The payloads alice sent to bob's call port, of a capture. */
+function aliceToBob(capture: CaptureResult): Uint8Array[] {
+  return capture.datagrams.filter((d) => d.source.address === net!.ips.alice && d.destination.address === net!.ips.bob && d.destination.port === UDP_PORT).map((d) => d.payload);
+}
+
+/** Whether a datagram is v2 media (RTP version 2, docs/v2-wire.md section 1). */
+const isRtp = (d: Uint8Array): boolean => d[0]! >= 0x80 && d[0]! < 0xc0 && d.length !== 1024;
 
 /** The figures of a client's last `stats` event. */
 function lastStats(proc: ManagedProcess): Stats {
