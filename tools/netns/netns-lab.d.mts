@@ -80,6 +80,8 @@ export interface CaptureOptions {
   readonly filter?: string;
   /** Where to write; default a file of the lab, deleted when it is disposed. */
   readonly file?: string;
+  /** The kernel's capture buffer (tcpdump `-B`), 64 KiB to 1 GiB; default 32 MiB, so that a loaded machine drops nothing (`droppedByKernel`). */
+  readonly bufferKiB?: number;
 }
 
 /** Deletes namespaces left by labs whose process died; returns their names. */

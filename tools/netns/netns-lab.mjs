@@ -239,14 +239,30 @@ export class NetnsLab {
 
   /**
    * Starts `tcpdump` in `ns` writing a capture of `filter` (default `udp`) on `interface`
-   * (default `any`) to `file` (default a file of the lab, deleted with it); resolves once
-   * it captures. `stop()` ends it and reads the UDP datagrams it holds.
+   * (default `any`) to `file` (default a file of the lab, deleted with it), with a kernel
+   * buffer of `bufferKiB` (default 32 MiB: tcpdump's 2 MiB lost packets on a loaded
+   * machine); resolves once it captures. `stop()` ends it and reads the UDP datagrams it holds.
    */
   async capture(ns, options = {}) {
     requireTool('tcpdump');
     this.#tmp ??= mkdtempSync(join(tmpdir(), `voiplab-${this.id}-`));
     const file = options.file ?? join(this.#tmp, `capture-${++this.#rules}.pcap`);
-    const child = this.spawn(ns, 'tcpdump', ['-Z', 'root', '-U', '--immediate-mode', '-n', '-i', options.interface ?? 'any', '-w', file, options.filter ?? 'udp']);
+    const bufferKiB = options.bufferKiB ?? 32768;
+    if (!(Number.isInteger(bufferKiB) && bufferKiB >= 64 && bufferKiB <= 1048576)) throw new TypeError(`bufferKiB must be an integer from 64 to 1048576, got ${bufferKiB}`);
+    const child = this.spawn(ns, 'tcpdump', [
+      '-Z',
+      'root',
+      '-U',
+      '--immediate-mode',
+      '-B',
+      String(bufferKiB),
+      '-n',
+      '-i',
+      options.interface ?? 'any',
+      '-w',
+      file,
+      options.filter ?? 'udp',
+    ]);
     return startCapture(child, file);
   }
 

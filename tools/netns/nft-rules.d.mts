@@ -18,6 +18,8 @@ export interface ImpairOptions {
   readonly hook?: 'forward' | 'input' | 'output';
   /** `both` (default: every matching packet, each way) or only those from and/or to an IPv4 address or subnet. */
   readonly direction?: 'both' | { readonly from?: string; readonly to?: string };
+  /** Leaves alone the packets that arrive on this interface (e.g. an attacker's link, whose forged datagrams a test counts); not with the `output` hook. */
+  readonly exceptInterface?: string;
 }
 
 /** Options of a forged source. */

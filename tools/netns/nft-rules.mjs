@@ -30,14 +30,20 @@ function port(option, value) {
 
 /**
  * A table with one base chain on `hook` (default `forward`) that counts the packets of
- * `protocol` (default `udp`; limited to `direction.from`/`direction.to` when given) as
- * `matched` and drops `dropPercent` % of them at random (resolution 0.01 %) as `dropped`.
+ * `protocol` (default `udp`; limited to `direction.from`/`direction.to` when given, and to
+ * those not arriving on `exceptInterface` when given) as `matched` and drops
+ * `dropPercent` % of them at random (resolution 0.01 %) as `dropped`.
  */
-export function impairRuleset(table, { dropPercent, protocol = 'udp', hook = 'forward', direction = 'both' }) {
+export function impairRuleset(table, { dropPercent, protocol = 'udp', hook = 'forward', direction = 'both', exceptInterface }) {
   if (!(typeof dropPercent === 'number' && dropPercent >= 0 && dropPercent <= 100)) throw new NftRuleError('dropPercent', `a percentage in [0, 100], got ${dropPercent}`);
   if (!PROTOCOLS.has(protocol)) throw new NftRuleError('protocol', `udp or tcp, got ${protocol}`);
   if (!HOOKS.has(hook)) throw new NftRuleError('hook', `forward, input or output, got ${hook}`);
   let match = `meta l4proto ${protocol}`;
+  if (exceptInterface !== undefined) {
+    if (hook === 'output') throw new NftRuleError('exceptInterface', 'the output hook has no input interface');
+    if (!(typeof exceptInterface === 'string' && INTERFACE.test(exceptInterface))) throw new NftRuleError('exceptInterface', `an interface name, got ${exceptInterface}`);
+    match += ` iifname != "${exceptInterface}"`;
+  }
   if (direction !== 'both') {
     if (typeof direction !== 'object' || direction === null || (!direction.from && !direction.to))
       throw new NftRuleError('direction', "'both' or { from?, to? } with at least one address or subnet");

@@ -126,6 +126,11 @@ describe('NetnsLab nftables and captures', () => {
     expect(result.datagrams[99]!.timeMs).toBeGreaterThanOrEqual(result.datagrams[0]!.timeMs);
   });
 
+  test('a capture refuses a kernel buffer out of range', async () => {
+    const { lab, bob } = await network();
+    for (const bufferKiB of [1, 63, 1.5, 2 ** 21]) await expect(lab.capture(bob, { bufferKiB })).rejects.toThrow(TypeError);
+  });
+
   test("spoofed datagrams arrive with the victim's address and port, and captured payloads replay through the attacker", async () => {
     const { lab, router, alice, bob, attacker, links } = await network();
     const atBob = await listen(lab, bob, links.bob.b, 6000);

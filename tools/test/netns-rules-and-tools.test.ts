@@ -17,6 +17,9 @@ describe('nftables rule sets', () => {
   test('impair: 12.5% is drawn at a 0.01% resolution; 100% drops without drawing', () => {
     expect(impairRuleset('t', { dropPercent: 12.5 })).toContain('meta l4proto udp numgen random mod 10000 < 1250 counter drop comment "dropped"');
     expect(impairRuleset('t', { dropPercent: 100, direction: { to: '10.0.0.0/8' } })).toContain('meta l4proto udp ip daddr 10.0.0.0/8 counter drop comment "dropped"');
+    expect(impairRuleset('t', { dropPercent: 10, exceptInterface: 'to-attacker' })).toContain(
+      'meta l4proto udp iifname != "to-attacker" numgen random mod 10000 < 1000 counter drop',
+    );
   });
   test.each([
     [{ dropPercent: 101 }, 'dropPercent'],
@@ -24,6 +27,8 @@ describe('nftables rule sets', () => {
     [{ dropPercent: 5, hook: 'prerouting' }, 'hook'],
     [{ dropPercent: 5, direction: {} }, 'direction'],
     [{ dropPercent: 5, direction: { from: '10.0.0.1; flush ruleset' } }, 'direction.from'],
+    [{ dropPercent: 5, exceptInterface: 'a" b' }, 'exceptInterface'],
+    [{ dropPercent: 5, hook: 'output', exceptInterface: 'to-attacker' }, 'exceptInterface'],
   ])('impair rejects %j', (options, option) => {
     expect(() => impairRuleset('t', options as never)).toThrow(expect.objectContaining({ code: 'bad-nft-rule', option }));
   });

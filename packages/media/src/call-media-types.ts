@@ -93,8 +93,13 @@ export interface CallMediaOptions {
 export interface CallMedia {
   /** Starts the send pump. Idempotent. */
   start(): void;
-  /** Handles one datagram from the peer (the caller has checked its source address). */
-  receive(datagram: Uint8Array): void;
+  /**
+   * Handles one datagram from the peer (the caller has checked its source address).
+   * True when it was taken as audio of the call: here a frame of the right size, not a
+   * duplicate; for secure media an authentic packet not seen before. Only such datagrams
+   * show that the peer is still there (a call's silence timeout counts them alone).
+   */
+  receive(datagram: Uint8Array): boolean;
   /** Stops the pump, then closes the source and the sink (the call media owns both). Idempotent. */
   stop(): Promise<void>;
   /** A snapshot of the counters. */

@@ -115,10 +115,10 @@ describe('createCallMedia', () => {
     const { clock, sink, media, deliver } = setup();
     deliver([1]);
     clock.advance(10);
-    media.receive(datagram(1));
+    expect(media.receive(datagram(1)), 'a duplicate is not taken').toBe(false);
     deliver([1], 54); // same bytes, one period after the first: a real frame
     clock.advance(5);
-    media.receive(datagram(7)); // different bytes: a burst, written through
+    expect(media.receive(datagram(7)), 'different bytes: a burst, written through').toBe(true);
     expect(sink.frames.map((f) => f[0])).toEqual([1, 1, 7]);
     expect(media.stats()).toMatchObject({ droppedDuplicate: 1, packetsDropped: 1, packetsReceived: 4 });
     await media.stop();
@@ -149,7 +149,7 @@ describe('createCallMedia', () => {
 
   it.each([0, 1, 64, 1023, 1025, 2048])('drops a datagram of %i bytes', async (size) => {
     const { sink, media } = setup();
-    media.receive(new Uint8Array(size));
+    expect(media.receive(new Uint8Array(size))).toBe(false);
     expect(sink.frames).toHaveLength(0);
     expect(media.stats()).toMatchObject({ packetsReceived: 1, droppedBadSize: 1, packetsDropped: 1 });
     await media.stop();

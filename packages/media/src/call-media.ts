@@ -76,8 +76,8 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
       startedAt = clock.now();
       pump.start();
     },
-    receive(datagram: Uint8Array): void {
-      receiver.receive(datagram);
+    receive(datagram: Uint8Array): boolean {
+      return receiver.receive(datagram);
     },
     async stop(): Promise<void> {
       if (state === 'stopped') return;

@@ -35,8 +35,8 @@ export interface ReceiverStats {
 
 /** The receiving half of one call. */
 export interface CallReceiver {
-  /** Handles one datagram from the peer; ignored once stopped. */
-  receive(datagram: Uint8Array): void;
+  /** Handles one datagram from the peer; ignored once stopped. True when it was taken as a frame (not dropped). */
+  receive(datagram: Uint8Array): boolean;
   /** Settles a pending hold and writes what is still queued, then ignores datagrams; leaves no timer. Does not close the sink. */
   stop(): void;
   /** Sets the speaker gain (checked: 0 to 2), applied as frames are written to the sink. */
@@ -179,17 +179,17 @@ export function createCallReceiver(options: CallReceiverOptions): CallReceiver {
   }
 
   return {
-    receive(datagram: Uint8Array): void {
-      if (stopped) return;
+    receive(datagram: Uint8Array): boolean {
+      if (stopped) return false;
       packetsReceived++;
       if (datagram.length !== CLASSIC_AUDIO.bytesPerFrame) {
         droppedBadSize++;
-        return;
+        return false;
       }
       const now = clock.now();
       if (hasLast && now - lastArrival < period / 2 && sameBytes(datagram, last)) {
         droppedDuplicate++;
-        return;
+        return false;
       }
       last.set(datagram);
       hasLast = true;
@@ -213,6 +213,7 @@ export function createCallReceiver(options: CallReceiverOptions): CallReceiver {
           if (!stopped) confirmHold(clock.now());
         }, step.until - now);
       }
+      return true;
     },
     stop(): void {
       if (stopped) return;

@@ -146,6 +146,30 @@ describe('createSecureCallMedia', () => {
     expect(sent).toHaveLength(7);
   });
 
+  it('receive() says which datagrams are authentic and new: a forgery, a changed bit, a replay and anything after stop() are not', async () => {
+    const { clock, params, sent, media } = single();
+    const peer = createSecureCallMedia({ source: createSilenceSource(), sink: keepingSink(), clock, send: () => {}, v2: params.b });
+    media.start();
+    peer.start();
+    clock.advance(20 * 3);
+    const flipped = Uint8Array.from(sent[1]!);
+    flipped[40]! ^= 0x01;
+    const forged = Uint8Array.from(sent[1]!);
+    forged.fill(0x55, 12);
+    expect([peer.receive(forged), peer.receive(flipped), peer.receive(sent[0]!), peer.receive(sent[0]!), peer.receive(sent[2]!), peer.receive(sent[1]!)]).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(peer.stats()).toMatchObject({ packetsReceived: 6, packetsRejected: 2, packetsReplayed: 1 });
+    await peer.stop();
+    expect(peer.receive(sent[3]!)).toBe(false);
+    await media.stop();
+  });
+
   it('counts and reports a send that throws, and goes on', async () => {
     const clock = createManualClock();
     const errors: unknown[] = [];

@@ -161,9 +161,9 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
       startedAt = clock.now();
       pump.start();
     },
-    receive(datagram: Uint8Array): void {
-      if (state === 'stopped') return;
-      receiver.receive(datagram, clock.now());
+    receive(datagram: Uint8Array): boolean {
+      if (state === 'stopped') return false;
+      return receiver.receive(datagram, clock.now());
     },
     async stop(): Promise<void> {
       if (state === 'stopped') return;

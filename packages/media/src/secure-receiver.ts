@@ -49,15 +49,19 @@ export class SecureReceiver {
     this.#receiver = createMediaReceiver(params.peerSsrc);
   }
 
-  /** Handles one datagram that arrived at `nowMs`. */
-  receive(datagram: Uint8Array, nowMs: number): void {
+  /**
+   * Handles one datagram that arrived at `nowMs`. True when it was authentic and new
+   * (sealed with the peer's key, inside the replay window, not seen before): the only
+   * datagrams that show the peer is still sending. Forgeries and replays give false.
+   */
+  receive(datagram: Uint8Array, nowMs: number): boolean {
     this.#received++;
     const opened = openMedia(this.#params.receiveKey, this.#receiver, datagram);
     if (!opened.ok) {
       if (opened.code === 'media-replayed' || opened.code === 'media-too-old') this.#replayed++;
       else this.#rejected++;
       if (opened.code === 'media-malformed') this.#malformed++;
-      return;
+      return false;
     }
     // Authentic: its index is marked whatever follows, so a replay of it counts as replayed.
     this.#receiver = opened.value.receiver;
@@ -66,12 +70,13 @@ export class SecureReceiver {
     if (samples === undefined || samples.length !== this.#params.frameSamples) {
       this.#rejected++;
       this.#malformed++;
-      return;
+      return true;
     }
     this.#accepted++;
     this.#lowest = Math.min(this.#lowest, index);
     this.#highest = Math.max(this.#highest, index);
     this.#buffer.put({ sequence: packet.sequence, timestamp: packet.timestamp, payload: samples }, nowMs);
+    return true;
   }
 
   /** The frame to play at `nowMs` (played, concealed or silence). */

@@ -22,6 +22,7 @@ function recordingFactory(recorded: Recorded, figures: Partial<CallStats> = {}):
       start() {},
       receive() {
         media.received++;
+        return true;
       },
       stop() {
         media.stopped = true;

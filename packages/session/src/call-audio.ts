@@ -14,8 +14,8 @@ export type MediaFigures = Omit<CallStats, keyof SecureFigures> & Partial<Secure
 export interface CallMediaPort {
   /** Starts sending audio. */
   start(): void;
-  /** Plays one datagram from the peer. */
-  receive(datagram: Uint8Array): void;
+  /** Plays one datagram from the peer; true when it was taken as the call's audio (secure media: authentic and new). */
+  receive(datagram: Uint8Array): boolean;
   /** Stops and releases the call's audio. */
   stop(): Promise<void>;
   /** The call's figures now. */
@@ -197,10 +197,14 @@ export class CallAudio {
     else create();
   }
 
-  /** Plays audio from the peer; counted as dropped while the media is not there yet. */
-  deliver(pcm: Uint8Array): void {
-    if (this.#media) this.#media.receive(pcm);
-    else this.drop();
+  /**
+   * Plays audio from the peer; counted as dropped while the media is not there yet.
+   * True when the media took it as the call's audio (in a v2 call: authentic and new).
+   */
+  deliver(pcm: Uint8Array): boolean {
+    if (this.#media) return this.#media.receive(pcm);
+    this.drop();
+    return false;
   }
 
   /** Counts a datagram the call machine discarded, in the current call's `packetsDropped`. */

@@ -19,8 +19,8 @@ export interface MediaEffectsPort {
   start(peer: PeerAddress, send: (datagram: Uint8Array) => void, fail: (detail: string) => void, v2?: V2MediaParams): void;
   /** `count`: a datagram the v2 machine rejected or took for a replay. */
   count(kind: 'rejected' | 'replayed'): void;
-  /** `deliverAudio`. */
-  deliver(pcm: Uint8Array): void;
+  /** `deliverAudio` and `deliverMedia`; true when the media took the datagram as the call's audio (v2: authentic and new). */
+  deliver(pcm: Uint8Array): boolean;
   /** `drop`: a datagram the machine discarded. */
   drop(): void;
   /** `stopMedia`. */

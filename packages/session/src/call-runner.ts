@@ -238,7 +238,8 @@ export class CallRunner {
         return media.start(peer, (datagram) => this.#send(datagram, peer), fail);
       }
       case 'deliverAudio':
-        return media.deliver(effect.pcm);
+        media.deliver(effect.pcm);
+        return;
       case 'stopMedia':
         return media.stop();
       case 'drop':

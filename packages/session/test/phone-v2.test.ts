@@ -26,7 +26,10 @@ function recordingMedia(given: MediaFactoryOptions[]): MediaFactory {
     const frame = options.protocol === 'v2' ? new Uint8Array(348).fill(0x80) : new Uint8Array(1024);
     const media: CallMediaPort = {
       start: () => void (timer = setInterval(() => (options.send(frame), sent++), 20)),
-      receive: () => void received++,
+      receive: () => {
+        received++;
+        return true; // a fake: every datagram counts as the peer's audio
+      },
       stop: () => Promise.resolve(clearInterval(timer)),
       stats: () => ({ packetsSent: sent, packetsReceived: received, packetsLost: 0, packetsDropped: 0, inputLevelDbfs: -Infinity, outputLevelDbfs: -Infinity, durationMs: 0 }),
       setMuted: () => {},

@@ -147,6 +147,47 @@ describe('v2 calls over the in-memory network', () => {
   });
 });
 
+describe('v2 calls with the real secure media', () => {
+  test('a peer that goes silent is hung up on even while a spoofer at its address sends forged and replayed media: only authentic media keeps a call up', async () => {
+    h = createHarness();
+    const alice = h.add('alice', { v: 2, realMedia: true });
+    const bob = h.add('bob', { v: 2, realMedia: true, onNotice: autoAccept, silenceTimeoutMs: 3000 });
+    alice.runner.call('bob');
+    await h.advance(1000);
+    expect([alice.runner.state, bob.runner.state]).toEqual(['in-call', 'in-call']);
+    const captured = h.network.sent.filter((f) => f.from.port === alice.address.port && classifyV2Datagram(f.bytes) === 'media').map((f) => f.bytes);
+    expect(captured.length).toBeGreaterThan(30);
+    expect(bob.audio.stats()).toMatchObject({ packetsRejected: 0, packetsReplayed: 0 });
+
+    // Alice's host goes dead: nothing she sends arrives any more, but datagrams forged with her address do.
+    let spoofing = false;
+    h.fault((flight) => (flight.from.port === alice.address.port && !spoofing ? 'drop' : 'deliver'));
+    const spoof = (bytes: Uint8Array): void => {
+      spoofing = true;
+      alice.transport.send(bytes, bob.address);
+      spoofing = false;
+    };
+    let sent = 0;
+    for (let t = 0; t < 3500 && bob.runner.state === 'in-call'; t += 20) {
+      const original = captured[sent % captured.length]!;
+      const forged = Uint8Array.from(original);
+      forged[20]! ^= 0x01;
+      spoof(forged);
+      spoof(original); // a replay
+      sent++;
+      await h.advance(20);
+    }
+    expect(bob.ended()).toEqual(['peer-silent']);
+    const summary = bob.audio.takeSummary()!;
+    expect(summary.durationMs, 'ended by the silence timeout after alice went dead').toBeGreaterThanOrEqual(1000 + 3000 - 100);
+    expect(summary.durationMs).toBeLessThanOrEqual(1000 + 3000 + 100);
+    expect(summary.stats.packetsRejected, 'each forgery counted').toBeGreaterThanOrEqual(sent - 1);
+    expect(summary.stats.packetsReplayed, 'each replay counted').toBeGreaterThanOrEqual(sent - 1);
+    h.fault(undefined); // alice's host is back: bob's BYE, retransmitted at most 1.6 s apart, gets its ACK before the phones close
+    await h.advance(2000);
+  });
+});
+
 describe('v2 and classic on one phone', () => {
   test('a v2 phone calling a classic one gets a classic call; a classic START during a v2 call is answered REJECT', async () => {
     h = createHarness();

@@ -5,18 +5,17 @@
  * call each other through it, both ways, audio bit-exact. Needs root (`ip netns`).
  */
 import { join } from 'node:path';
-import { CLASSIC_SERVER_BIN, NetnsLab, type Netns } from '@voip/tools';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectBitExact, expectOnlyJsonLines, sleep } from '../support/assertions.js';
-import { CLIENT_BIN, ManagedProcess, waitFor, waitForEvent, waitForExit, type JsonEvent } from '../support/processes.js';
-import { clientArgs, START_TIMEOUT_MS, useE2e } from '../support/voip.js';
+import { createCallNetwork, startClientIn, type CallNetwork } from '../support/netns-network.js';
+import { ManagedProcess, waitFor, waitForEvent, waitForExit, type JsonEvent } from '../support/processes.js';
+import { START_TIMEOUT_MS, useE2e } from '../support/voip.js';
 import { noiseSignal, readWav, writeWav } from '../support/wav.js';
 
 const TEST_TIMEOUT = 60_000;
 const STEP = 10_000;
 /** 2 s of audio each way, then the sender's silence padding. */
 const CALL_MS = 3500;
-const DIRECTORY_PORT = 10000;
 const CLASSIC_UDP_PORT = 5001;
 const isRoot = process.getuid?.() === 0;
 
@@ -24,26 +23,11 @@ if (!isRoot) console.warn('classic-server-netns.test.ts: skipped, it needs root 
 
 describe.skipIf(!isRoot)('two of our clients through the classic server, on separate hosts', () => {
   const e2e = useE2e();
-  let lab: NetnsLab | undefined;
+  let net: CallNetwork | undefined;
   afterEach(async () => {
-    await lab?.dispose();
-    lab = undefined;
+    await net?.lab.dispose();
+    net = undefined;
   }, 30_000);
-
-  /** A router running the classic double, and hosts alice (10.77.1.2) and bob (10.77.2.2) routed through it. */
-  async function network() {
-    lab = await NetnsLab.create();
-    const router = await lab.namespace('router');
-    const hosts: Record<'alice' | 'bob', Netns> = { alice: await lab.namespace('alice'), bob: await lab.namespace('bob') };
-    const toAlice = await lab.link(router, hosts.alice, '10.77.1.0/24');
-    const toBob = await lab.link(router, hosts.bob, '10.77.2.0/24');
-    await lab.route(hosts.alice, 'default', toAlice.a);
-    await lab.route(hosts.bob, 'default', toBob.a);
-    await lab.forwarding(router);
-    const server = new ManagedProcess('classic server', lab.spawn(router, process.execPath, [CLASSIC_SERVER_BIN, '--host', toAlice.a, '--port', String(DIRECTORY_PORT)]));
-    await waitFor(server, 'listening', { host: toAlice.a, port: DIRECTORY_PORT }, START_TIMEOUT_MS);
-    return { lab, hosts, server, serverAddress: `${toAlice.a}:${DIRECTORY_PORT}`, ips: { alice: toAlice.b, bob: toBob.b } };
-  }
 
   it.each([
     ['alice', 'bob'],
@@ -51,7 +35,7 @@ describe.skipIf(!isRoot)('two of our clients through the classic server, on sepa
   ] as const)(
     '%s calls %s; audio arrives bit-exact both ways; both quit with DISCONNECT',
     async (caller, callee) => {
-      const net = await network();
+      net = await createCallNetwork({ server: 'classic' });
       const dir = await e2e.tempDir();
       const clients = {} as Record<'alice' | 'bob', { proc: ManagedProcess; sent: Int16Array; out: string }>;
       for (const [i, name] of (['alice', 'bob'] as const).entries()) {
@@ -59,8 +43,14 @@ describe.skipIf(!isRoot)('two of our clients through the classic server, on sepa
         const input = join(dir, `${name}-in.wav`);
         const out = join(dir, `${name}-out.wav`);
         await writeWav(input, sent);
-        const args = clientArgs({ name, server: net.serverAddress, udpPort: CLASSIC_UDP_PORT, audioIn: `wav:${input}`, audioOut: `wav:${out}`, autoAnswer: name === callee });
-        const proc = new ManagedProcess(`client ${name}`, net.lab.spawn(net.hosts[name], process.execPath, [CLIENT_BIN, ...args], { env: { FORCE_COLOR: '0', NO_COLOR: '1' } }));
+        const proc = startClientIn(net.lab, net.hosts[name], {
+          name,
+          server: net.serverAddress,
+          udpPort: CLASSIC_UDP_PORT,
+          audioIn: `wav:${input}`,
+          audioOut: `wav:${out}`,
+          autoAnswer: name === callee,
+        });
         clients[name] = { proc, sent, out };
         await waitFor(proc, 'registered', { name }, START_TIMEOUT_MS);
       }
@@ -87,7 +77,7 @@ describe.skipIf(!isRoot)('two of our clients through the classic server, on sepa
       // (the only raises are the empty reads of the clients closing their connections).
       const request = (e: JsonEvent) => (e.event === 'request' ? (e.request as { command?: unknown; name?: unknown } | undefined) : undefined);
       for (const name of ['alice', 'bob']) {
-        await waitForEvent(net.server, (e) => request(e)?.command === 'DISCONNECT' && request(e)?.name === name, STEP, { what: `a DISCONNECT from ${name}` });
+        await waitForEvent(net!.server, (e) => request(e)?.command === 'DISCONNECT' && request(e)?.name === name, STEP, { what: `a DISCONNECT from ${name}` });
       }
       const requests = net.server.eventsNamed('request');
       expect(

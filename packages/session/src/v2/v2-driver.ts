@@ -124,7 +124,9 @@ export class V2Driver {
         return media.start(peer, (datagram) => this.ports.send(datagram, peer), fail, effect.v2);
       }
       case 'deliverMedia':
-        return media.deliver(effect.bytes);
+        // Only media that authenticates shows the peer is there (a forgery from its address must not keep a dead call up).
+        if (media.deliver(effect.bytes)) this.dispatch({ type: 'media-authentic', callId: effect.callId });
+        return;
       case 'stopMedia':
         return media.stop();
       case 'startRinging':

@@ -75,16 +75,20 @@ function onTimer(config: V2Config, state: V2State, id: string): V2Transition {
   }
 }
 
-function onMedia(config: V2Config, state: V2State, from: { address: string; port: number }, bytes: Uint8Array): V2Transition {
+/** A media datagram from the call's peer goes to the media, which alone can tell whether it is authentic. */
+function onMedia(state: V2State, from: { address: string; port: number }, bytes: Uint8Array): V2Transition {
   const call = state.call;
   if (!call || call.stage !== 'in-call') return { state, effects: [count('rejected', 'media outside a v2 call')] };
   if (!sameAddress(from, call.peer.address)) return { state, effects: [count('rejected', `media from a third party (${from.address}:${from.port})`)] };
-  // Media from the caller means it has our ANSWER, whether or not its ACK arrived.
+  return { state, effects: [{ type: 'deliverMedia', callId: call.callId, bytes }] };
+}
+
+/** Authentic media: the peer is there (the silence timer restarts) and, from the caller, has our ANSWER whether or not its ACK arrived. */
+function onAuthenticMedia(config: V2Config, state: V2State, callId: string): V2Transition {
+  const call = state.call;
+  if (!call || call.callId !== callId || call.stage !== 'in-call') return nothing(state);
   const settled = call.role === 'callee' ? settle(state, call.callId, (t) => t.type === 'ANSWER') : { state, effects: [] as V2Effect[] };
-  return {
-    state: settled.state,
-    effects: [...settled.effects, { type: 'deliverMedia', bytes }, { type: 'startTimer', id: callTimer('silence', call.callId), ms: config.silenceTimeoutMs }],
-  };
+  return { state: settled.state, effects: [...settled.effects, { type: 'startTimer', id: callTimer('silence', call.callId), ms: config.silenceTimeoutMs }] };
 }
 
 /**
@@ -118,7 +122,9 @@ export function v2Transition(config: V2Config, state: V2State, event: V2Event): 
       );
     }
     case 'media':
-      return onMedia(config, state, event.from, event.bytes);
+      return onMedia(state, event.from, event.bytes);
+    case 'media-authentic':
+      return onAuthenticMedia(config, state, event.callId);
     case 'stray':
       return { state, effects: [count('rejected', `${event.detail} during a v2 call`)] };
     case 'caller-lookup-result':

@@ -45,11 +45,14 @@ describe('retransmission', () => {
     expect(sent(last)).toEqual(['BYE*']);
   });
 
-  test('media from the caller stands for the lost ACK of ANSWER', () => {
+  test('authentic media from the caller stands for the lost ACK of ANSWER; media not yet opened does not', () => {
     const { bob } = setUp('ringing');
     bob.apply({ type: 'user-accept' });
     expect(bob.state.transactions.map((t) => t.type)).toEqual(['ANSWER']);
-    bob.apply({ type: 'media', from: ALICE, bytes: new Uint8Array(348).fill(0x80) });
+    const callId = bob.state.call!.callId;
+    expect(bob.apply({ type: 'media', from: ALICE, bytes: new Uint8Array(348).fill(0x80) })).toEqual([{ type: 'deliverMedia', callId, bytes: new Uint8Array(348).fill(0x80) }]);
+    expect(bob.state.transactions.map((t) => t.type)).toEqual(['ANSWER']);
+    bob.apply({ type: 'media-authentic', callId });
     expect(bob.state.transactions).toEqual([]);
   });
 });
@@ -97,12 +100,15 @@ describe('call timers', () => {
     expect(endedReason(effects)).toBe(reason);
   });
 
-  test('silence: no media for the silence timeout sends BYE and ends with peer-silent; media restarts the timer', () => {
+  test('silence: no authentic media for the silence timeout sends BYE and ends with peer-silent; only authentic media restarts the timer', () => {
     const { alice } = setUp('connected');
-    const id = `silence:${alice.state.call!.callId}`;
+    const callId = alice.state.call!.callId;
+    const id = `silence:${callId}`;
     const media = alice.apply({ type: 'media', from: BOB, bytes: new Uint8Array(348).fill(0x80) });
-    expect(media[0]).toMatchObject({ type: 'deliverMedia' });
-    expect(timers(media)).toEqual(['silence=5000']);
+    expect(media).toMatchObject([{ type: 'deliverMedia', callId }]);
+    expect(timers(media), 'a datagram the media has not opened yet').toEqual([]);
+    expect(timers(alice.apply({ type: 'media-authentic', callId }))).toEqual(['silence=5000']);
+    expect(alice.apply({ type: 'media-authentic', callId: '00'.repeat(8) }), 'of another call').toEqual([]);
     const effects = alice.apply({ type: 'timer', id });
     expect(sent(effects)).toEqual(['BYE*']);
     expect(endedReason(effects)).toBe('peer-silent');

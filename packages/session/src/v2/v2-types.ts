@@ -99,6 +99,8 @@ export type V2Event =
   | { readonly type: 'user-hangup' }
   | { readonly type: 'signal'; readonly from: PeerAddress; readonly bytes: Uint8Array }
   | { readonly type: 'media'; readonly from: PeerAddress; readonly bytes: Uint8Array }
+  /** The media opened a datagram of call `callId` as authentic and new: the peer is there. */
+  | { readonly type: 'media-authentic'; readonly callId: string }
   /** A classic datagram (other than START) arrived during a v2 call. */
   | { readonly type: 'stray'; readonly from: PeerAddress; readonly detail: string }
   | { readonly type: 'caller-lookup-result'; readonly callId: string; readonly from: PeerAddress; readonly result: LookupOutcome }
@@ -125,7 +127,8 @@ export type V2Effect =
   | { readonly type: 'startTimer'; readonly id: string; readonly ms: number }
   | { readonly type: 'cancelTimer'; readonly id: string }
   | { readonly type: 'startMedia'; readonly peer: PeerAddress; readonly v2: V2MediaParams }
-  | { readonly type: 'deliverMedia'; readonly bytes: Uint8Array }
+  /** Hands the datagram to the call's media; the runner answers `media-authentic` when the media opened it. */
+  | { readonly type: 'deliverMedia'; readonly callId: string; readonly bytes: Uint8Array }
   | { readonly type: 'stopMedia' }
   | { readonly type: 'reportStats' }
   | { readonly type: 'startRinging' }

@@ -1,5 +1,7 @@
 /** Test harness: call runners on an in-memory network with a fake directory, fake media and a manual clock. */
 import { createManualClock, type ManualClock } from '@voip/clock';
+import { createCallMedia, createSecureCallMedia } from '@voip/media';
+import { createNullSink, createSilenceSource } from '@voip/media/internal';
 import { decodeClassicSignal, nameKey, type DirectoryUser } from '@voip/protocol';
 import {
   CallAudio,
@@ -60,6 +62,8 @@ export interface TestPhoneOptions {
   readonly v?: number;
   /** What this phone's directory look-ups answer, instead of the shared directory (a man in the middle's victims). */
   readonly lookup?: (name: string) => DirectoryUser | null;
+  /** The real call media of @voip/media (silence in, nothing out; sealed RTP in a v2 call) instead of the fake; `media` then stays empty. */
+  readonly realMedia?: boolean;
 }
 
 /** Two or more runners on an in-memory network, a fake directory and a manual clock. */
@@ -133,6 +137,7 @@ export function createHarness(): Harness {
         },
         receive(datagram) {
           received.push(datagram);
+          return true; // the fake takes every datagram for the peer's audio
         },
         stop() {
           (media as { stopped: boolean }).stopped = true;
@@ -143,6 +148,13 @@ export function createHarness(): Harness {
       };
       phone.media.push(media);
       return media;
+    };
+  }
+
+  function realMediaFactory(): MediaFactory {
+    return (options) => {
+      const [source, sink, send] = [createSilenceSource(), createNullSink(), options.send];
+      return options.protocol === 'v2' ? createSecureCallMedia({ source, sink, send, clock, v2: options.v2 }) : createCallMedia({ source, sink, send, clock });
     };
   }
 
@@ -158,7 +170,7 @@ export function createHarness(): Harness {
       const media: FakeMedia[] = [];
       // Set once the phone is built: notices during construction have no phone to report to.
       const built: { phone?: TestPhone } = {};
-      const audio = new CallAudio({ media: fakeMediaFactory({ media }, options.audio ?? true), clock });
+      const audio = new CallAudio({ media: options.realMedia ? realMediaFactory() : fakeMediaFactory({ media }, options.audio ?? true), clock });
       const runner = new CallRunner({
         name,
         transport,
