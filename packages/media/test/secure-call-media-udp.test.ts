@@ -40,13 +40,17 @@ describe('secure call media over UDP loopback', () => {
     await b.stop();
     const stats = [a.stats(), b.stats()]; // after stop: every frame written is counted
 
-    expect(datagrams.length).toBeGreaterThan(90);
+    // Paced by the clock: 2 s is 100 frames each way, sent or (after a stall of this shared machine) skipped.
+    expect(stats[0]!.packetsSent + stats[0]!.framesSkipped).toBeGreaterThanOrEqual(90);
+    // Loopback loses nothing; the last datagram may still be in flight when a stops.
+    expect(datagrams.length).toBeLessThanOrEqual(stats[0]!.packetsSent);
+    expect(datagrams.length).toBeGreaterThanOrEqual(stats[0]!.packetsSent - 1);
     expect(datagrams.every((d) => d.length === 348)).toBe(true);
     for (const [s, sink, peer] of [
       [stats[0]!, sinks[0], stats[1]!],
       [stats[1]!, sinks[1], stats[0]!],
     ] as const) {
-      expect(s.packetsSent).toBeGreaterThanOrEqual(90);
+      expect(s.packetsSent + s.framesSkipped).toBeGreaterThanOrEqual(90);
       expect(s).toMatchObject({ packetsRejected: 0, packetsReplayed: 0, sendErrors: 0, sinkErrors: 0 });
       // Loopback loses nothing: the only gaps are frames the peer's pump skipped after a stall.
       expect(s.packetsLost).toBeLessThanOrEqual(peer.framesSkipped);
