@@ -57,7 +57,7 @@ export class Concealer {
   /** Takes a received frame and returns the samples to play (a new array; the frame is not modified). */
   real(frame: Int16Array): Int16Array {
     if (frame.length !== this.#frameSamples) throw new RangeError(`frame of ${frame.length} samples, expected ${this.#frameSamples}`);
-    const out = Int16Array.from(frame);
+    const out = frame.slice();
     if (this.#missing > 0 || this.#splice) {
       const gain = this.#splice ? 1 : concealmentGain(this.#missing);
       const overlap = Math.min(this.#pitch >> 2, out.length);
