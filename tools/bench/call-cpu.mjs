@@ -82,6 +82,10 @@ export async function runCpu({ mode, frameSamples, calls, warmMs, measureMs }) {
     userPercentPerCall: perCall(cpu.user),
     systemPercentPerCall: perCall(cpu.system),
     packetsPerSecond: Math.round((sent / elapsed) * 1000),
+    // CPU per packet sent (each is also received and played at the other end): the cost of carrying one frame.
+    cpuUsPerPacket: Number(((cpu.user + cpu.system) / sent).toFixed(2)),
+    // More than 0.5% of the frames due were skipped: the process could not keep up, and its CPU per call is capped.
+    saturated: sum('framesSkipped') > 0.005 * ((2 * calls * elapsed) / periodMs),
     delivered: Number((sum('packetsReceived') / sent).toFixed(4)),
     framesSkipped: sum('framesSkipped'),
     packetsLate: sum('packetsLate'),
@@ -137,13 +141,15 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 /**
  * The CPU part: at each size in `sizes`, `rounds` rounds of classic 512 then v2 512
- * (the ratio per round and its median), v2 at 20 ms at each size, and `pacingCalls` v2
+ * (the ratios per round, per call and per packet, and their medians), v2 at 20 ms at each size, and `pacingCalls` v2
  * calls at 20 ms for the pacing figure.
  */
-export async function measureCallCpu({ sizes = [100, 500], rounds = 2, pacingCalls = 200, warmMs = 2000, measureMs = 8000, log = console.error } = {}) {
+export async function measureCallCpu({ sizes = [100, 500], rounds = 3, pacingCalls = 200, warmMs = 2000, measureMs = 8000, log = console.error } = {}) {
   const run = async (mode, frameSamples, calls) => {
     const row = await runCpuChild({ mode, frameSamples, calls, warmMs, measureMs });
-    log(`calls cpu ${mode} ${frameSamples} x${calls}: ${row.cpuPercentPerCall}% per call, pacing p99 ${row.pacingP99Ms} ms, skipped ${row.framesSkipped}`);
+    log(
+      `calls cpu ${mode} ${frameSamples} x${calls}: ${row.cpuPercentPerCall}% per call, ${row.cpuUsPerPacket} us per packet, pacing p99 ${row.pacingP99Ms} ms, skipped ${row.framesSkipped}${row.saturated ? ' (saturated)' : ''}`,
+    );
     return row;
   };
   const ratios = [];
@@ -153,9 +159,16 @@ export async function measureCallCpu({ sizes = [100, 500], rounds = 2, pacingCal
     for (let r = 0; r < rounds; r++) {
       const classic = await run('classic', 512, calls);
       const v2 = await run('v2', 512, calls);
-      pairs.push({ classic, v2, ratio: Number((v2.cpuPercentPerCall / classic.cpuPercentPerCall).toFixed(2)) });
+      const ratio = Number((v2.cpuPercentPerCall / classic.cpuPercentPerCall).toFixed(2));
+      pairs.push({ classic, v2, ratio, perPacketRatio: Number((v2.cpuUsPerPacket / classic.cpuUsPerPacket).toFixed(2)) });
     }
-    ratios.push({ calls, ratio: median(pairs.map((p) => p.ratio)), rounds: pairs });
+    ratios.push({
+      calls,
+      ratio: median(pairs.map((p) => p.ratio)),
+      perPacketRatio: median(pairs.map((p) => p.perPacketRatio)),
+      saturated: pairs.some((p) => p.classic.saturated || p.v2.saturated),
+      rounds: pairs,
+    });
     v2At20ms.push(await run('v2', 160, calls));
   }
   const pacing = await run('v2', 160, pacingCalls);

@@ -52,25 +52,29 @@ export function renderCallSection(calls) {
       '',
       '### CPU per call',
       '',
-      'N calls in one process over loopback UDP, both ends of each call media from `@voip/media` (tone in, null sink out), no loss; each run in its own process, classic and v2 at 512 samples in alternation, round after round, and the ratio is the median of the rounds. CPU % is of one core (user + system). Pacing: how late the pump timers fire against their deadlines. Load: the 1-minute load average of the machine at the end of the run.',
+      'N calls in one process over loopback UDP, both ends of each call media from `@voip/media` (tone in, null sink out), no loss; each run in its own process, classic and v2 at 512 samples in alternation, round after round, and the ratio is the median of the rounds. CPU % is of one core (user + system); CPU per packet is the CPU of the run over the packets sent (each also received and played at the other end); a run is saturated when more than 0.5% of the frames due were skipped (the process could not keep up: its CPU per call is capped, compare per packet). Pacing: how late the pump timers fire against their deadlines. Load: the 1-minute load average of the machine at the end of the run.',
       '',
-      '| calls | run | frame | CPU % per call | packets/s | pacing p99 ms | pacing max ms | frames skipped | RSS MB | load |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| calls | run | frame | CPU % per call | CPU µs per packet | packets/s | pacing p99 ms | pacing max ms | frames skipped | RSS MB | load |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     const row = (calls, label, r) =>
       lines.push(
-        `| ${calls} | ${label} | ${r.frameSamples} | ${fmt(r.cpuPercentPerCall, 3)} | ${r.packetsPerSecond} | ${fmt(r.pacingP99Ms)} | ${fmt(r.pacingMaxMs)} | ${r.framesSkipped} | ${r.rssMb} | ${fmt(r.load1)} |`,
+        `| ${calls} | ${label} | ${r.frameSamples} | ${fmt(r.cpuPercentPerCall, 3)}${r.saturated ? ' (saturated)' : ''} | ${fmt(r.cpuUsPerPacket, 1)} | ${r.packetsPerSecond} | ${fmt(r.pacingP99Ms)} | ${fmt(r.pacingMaxMs)} | ${r.framesSkipped} | ${r.rssMb} | ${fmt(r.load1)} |`,
       );
     for (const { calls: n, rounds } of cpu.ratios) {
       for (const [i, p] of rounds.entries()) {
         row(n, `classic, round ${i + 1}`, p.classic);
-        row(n, `v2, round ${i + 1} (ratio ${fmt(p.ratio)})`, p.v2);
+        row(n, `v2, round ${i + 1} (ratio ${fmt(p.ratio)} per call, ${fmt(p.perPacketRatio)} per packet)`, p.v2);
       }
       const alone = cpu.v2At20ms.find((r) => r.calls === n);
       if (alone) row(n, 'v2 at 20 ms', alone);
     }
     row(cpu.pacing.calls, 'v2 at 20 ms (pacing)', cpu.pacing);
-    if (cpu.perPacket) lines.push('', `Sealing and opening one v2 packet (CPU µs, a timed loop in the bench's process): ${cpu.perPacket.map((p) => `${p.frameSamples} samples: seal ${fmt(p.sealUs)}, open ${fmt(p.openUs)}`).join('; ')}.`);
+    if (cpu.perPacket)
+      lines.push(
+        '',
+        `Sealing and opening one v2 packet (CPU µs, a timed loop in the bench's process): ${cpu.perPacket.map((p) => `${p.frameSamples} samples: seal ${fmt(p.sealUs)}, open ${fmt(p.openUs)}`).join('; ')}.`,
+      );
   }
   if (calls.targets?.length) {
     lines.push('', '### Targets', '', '| target | measured | met |', '| --- | --- | --- |');
