@@ -11,7 +11,8 @@ import { createNullSink, createToneSource } from '@voip/media/internal';
 const MARK = 0x5a5a;
 const PERIOD_MS = 64;
 
-function percentile(sorted, p) {
+/** The `p`-th percentile (0-100) of ascending `sorted`, null when empty. */
+export function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
 }
 
@@ -55,7 +56,8 @@ function measuringSink(direction) {
   };
 }
 
-function bindSocket() {
+/** A UDP socket bound to an ephemeral port of 127.0.0.1. */
+export function bindSocket() {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket('udp4');
     socket.once('error', reject);
@@ -64,11 +66,11 @@ function bindSocket() {
 }
 
 /** The real clock, recording how late every timer fires against its due time. */
-function latenessRecordingClock(record) {
+export function latenessRecordingClock(record) {
   return {
     now: () => realClock.now(),
     setTimeout(callback, delayMs) {
-      const due = performance.now() + delayMs;
+      const due = performance.now() + Math.max(0, delayMs);
       return realClock.setTimeout(() => {
         record(performance.now() - due);
         callback();

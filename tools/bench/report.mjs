@@ -1,4 +1,5 @@
 // Renders benchmark results as a Markdown report with the targets beside the figures.
+import { renderCallSection } from './call-report.mjs';
 import { renderDirectoryPg } from './dir-pg-report.mjs';
 
 const fmt = (n, digits = 2) => (n === null || n === undefined ? 'n/a' : Number(n).toFixed(digits));
@@ -11,6 +12,13 @@ export function renderReport(results) {
     `Run ${results.date} on ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB, Node ${results.machine.node}.`,
     '',
   ];
+  if (results.dates)
+    lines.push(
+      `Figures by part: ${Object.entries(results.dates)
+        .map(([part, date]) => `${part} ${date}`)
+        .join(', ')}.`,
+      '',
+    );
   if (results.directory) {
     lines.push(
       '## Directory server',
@@ -55,5 +63,6 @@ export function renderReport(results) {
     }
     lines.push('', 'Targets: 500 concurrent calls with no loss and pacing p99 < 2 ms; added latency p99 < 5 ms.', '');
   }
+  if (results.calls) lines.push(...renderCallSection(results.calls));
   return `${lines.join('\n')}\n`;
 }

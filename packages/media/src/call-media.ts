@@ -1,22 +1,20 @@
 /** Call media: the whole audio side of one classic call, a paced sender and a receiver around one source and one sink. */
 import { CLASSIC_AUDIO, encodeClassicPcm } from '@voip/protocol';
 import { realClock } from '@voip/clock';
-import { callDurationMs, closeSourceAndSink } from './call-lifetime.js';
+import { createCallLifetime } from './call-lifetime.js';
 import type { CallMedia, CallMediaOptions, MediaStats } from './call-media-types.js';
 import { createCallReceiver } from './call-receiver.js';
 import { AudioFormatMismatchError } from './errors.js';
-import { allocateFrame } from './frame-slab.js';
-import { createFramePump, type FramePump } from './frame-pump.js';
-import { levelDbfs } from './level.js';
 
 export type { CallMedia, CallMediaOptions, MediaStats } from './call-media-types.js';
 
 /**
  * The whole audio side of a classic call: a pump reads the source every 64 ms, encodes
- * s16le 1024-byte datagrams and sends them (silence while muted); received datagrams
- * are checked, decoded and played by the receiver (`call-receiver.ts`: duplicates,
- * loss from the stream's schedule, a bounded playout queue, the speaker gain).
- * `stop()` settles a hold and writes what is still queued before closing the sink.
+ * s16le 1024-byte datagrams and sends them (silence while muted: `call-lifetime.ts`,
+ * shared with secure media); received datagrams are checked, decoded and played by
+ * the receiver (`call-receiver.ts`: duplicates, loss from the stream's schedule, a
+ * bounded playout queue, the speaker gain). `stop()` settles a hold and writes what is
+ * still queued before closing the sink.
  */
 export function createCallMedia(options: CallMediaOptions): CallMedia {
   const { source, sink, send } = options;
@@ -39,59 +37,26 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
     lossConfirmPeriods: options.lossConfirmPeriods ?? 0.5,
     report,
   });
-
-  let state: 'idle' | 'running' | 'stopped' = 'idle';
-  let startedAt: number | undefined;
-  let stoppedAt: number | undefined;
-  let muted = false;
-  let packetsSent = 0;
-  let sendErrors = 0;
-  // The input level is computed when stats() asks, from the last frame sent (never modified afterwards).
-  let lastSent: Int16Array | undefined;
-
-  const pump: FramePump = createFramePump({
+  const life = createCallLifetime({
     source,
+    sink,
     clock,
-    onSourceEnd: (error) => {
-      if (error !== undefined) report(error);
-    },
-    onFrame(read) {
-      // Muted: the source was read all the same (it stays aligned), silence goes out.
-      const frame = muted ? allocateFrame(read.length) : read;
-      lastSent = frame;
-      packetsSent++;
-      try {
-        send(encodeClassicPcm(frame));
-      } catch (error) {
-        sendErrors++;
-        report(error);
-      }
-    },
+    send,
+    report,
+    onFrame: (frame, _index, sender) => sender.send(encodeClassicPcm(frame)),
+    onStop: () => receiver.stop(),
   });
 
   return {
-    start(): void {
-      if (state !== 'idle') return;
-      state = 'running';
-      startedAt = clock.now();
-      pump.start();
-    },
+    start: () => life.start(),
     receive(datagram: Uint8Array): boolean {
       return receiver.receive(datagram);
     },
-    async stop(): Promise<void> {
-      if (state === 'stopped') return;
-      state = 'stopped';
-      stoppedAt = clock.now();
-      pump.stop();
-      receiver.stop();
-      await closeSourceAndSink(source, sink);
-    },
+    stop: () => life.stop(),
     stats(): MediaStats {
-      const lateness = pump.lateness;
       const received = receiver.stats();
       return {
-        packetsSent,
+        ...life.stats(),
         packetsReceived: received.packetsReceived,
         packetsLost: received.packetsLost,
         framesConcealed: received.framesConcealed,
@@ -99,16 +64,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         droppedBadSize: received.droppedBadSize,
         droppedDuplicate: received.droppedDuplicate,
         droppedOverflow: received.droppedOverflow,
-        framesSkipped: pump.framesSkipped,
-        inputLevelDbfs: lastSent === undefined ? -Infinity : levelDbfs(lastSent),
         outputLevelDbfs: received.outputLevelDbfs,
-        pumpLatenessP99Ms: lateness.p99Ms,
-        pumpLatenessMaxMs: lateness.maxMs,
         playoutBacklogFrames: received.playoutBacklogFrames,
-        sourceEnded: pump.sourceEnded,
-        sendErrors,
         sinkErrors: received.sinkErrors,
-        durationMs: callDurationMs(startedAt, stoppedAt, clock.now()),
         packetsRejected: received.droppedBadSize,
         packetsReplayed: received.droppedDuplicate,
         packetsLate: 0,
@@ -117,11 +75,9 @@ export function createCallMedia(options: CallMediaOptions): CallMedia {
         playoutDelayMs: 0,
       };
     },
-    setMuted(value: boolean): void {
-      muted = value;
-    },
+    setMuted: (value: boolean) => life.setMuted(value),
     get muted() {
-      return muted;
+      return life.muted;
     },
     setGain(value: number): void {
       receiver.setGain(value);

@@ -20,6 +20,22 @@ describe('L16 payload', () => {
     );
   });
 
+  it('round-trips whole frames of both sizes v2 sends (160 samples swapped in a loop, 512 natively) into arrays of their own', () => {
+    for (const n of [160, 512]) {
+      const samples = Int16Array.from({ length: n }, (_, i) => ((i * 7919) % 65536) - 32768);
+      const first = encodeL16(samples);
+      const second = encodeL16(samples);
+      expect(first[0]).toBe((samples[0]! >> 8) & 0xff);
+      expect(first).toEqual(second);
+      first.fill(0);
+      expect(Array.from(decodeL16(second)!)).toEqual(Array.from(samples));
+      const a = decodeL16(second)!;
+      const b = decodeL16(second)!;
+      a.fill(1);
+      expect(Array.from(b)).toEqual(Array.from(samples));
+    }
+  });
+
   it('refuses an odd number of bytes', () => {
     expect(decodeL16(new Uint8Array(319))).toBeUndefined();
   });

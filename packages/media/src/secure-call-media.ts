@@ -1,11 +1,9 @@
 /** Secure call media: the audio side of one v2 call, sealed RTP out at the frame pump's pace, opened RTP through the jitter buffer into the sink. */
 import { realClock } from '@voip/clock';
 import { MediaSealer, V2EncodeError } from '@voip/protocol/v2';
-import { callDurationMs, closeSourceAndSink } from './call-lifetime.js';
+import { createCallLifetime, type FrameSender } from './call-lifetime.js';
 import type { CallMedia, MediaStats } from './call-media-types.js';
 import { AudioFormatMismatchError } from './errors.js';
-import { allocateFrame } from './frame-slab.js';
-import { createFramePump } from './frame-pump.js';
 import { applyGain, checkGain } from './gain.js';
 import { encodeL16 } from './l16.js';
 import { levelDbfs } from './level.js';
@@ -66,17 +64,10 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
   const sealer = new MediaSealer(v2.sendKey, { ssrc: v2.ssrc, firstSequence: v2.firstSequence });
   const receiver = new SecureReceiver(v2);
 
-  let state: 'idle' | 'running' | 'stopped' = 'idle';
-  let startedAt: number | undefined;
-  let stoppedAt: number | undefined;
-  let muted = false;
   let gain = 1;
-  let packetsSent = 0;
-  let sendErrors = 0;
   let sinkErrors = 0;
   let silentAfterStart = 0;
   let playedAny = false;
-  let lastSent: Int16Array | undefined;
   let lastPlayed: Int16Array | undefined;
 
   // Frame k is played at its deadline, start + k periods (k counting skipped frames too),
@@ -87,7 +78,7 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
 
   /** Takes frame `playoutIndex` from the jitter buffer at its deadline, and counts it. */
   function takePlayout(): Int16Array {
-    const frame = receiver.playout(startedAt! + playoutIndex++ * periodMs);
+    const frame = receiver.playout(life.startedAt! + playoutIndex++ * periodMs);
     if (frame.kind === 'played') playedAny = true;
     else if (frame.kind === 'silence' && playedAny) silentAfterStart++;
     if (frame.kind !== 'silence') lastPlayed = frame.samples;
@@ -105,24 +96,21 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
    * skipped leave a gap the peer conceals as loss, instead of shifting every later
    * packet a few periods late.
    */
-  function sendFrame(read: Int16Array, index: number): void {
-    const frame = muted ? allocateFrame(read.length) : read;
-    lastSent = frame;
-    packetsSent++;
+  function sendFrame(frame: Int16Array, index: number, sender: FrameSender): void {
     try {
+      const first = framesSealed === 0;
       for (; framesSealed < index; framesSealed++) sealer.seal({ payloadType: v2.payloadType, timestamp: 0, payload: NOTHING });
       framesSealed++;
       const sealed = sealer.seal({
         payloadType: v2.payloadType,
         timestamp: (v2.firstTimestamp + index * frameSamples) % 0x100000000,
         payload: encodeL16(frame),
-        marker: packetsSent === 1,
+        marker: first,
       });
       if (!sealed.ok) throw new MediaKeyExhaustedError(sealed.detail);
-      send(sealed.value.bytes);
+      sender.send(sealed.value.bytes);
     } catch (error) {
-      sendErrors++;
-      report(error);
+      sender.fail(error);
     }
   }
 
@@ -142,41 +130,29 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
   }
 
   // One pump, one timer a frame period, for both directions: send frame i, then play frame i.
-  const pump = createFramePump({
+  const life = createCallLifetime({
     source,
+    sink,
     clock,
-    onSourceEnd: (error) => {
-      if (error !== undefined) report(error);
-    },
-    onFrame(read, index) {
-      sendFrame(read, index);
+    send,
+    report,
+    onFrame(frame, index, sender) {
+      sendFrame(frame, index, sender);
       playFrame(index);
     },
   });
 
   return {
-    start(): void {
-      if (state !== 'idle') return;
-      state = 'running';
-      startedAt = clock.now();
-      pump.start();
-    },
+    start: () => life.start(),
     receive(datagram: Uint8Array): boolean {
-      if (state === 'stopped') return false;
+      if (life.stopped) return false;
       return receiver.receive(datagram, clock.now());
     },
-    async stop(): Promise<void> {
-      if (state === 'stopped') return;
-      state = 'stopped';
-      stoppedAt = clock.now();
-      pump.stop();
-      await closeSourceAndSink(source, sink);
-    },
+    stop: () => life.stop(),
     stats(): MediaStats {
-      const lateness = pump.lateness;
       const r = receiver.stats();
       return {
-        packetsSent,
+        ...life.stats(),
         packetsReceived: r.packetsReceived,
         packetsLost: r.packetsLost,
         framesConcealed: r.packetsConcealed + silentAfterStart,
@@ -184,16 +160,9 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
         droppedBadSize: r.packetsMalformed,
         droppedDuplicate: r.packetsReplayed,
         droppedOverflow: r.packetsDiscarded,
-        framesSkipped: pump.framesSkipped,
-        inputLevelDbfs: lastSent === undefined ? -Infinity : levelDbfs(lastSent),
         outputLevelDbfs: lastPlayed === undefined ? -Infinity : levelDbfs(lastPlayed),
-        pumpLatenessP99Ms: lateness.p99Ms,
-        pumpLatenessMaxMs: lateness.maxMs,
         playoutBacklogFrames: r.packetsBuffered,
-        sourceEnded: pump.sourceEnded,
-        sendErrors,
         sinkErrors,
-        durationMs: callDurationMs(startedAt, stoppedAt, clock.now()),
         packetsRejected: r.packetsRejected,
         packetsReplayed: r.packetsReplayed,
         packetsLate: r.packetsLate,
@@ -202,11 +171,9 @@ export function createSecureCallMedia(options: SecureCallMediaOptions): CallMedi
         playoutDelayMs: r.playoutDelayMs,
       };
     },
-    setMuted(value: boolean): void {
-      muted = value;
-    },
+    setMuted: (value: boolean) => life.setMuted(value),
     get muted() {
-      return muted;
+      return life.muted;
     },
     setGain(value: number): void {
       checkGain(value);

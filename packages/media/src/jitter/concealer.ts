@@ -1,5 +1,6 @@
 /** Packet loss concealment by pitch-period repetition with a fade and overlap-add, after G.711 Appendix I and SpanDSP `plc.c`. */
 
+import { allocateFrame } from '../frame-slab.js';
 import { PITCH_HISTORY, estimatePitch } from './pitch.js';
 
 /** Concealed samples played at full gain before the fade starts: 10 ms at 8 kHz (G.711 Appendix I). */
@@ -57,7 +58,9 @@ export class Concealer {
   /** Takes a received frame and returns the samples to play (a new array; the frame is not modified). */
   real(frame: Int16Array): Int16Array {
     if (frame.length !== this.#frameSamples) throw new RangeError(`frame of ${frame.length} samples, expected ${this.#frameSamples}`);
-    const out = Int16Array.from(frame);
+    // A frame of its own carved from the frame slab: a copy without a backing store per frame.
+    const out = allocateFrame(frame.length);
+    out.set(frame);
     if (this.#missing > 0 || this.#splice) {
       const gain = this.#splice ? 1 : concealmentGain(this.#missing);
       const overlap = Math.min(this.#pitch >> 2, out.length);
@@ -75,7 +78,7 @@ export class Concealer {
 
   /** Synthesises the next missing frame. */
   conceal(): { readonly samples: Int16Array; readonly kind: ConcealedKind } {
-    const out = new Int16Array(this.#frameSamples);
+    const out = allocateFrame(this.#frameSamples);
     if (!this.#hasHistory) return { samples: out, kind: 'silence' };
     let i = 0;
     if (this.#missing === 0) {

@@ -1,5 +1,6 @@
 /** An adaptive jitter buffer for RTP-style frames: pure, in virtual time, one `get` a frame period. */
 
+import { allocateFrame } from '../frame-slab.js';
 import { Concealer } from './concealer.js';
 import { initialJitterEstimate, updateJitter, type JitterEstimate } from './interarrival-jitter.js';
 import { PlayoutTarget } from './playout-target.js';
@@ -222,6 +223,6 @@ export class JitterBuffer {
 
   #silence(): PlayoutFrame {
     this.#counts.silent++;
-    return { samples: new Int16Array(this.#frameSamples), kind: 'silence', sequence: undefined };
+    return { samples: allocateFrame(this.#frameSamples), kind: 'silence', sequence: undefined };
   }
 }

@@ -24,8 +24,17 @@ export function estimatePitch(history: Float32Array): number {
   let best = Infinity;
   for (let lag = PITCH_MIN - 1; lag <= PITCH_MAX + 1; lag++) {
     const from = Math.max(0, start - lag);
+    // A lag whose running sum already exceeds 15% above the best so far can win nothing:
+    // its partial sum is kept (it is above the final bound too, so the choice below is
+    // the same as with every sum complete), and the rest of the span skipped.
+    const abandon = best * 1.15 + 1e-9;
     let sum = 0;
-    for (let n = from + lag; n < end; n++) sum += Math.abs(history[n]! - history[n - lag]!);
+    let n = from + lag;
+    while (n < end) {
+      const stop = Math.min(end, n + 16);
+      for (; n < stop; n++) sum += Math.abs(history[n]! - history[n - lag]!);
+      if (sum > abandon) break;
+    }
     scores[lag] = sum;
     if (lag >= PITCH_MIN && lag <= PITCH_MAX && sum < best) best = sum;
   }

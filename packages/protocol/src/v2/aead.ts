@@ -12,11 +12,29 @@ export const NONCE_BYTES = 12;
  * @internal
  */
 export function xorNonce(salt: Uint8Array, prefix: number, counter: number): Uint8Array {
-  const nonce = new Uint8Array(NONCE_BYTES);
+  return xorNonceInto(new Uint8Array(NONCE_BYTES), salt, prefix, counter);
+}
+
+/**
+ * {@link xorNonce} written into `out` (12 bytes) and returned: no allocation, for the
+ * per-packet path, whose nonce is consumed at once (`createCipheriv` copies it).
+ * @internal
+ */
+export function xorNonceInto(out: Uint8Array, salt: Uint8Array, prefix: number, counter: number): Uint8Array {
   const high = Math.floor(counter / 0x10000);
-  const fields = [0, 0, prefix >>> 24, prefix >>> 16, prefix >>> 8, prefix, high >>> 24, high >>> 16, high >>> 8, high, counter >>> 8, counter];
-  for (let i = 0; i < NONCE_BYTES; i++) nonce[i] = (salt[i]! ^ fields[i]!) & 0xff;
-  return nonce;
+  out[0] = salt[0]!;
+  out[1] = salt[1]!;
+  out[2] = salt[2]! ^ (prefix >>> 24);
+  out[3] = salt[3]! ^ ((prefix >>> 16) & 0xff);
+  out[4] = salt[4]! ^ ((prefix >>> 8) & 0xff);
+  out[5] = salt[5]! ^ (prefix & 0xff);
+  out[6] = salt[6]! ^ (high >>> 24);
+  out[7] = salt[7]! ^ ((high >>> 16) & 0xff);
+  out[8] = salt[8]! ^ ((high >>> 8) & 0xff);
+  out[9] = salt[9]! ^ (high & 0xff);
+  out[10] = salt[10]! ^ ((counter >>> 8) & 0xff);
+  out[11] = salt[11]! ^ (counter & 0xff);
+  return out;
 }
 
 // A KeyObject per key, made once: importing raw key bytes on every packet doubles the cost of sealing (3.6 against 7.2 µs for 320 bytes).

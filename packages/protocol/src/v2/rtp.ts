@@ -33,13 +33,32 @@ export function encodeRtpHeader(header: RtpHeader): Uint8Array {
   if (!isIntIn(header.timestamp, 0, 0xffffffff)) throw new V2EncodeError('timestamp', 'must be an integer 0 to 2^32-1');
   if (!isIntIn(header.ssrc, 0, 0xffffffff)) throw new V2EncodeError('ssrc', 'must be an integer 0 to 2^32-1');
   const bytes = new Uint8Array(RTP_HEADER_BYTES);
-  const view = new DataView(bytes.buffer);
-  bytes[0] = 0x80 | (header.padding ? 0x20 : 0);
-  bytes[1] = (header.marker ? 0x80 : 0) | header.payloadType;
-  view.setUint16(2, header.sequence);
-  view.setUint32(4, header.timestamp);
-  view.setUint32(8, header.ssrc);
+  writeRtpHeader(bytes, header.padding, header.marker, header.payloadType, header.sequence, header.timestamp, header.ssrc);
   return bytes;
+}
+
+/**
+ * Writes the 12 header bytes at the start of `out`, as {@link encodeRtpHeader} encodes
+ * them; checks the payload type and timestamp, the caller the sequence number and SSRC
+ * (a sealer's own, checked once).
+ * @throws {V2EncodeError} when the payload type or timestamp is out of range.
+ * @internal
+ */
+export function writeRtpHeader(out: Uint8Array, padding: boolean, marker: boolean, payloadType: number, sequence: number, timestamp: number, ssrc: number): void {
+  if (!isIntIn(payloadType, 0, 127)) throw new V2EncodeError('payloadType', 'must be an integer 0-127');
+  if (!isIntIn(timestamp, 0, 0xffffffff)) throw new V2EncodeError('timestamp', 'must be an integer 0 to 2^32-1');
+  out[0] = 0x80 | (padding ? 0x20 : 0);
+  out[1] = (marker ? 0x80 : 0) | payloadType;
+  out[2] = sequence >>> 8;
+  out[3] = sequence & 0xff;
+  out[4] = timestamp >>> 24;
+  out[5] = (timestamp >>> 16) & 0xff;
+  out[6] = (timestamp >>> 8) & 0xff;
+  out[7] = timestamp & 0xff;
+  out[8] = ssrc >>> 24;
+  out[9] = (ssrc >>> 16) & 0xff;
+  out[10] = (ssrc >>> 8) & 0xff;
+  out[11] = ssrc & 0xff;
 }
 
 /** Why bytes are not a v2 RTP header. */

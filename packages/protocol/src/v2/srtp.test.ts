@@ -85,6 +85,26 @@ describe('SRTP-like media (RFC 7714 AES-GCM)', () => {
     expect(opened.value.receiver.window.top).toBe(100);
   });
 
+  test('two streams sealed and opened interleaved: every packet opens, and a later seal never changes an earlier packet (the nonce and header are per packet)', () => {
+    const other: DirectionKey = { key: new Uint8Array(32).fill(0x44), salt: new Uint8Array(12).fill(0x0f) };
+    const sealers = [new MediaSealer(key, { ssrc: SSRC, firstSequence: 7 }), new MediaSealer(other, { ssrc: 99, firstSequence: 60_000 })];
+    const keys = [key, other];
+    let receivers = [createMediaReceiver(SSRC), createMediaReceiver(99)];
+    const sent: { stream: number; bytes: Uint8Array; copy: Uint8Array }[] = [];
+    for (let i = 0; i < 300; i++) {
+      const stream = i % 2;
+      const sealed = sealers[stream]!.seal(frame(i, stream === 0 ? 320 : 1024));
+      if (!sealed.ok) throw new Error(sealed.detail);
+      sent.push({ stream, bytes: sealed.value.bytes, copy: sealed.value.bytes.slice() });
+    }
+    for (const { stream, bytes, copy } of sent) {
+      expect(bytes).toEqual(copy);
+      const opened = openMedia(keys[stream]!, receivers[stream]!, bytes);
+      if (!opened.ok) throw new Error(opened.code);
+      receivers = receivers.map((r, k) => (k === stream ? opened.value.receiver : r));
+    }
+  });
+
   test('every single-bit flip of a sealed packet is refused', () => {
     const [bytes] = sealMany(1);
     const receiver = createMediaReceiver(SSRC);
