@@ -203,14 +203,15 @@ export class PhoneDirectory {
         return;
       }
       this.#adopt(client, index);
-      this.#listeners.emit('log', { level: 'info', message: `registered again as ${JSON.stringify(this.#options.name)} on the directory at ${server}` });
+      // The 'restored' event (the phone's 'reconnected') is the news; no log line repeats it.
       this.#listeners.emit('restored', { server, users });
     } catch (error) {
       client?.close();
       if (this.#closed) return;
       const refused = error instanceof PhoneError && error.code === 'name-refused';
       const why = refused ? 'the name is still held there (the lost server has not released it yet)' : (error as Error).message;
-      this.#listeners.emit('log', { level: 'warn', message: `failing over to ${server}: ${why}; next attempt in ${this.#delayMs(n + 1)} ms` });
+      const next = serverText(servers[(index + 1) % servers.length]!);
+      this.#listeners.emit('log', { level: 'warn', message: `could not register on ${server}: ${why}; trying ${next} in ${this.#delayMs(n + 1)} ms` });
       this.#schedule(n + 1);
     }
   }
