@@ -232,8 +232,8 @@ export class CallAudio {
       packetsDropped: figures.packetsDropped + this.#dropped,
       inputLevelDbfs: figures.inputLevelDbfs,
       outputLevelDbfs: figures.outputLevelDbfs,
-      // From the moment the call connected, not from when the audio device opened.
-      durationMs: Math.max(0, this.#clock.now() - this.#connectedAt),
+      // From the moment the call connected, not from when the audio device opened; whole milliseconds.
+      durationMs: Math.max(0, Math.round(this.#clock.now() - this.#connectedAt)),
       packetsRejected: (figures.packetsRejected ?? 0) + this.#rejected,
       packetsReplayed: (figures.packetsReplayed ?? 0) + this.#replayed,
       packetsLate: figures.packetsLate ?? 0,

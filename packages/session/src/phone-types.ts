@@ -87,7 +87,7 @@ export interface CallStats {
   readonly inputLevelDbfs: number;
   /** Level of the last frame played, dBFS. */
   readonly outputLevelDbfs: number;
-  /** Milliseconds since the call connected. */
+  /** Whole milliseconds since the call connected. */
   readonly durationMs: number;
   /** Datagrams that failed authentication, were malformed, came from a third party, or (v2) were classic signal words. */
   readonly packetsRejected: number;
