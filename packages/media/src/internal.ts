@@ -12,4 +12,4 @@ export { createRingToneSource, type RingToneSourceOptions } from './ring-tone.js
 export { JitterBuffer, REORDER_WINDOW } from './jitter/jitter-buffer.js';
 export { Concealer } from './jitter/concealer.js';
 export { JitterBufferError, type JitterBufferOptions, type JitterStats, type MediaPacket, type PlayoutFrame, type PutOutcome, type FrameKind } from './jitter/jitter-types.js';
-export { encodeL16, decodeL16 } from './l16.js';
+export { encodeL16, decodeL16, decodeL16InPlace } from './l16.js';

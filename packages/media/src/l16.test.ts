@@ -1,7 +1,7 @@
 /** Tests of the L16 payload codec: golden bytes in network order, round trips, odd lengths refused. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeL16, encodeL16 } from './l16.js';
+import { decodeL16, decodeL16InPlace, encodeL16 } from './l16.js';
 
 describe('L16 payload', () => {
   it('puts the most significant byte first (RFC 3551 section 4.5.11)', () => {
@@ -38,5 +38,21 @@ describe('L16 payload', () => {
 
   it('refuses an odd number of bytes', () => {
     expect(decodeL16(new Uint8Array(319))).toBeUndefined();
+    expect(decodeL16InPlace(new Uint8Array(319))).toBeUndefined();
+  });
+
+  it('decodes in place over the same memory when the offset is even, and copies from an odd offset', () => {
+    for (const n of [160, 512]) {
+      const samples = Int16Array.from({ length: n }, (_, i) => ((i * 7919) % 65536) - 32768);
+      for (const offset of [0, 2, 1, 3]) {
+        const encoded = encodeL16(samples);
+        const shifted = new Uint8Array(offset + encoded.length);
+        shifted.set(encoded, offset);
+        const payload = shifted.subarray(offset);
+        const decoded = decodeL16InPlace(payload)!;
+        expect(Array.from(decoded)).toEqual(Array.from(samples));
+        expect(decoded.buffer === shifted.buffer, `offset ${offset}`).toBe(offset % 2 === 0);
+      }
+    }
   });
 });

@@ -34,3 +34,16 @@ export function decodeL16(payload: Uint8Array): Int16Array | undefined {
   if (HOST_LITTLE_ENDIAN) swapPairs(bytes);
   return samples;
 }
+
+/**
+ * {@link decodeL16} without a copy, for a payload the caller gives up (bytes of their
+ * own that nothing reads afterwards, such as a payload just decrypted): swapped in
+ * place and returned as samples over the same memory. Copied as `decodeL16` does only
+ * when its offset is odd (samples need an even one). Undefined when its length is odd.
+ */
+export function decodeL16InPlace(payload: Uint8Array): Int16Array | undefined {
+  if (payload.length % 2 !== 0) return undefined;
+  if (payload.byteOffset % 2 !== 0) return decodeL16(payload);
+  if (HOST_LITTLE_ENDIAN) swapPairs(payload);
+  return new Int16Array(payload.buffer, payload.byteOffset, payload.length / 2);
+}

@@ -2,7 +2,7 @@
 import { createMediaReceiver, openMedia, type MediaReceiver } from '@voip/protocol/v2';
 import { JitterBuffer } from './jitter/jitter-buffer.js';
 import type { PlayoutFrame } from './jitter/jitter-types.js';
-import { decodeL16 } from './l16.js';
+import { decodeL16InPlace } from './l16.js';
 import type { V2MediaParams } from './secure-call-media-types.js';
 
 /** The receiver's share of `MediaStats`. */
@@ -66,7 +66,8 @@ export class SecureReceiver {
     // Authentic: its index is marked whatever follows, so a replay of it counts as replayed.
     this.#receiver = opened.value.receiver;
     const { packet, index } = opened.value;
-    const samples = packet.payloadType === this.#params.payloadType ? decodeL16(packet.payload) : undefined;
+    // The decrypted payload is this receiver's own (openMedia gives bytes of their own): swapped where it lies.
+    const samples = packet.payloadType === this.#params.payloadType ? decodeL16InPlace(packet.payload) : undefined;
     if (samples === undefined || samples.length !== this.#params.frameSamples) {
       this.#rejected++;
       this.#malformed++;

@@ -56,8 +56,8 @@ export function sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pl
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   out.set(body, offset);
-  const final = cipher.final();
-  out.set(final, offset + body.length);
+  const final = cipher.final(); // empty for GCM, a stream mode
+  if (final.length > 0) out.set(final, offset + body.length);
   out.set(cipher.getAuthTag(), offset + body.length + final.length);
 }
 

@@ -64,7 +64,7 @@ describe('replay window', () => {
           fc.integer({ min: 0, max: 2 ** 48 - 1 }).map((n) => n % 600),
           { maxLength: 400 },
         ),
-        fc.constantFrom(64, 128, 256),
+        fc.constantFrom(64, 100, 128, 256, 1000), // 100 and 1000: a last word only partly used
         (indices, size) => {
           let w = ReplayWindow.create(size);
           const seen = new Set<number>();

@@ -70,13 +70,13 @@ export function decodeRtpHeader(bytes: Uint8Array): Result<RtpHeader, RtpHeaderE
   const first = bytes[0]!;
   if (first >>> 6 !== 2) return fail('rtp-bad-version', `RTP version ${first >>> 6}, expected 2`);
   if ((first & 0x1f) !== 0) return fail('rtp-unsupported', 'RTP header extension or CSRC list present');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, RTP_HEADER_BYTES);
+  // Read byte by byte: a DataView would be one more object a packet.
   return ok({
     padding: (first & 0x20) !== 0,
     marker: (bytes[1]! & 0x80) !== 0,
     payloadType: bytes[1]! & 0x7f,
-    sequence: view.getUint16(2),
-    timestamp: view.getUint32(4),
-    ssrc: view.getUint32(8),
+    sequence: (bytes[2]! << 8) | bytes[3]!,
+    timestamp: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0,
+    ssrc: ((bytes[8]! << 24) | (bytes[9]! << 16) | (bytes[10]! << 8) | bytes[11]!) >>> 0,
   });
 }

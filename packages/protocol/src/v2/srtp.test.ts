@@ -83,6 +83,10 @@ describe('SRTP-like media (RFC 7714 AES-GCM)', () => {
     expect(opened.value.packet).toEqual({ marker: false, payloadType: 96, sequence: 100, timestamp: 1000, ssrc: SSRC, payload: frame(0).payload });
     expect(opened.value.index).toBe(100);
     expect(opened.value.receiver.window.top).toBe(100);
+    // The payload is bytes of its own: modifying it leaves the datagram as it was, and it opens again the same.
+    opened.value.packet.payload.fill(0xee);
+    const again = openMedia(key, createMediaReceiver(SSRC), bytes!);
+    expect(again.ok && again.value.packet.payload).toEqual(frame(0).payload);
   });
 
   test('two streams sealed and opened interleaved: every packet opens, and a later seal never changes an earlier packet (the nonce and header are per packet)', () => {

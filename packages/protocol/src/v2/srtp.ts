@@ -151,7 +151,7 @@ export type MediaOpenErrorCode = 'media-malformed' | 'media-bad-ssrc' | 'media-a
 
 /** An opened packet, its index, and the receiver to keep for the next one. */
 export interface OpenedMedia {
-  /** The packet, payload decrypted and padding removed. */
+  /** The packet, payload decrypted and padding removed: bytes of its own (never a view of the datagram), the caller's to modify. */
   readonly packet: RtpPacket;
   /** 2^16 ROC + SEQ. */
   readonly index: number;
