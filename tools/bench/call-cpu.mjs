@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createCallMedia, createSecureCallMedia } from '@voip/media';
 import { createNullSink, createToneSource } from '@voip/media/internal';
 import { MediaSealer, createMediaReceiver, openMedia } from '@voip/protocol/v2';
-import { bindSocket, latenessRecordingClock, percentile } from './media-bench.mjs';
+import { bindSocket, latenessRecordingClock } from './media-bench.mjs';
+import { median, percentile } from './stats.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const key = (seed) => ({ key: Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i) & 0xff), salt: Uint8Array.from({ length: 12 }, (_, i) => (seed * 7 + i) & 0xff) });
@@ -136,8 +137,6 @@ export function cryptoCost(frameSamples, count = 5000) {
   });
   return { frameSamples, sealUs, openUs };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * The CPU part: at each size in `sizes`, `rounds` rounds of classic 512 then v2 512

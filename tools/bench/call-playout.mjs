@@ -10,6 +10,7 @@
 // Loss is counted on the sender's frames: read during the window and never played.
 import { CODECS, burstRatio, eModel } from './e-model.mjs';
 import { openPhonePair } from './call-phones.mjs';
+import { rankPercentile } from './stats.mjs';
 
 const MARK = 0x5a5a;
 /** Samples at the start of a frame that concealment may cross-fade into a received frame (a quarter of the longest pitch period, 120). */
@@ -71,10 +72,6 @@ function classifyingSink(n, log) {
   };
 }
 
-function percentile(sorted, q) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null;
-}
-
 const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 /**
@@ -112,7 +109,7 @@ export async function measurePlayout({ directoryPort, protocol, profile, calls =
     delays.sort((a, b) => a - b);
     const total = kinds.played + kinds.concealed + kinds.silent;
     const lossPercent = lost.length ? (100 * lost.filter(Boolean).length) / lost.length : 0;
-    const p50 = percentile(delays, 0.5);
+    const p50 = rankPercentile(delays, 0.5);
     const codec = protocol === 'v2' ? 'g711-plc' : 'g711';
     const e = p50 === null ? null : eModel({ delayMs: frameMs + p50, lossPercent, burstR: burstRatio(lost), codec });
     return {
@@ -127,7 +124,7 @@ export async function measurePlayout({ directoryPort, protocol, profile, calls =
       silentFrames: kinds.silent,
       lossPercent: round(lossPercent),
       burstR: round(burstRatio(lost)),
-      delayBeyondPacketizationMs: { p50: round(p50), p99: round(percentile(delays, 0.99)), max: round(delays.at(-1) ?? null) },
+      delayBeyondPacketizationMs: { p50: round(p50), p99: round(rankPercentile(delays, 0.99)), max: round(delays.at(-1) ?? null) },
       eModel: e && { codec, bpl: CODECS[codec].bpl, r: round(e.r, 1), mos: round(e.mos) },
     };
   } finally {

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startRelay } from '../impairment/relay.mjs';
 import { burstRatio, eModel } from './e-model.mjs';
+import { rankPercentile } from './stats.mjs';
 
 /** The issue's impairment profiles, each applied to both directions by the relay. */
 export const PROFILES = Object.freeze({
@@ -36,11 +37,6 @@ export function startImpairedPath({ profile, target, seed = 1 }) {
   const resolved = typeof profile === 'string' ? PROFILES[profile] : profile;
   if (!resolved) throw new TypeError(`unknown profile ${profile}: one of ${Object.keys(PROFILES).join(', ')}`);
   return startRelay({ listen: { host: '127.0.0.1', port: 0 }, to: target, seed, profile: resolved });
-}
-
-function percentile(sorted, q) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 /** Loss, bursts, reordering, duplicates and delay of one direction from what arrived. */
@@ -74,7 +70,7 @@ export function summarise(frameMs, sent, arrivals) {
   const lossPercent = sent ? (100 * lost.filter(Boolean).length) / sent : 0;
   const burstR = burstRatio(lost);
   const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
-  const p99 = percentile(delays, 0.99);
+  const p99 = rankPercentile(delays, 0.99);
   return {
     frameMs,
     sent,
@@ -85,7 +81,7 @@ export function summarise(frameMs, sent, arrivals) {
     burstR: round(burstR),
     duplicates,
     reordered,
-    delayMs: { p50: round(percentile(delays, 0.5)), p99: round(p99), max: round(delays.at(-1) ?? null) },
+    delayMs: { p50: round(rankPercentile(delays, 0.5)), p99: round(p99), max: round(delays.at(-1) ?? null) },
     // A playout that waits for the p99 delay: mouth-to-ear is packetization plus that wait.
     eModel: p99 === null ? null : Object.fromEntries(Object.entries(eModel({ delayMs: frameMs + p99, lossPercent, burstR })).map(([k, v]) => [k, round(v)])),
   };

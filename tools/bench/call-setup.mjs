@@ -6,10 +6,7 @@
 // report `connected` within `limitMs`. Classic and v2 calls run side by side, `concurrency`
 // of each at a time.
 import { openPhonePair } from './call-phones.mjs';
-
-function percentile(sorted, q) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null;
-}
+import { rankPercentile } from './stats.mjs';
 
 const round = (x) => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -68,8 +65,8 @@ export async function measureSetup({ directoryPort, protocol, profile, calls = 1
     profile,
     calls,
     connected: times.length,
-    setupP50Ms: round(percentile(times, 0.5)),
-    setupP99Ms: round(percentile(times, 0.99)),
+    setupP50Ms: round(rankPercentile(times, 0.5)),
+    setupP99Ms: round(rankPercentile(times, 0.99)),
     setupMaxMs: round(times.at(-1) ?? null),
     failures,
   };

@@ -11,7 +11,7 @@ import { runLoadGenerator } from './dir-load-run.mjs';
 import { measureKilledServerVanish, measureWatchPropagation } from './dir-presence.mjs';
 import { clusterCpuSeconds, cpuSeconds, rssMb } from './dir-proc.mjs';
 import { PostgresUnavailableError, freePort, serverTakes, startPostgres, startVoipServer, stopProcess } from './dir-servers.mjs';
-import { median } from './dir-stats.mjs';
+import { median } from './stats.mjs';
 
 const ms = (v) => (v === null ? 'n/a' : `${v.toFixed(2)} ms`);
 

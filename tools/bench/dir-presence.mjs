@@ -4,7 +4,7 @@
 // does not come is reported as missing with the deadline, never waited for.
 import { DirectoryLineClient } from './dir-line-client.mjs';
 import { stopProcess } from './dir-servers.mjs';
-import { percentile } from './dir-stats.mjs';
+import { percentile } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runLoadGenerator } from './dir-load-run.mjs';
 import { cpuSeconds, rssMb } from './dir-proc.mjs';
 import { startListening, startVoipServer, stopProcess } from './dir-servers.mjs';
-import { median } from './dir-stats.mjs';
+import { median } from './stats.mjs';
 
 /** Starts a server process and resolves with its child and port once it listens. */
 function startServer(kind, dbDir) {

@@ -9,7 +9,7 @@
 // and GET latency percentiles.
 // Usage: directory-load.mjs HOST PORT[,PORT...] CONNS WARM_MS MEASURE_MS LIST_EVERY [closed|RATE] [one|spread] [NAME_PREFIX]
 import net from 'node:net';
-import { percentile } from './dir-stats.mjs';
+import { percentile } from './stats.mjs';
 
 const [host, portText, connsText, warmText, measureText, listEveryText] = process.argv.slice(2);
 const ports = portText.split(',').map(Number);

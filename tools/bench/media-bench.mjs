@@ -7,14 +7,10 @@ import dgram from 'node:dgram';
 import { realClock } from '@voip/clock';
 import { createCallMedia } from '@voip/media';
 import { createNullSink, createToneSource } from '@voip/media/internal';
+import { percentile } from './stats.mjs';
 
 const MARK = 0x5a5a;
 const PERIOD_MS = 64;
-
-/** The `p`-th percentile (0-100) of ascending `sorted`, null when empty. */
-export function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
-}
 
 /** A tone source that stamps each frame (marker, index) and logs when it was taken. */
 function stampedSource(direction) {

@@ -6,7 +6,7 @@ import { runLoadGenerator } from '../bench/dir-load-run.mjs';
 import { measureKilledServerVanish, measureWatchPropagation } from '../bench/dir-presence.mjs';
 import { clusterCpuSeconds, cpuSeconds } from '../bench/dir-proc.mjs';
 import { startPostgres, startVoipServer, stopProcess } from '../bench/dir-servers.mjs';
-import { median, percentile } from '../bench/dir-stats.mjs';
+import { median, percentile } from '../bench/stats.mjs';
 
 describe('median and percentile', () => {
   test.each([
