@@ -4,6 +4,7 @@ import { levelDbfs } from '@voip/media/internal';
 import { Phone, type PhoneConnectOptions } from '../src/index.js';
 import { createCollectingSink } from './support/collecting-sink.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
+import { until } from './support/until.js';
 
 let server: TestDirectoryServer;
 const phones: Phone[] = [];
@@ -21,18 +22,6 @@ async function phone(name: string, extra: Partial<PhoneConnectOptions> = {}): Pr
   const p = await Phone.connect({ server: `127.0.0.1:${server.port}`, name, udpPort: 0, udpHost: '127.0.0.1', silenceTimeoutMs: 3000, ...extra });
   phones.push(p);
   return p;
-}
-
-function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,6 +7,7 @@ import { reconnectDelayMs, reconnectSpreadMs } from '../src/phone-directory.js';
 import { startScriptedDirectoryServer, type ScriptedConnection } from './directory/scripted-directory-server.js';
 import { Phone, PhoneError, type PhoneConnectOptions, type PhoneEvents } from '../src/index.js';
 import { startTestDirectoryServer, type TestDirectoryServer } from './support/test-directory-server.js';
+import { until as untilWithin } from './support/until.js';
 
 const servers: TestDirectoryServer[] = [];
 const phones: Phone[] = [];
@@ -31,17 +32,8 @@ async function phone(name: string, options: Partial<PhoneConnectOptions>): Promi
   return p;
 }
 
-function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+/** Failing over waits out backoff: longer than the other phone tests wait. */
+const until = (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => untilWithin(check, what, timeoutMs);
 
 function record<E extends keyof PhoneEvents>(p: Phone, event: E): PhoneEvents[E][0][] {
   const seen: PhoneEvents[E][0][] = [];
