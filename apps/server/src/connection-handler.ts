@@ -1,6 +1,6 @@
 /** One directory connection without I/O: bytes in, effects out, requests answered one after another. */
 import { ACK, deframeErrorReason, type DirectoryReply, type DirectoryUser } from '@voip/protocol';
-import type { Clock, TimerHandle } from '@voip/clock';
+import type { Clock } from '@voip/clock';
 import { DirectoryRequests } from './directory-requests.js';
 import type { DirectoryService } from './directory-service.js';
 import type { CloseReason } from './events.js';
@@ -69,7 +69,8 @@ export class ConnectionHandler {
   private writable = true;
   private owedPresence: readonly DirectoryUser[] | undefined;
   private wake: (() => void) | undefined;
-  private idleTimer: TimerHandle | undefined;
+  /** Closes a connection that holds no name after `idleTimeoutMs` without a request. */
+  private readonly idleLimit: InactivityTimer | undefined;
   private ended: Promise<void> | undefined;
   private named = false;
   private readingPaused = false;
@@ -102,7 +103,13 @@ export class ConnectionHandler {
     const silenceLimitMs = options.silenceLimitMs ?? 0;
     this.silence = silenceLimitMs > 0 ? new InactivityTimer(options.clock, silenceLimitMs, () => this.close('silent')) : undefined;
     this.bucket = options.rateLimit > 0 ? new TokenBucket(options.rateLimit, options.rateLimit * 2, options.clock.now()) : undefined;
-    this.armIdleTimer();
+    this.idleLimit =
+      options.idleTimeoutMs > 0
+        ? new InactivityTimer(options.clock, options.idleTimeoutMs, () => {
+            if (this.requests.name === undefined) this.close('idle-timeout');
+          })
+        : undefined;
+    this.idleLimit?.start();
   }
 
   /** The name this connection holds, if any. */
@@ -158,7 +165,7 @@ export class ConnectionHandler {
 
   private stop(): void {
     this.stopped = true;
-    this.clearIdleTimer();
+    this.idleLimit?.stop();
     this.silence?.stop();
     this.wakeUp();
   }
@@ -195,12 +202,12 @@ export class ConnectionHandler {
           break;
         }
         if (!(await this.takeToken())) break;
-        this.armIdleTimer();
+        if (!this.named && !this.stopped) this.idleLimit?.start(); // a request from a nameless connection: the deadline moves
         await this.requests.handle(frame.value);
         if (this.requests.name !== undefined && !this.named) {
           // A name, once held, keeps the connection open however quiet it is, unless it promised to PING.
           this.named = true;
-          this.clearIdleTimer();
+          this.idleLimit?.stop();
           this.options.output({ type: 'named' });
           this.watchSilence();
         }
@@ -245,21 +252,6 @@ export class ConnectionHandler {
   /** Starts the silence limit once the client announced the keep-alive, while we read from it. */
   private watchSilence(): void {
     if (this.silence && this.requests.keepAlive && !this.readingPaused && !this.stopped && !this.silence.running) this.silence.start();
-  }
-
-  private armIdleTimer(): void {
-    this.clearIdleTimer();
-    if (this.options.idleTimeoutMs <= 0 || this.requests.name !== undefined || this.stopped) return;
-    this.idleTimer = this.options.clock.setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.requests.name === undefined) this.close('idle-timeout');
-    }, this.options.idleTimeoutMs);
-  }
-
-  private clearIdleTimer(): void {
-    if (this.idleTimer === undefined) return;
-    this.options.clock.clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
   }
 
   private wakeUp(): void {
