@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkHost, checkPort, checkSeconds, checkServer, checkServerPort } from './validate.js';
+import { checkHost, checkPort, checkSeconds, checkServer, checkServerPort, checkServers } from './validate.js';
 
 describe('checkHost', () => {
   test.each(['127.0.0.1', '10.0.0.255', 'localhost', 'voip.example.org', 'a-b.c1', ' 127.0.0.1 '])('%j is a host', (host) => {
@@ -73,4 +73,10 @@ describe('checkSeconds', () => {
     ['86401', 'seconds-too-large'],
     ['1e3', 'seconds-not-number'],
   ])('%j is refused (%s)', (text, code) => expect(checkSeconds(text, '--x')).toMatchObject({ ok: false, code }));
+});
+
+describe('checkServers', () => {
+  test('each server of a list is written back as host:port, in order, the default port filled in', () => {
+    expect(checkServers('10.0.0.1,localhost:10001, example.org:443')).toEqual({ ok: true, value: ['10.0.0.1:10000', 'localhost:10001', 'example.org:443'] });
+  });
 });

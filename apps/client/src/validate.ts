@@ -3,7 +3,7 @@
  * Each returns a typed result whose `detail` is the reason to show inline.
  */
 import { parseAudioSpec } from '@voip/media';
-import { DEFAULT_DIRECTORY_PORT, parseHostPort, validateName as validateProtocolName } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_PORT, formatHostPort, parseHostPort, validateName as validateProtocolName } from '@voip/protocol';
 
 /** A checked value, or a stable code with the reason for people. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly detail: string };
@@ -77,7 +77,7 @@ export function checkServers(text: string): Checked<readonly string[]> {
   for (const [index, part] of parts.entries()) {
     const checked = checkServer(part);
     if (!checked.ok) return parts.length === 1 ? checked : { ...checked, detail: `server ${index + 1} of ${parts.length}: ${checked.detail}` };
-    servers.push(`${checked.value.host}:${checked.value.port}`);
+    servers.push(formatHostPort(checked.value));
   }
   return { ok: true, value: servers };
 }

@@ -1,6 +1,6 @@
 // Tests of the host:port parser.
 import { describe, expect, test } from 'vitest';
-import { parseHostPort } from './host-port.js';
+import { formatHostPort, parseHostPort } from './host-port.js';
 
 describe('parseHostPort', () => {
   test.each([
@@ -38,5 +38,17 @@ describe('parseHostPort', () => {
 
   test('a value that is not a string is empty, never a throw', () => {
     expect(parseHostPort(undefined as unknown as string, 10000)).toMatchObject({ ok: false, code: 'empty' });
+  });
+});
+
+describe('formatHostPort', () => {
+  test.each([
+    [{ host: '127.0.0.1', port: 10000 }, '127.0.0.1:10000'],
+    [{ host: 'example.org', port: 443 }, 'example.org:443'],
+    [{ host: '::1', port: 10000 }, '[::1]:10000'],
+    [{ host: 'fe80::1', port: 5001 }, '[fe80::1]:5001'],
+  ])('%j is written %s, and parseHostPort reads it back', (address, text) => {
+    expect(formatHostPort(address)).toBe(text);
+    expect(parseHostPort(text, 1)).toEqual({ ok: true, value: address });
   });
 });

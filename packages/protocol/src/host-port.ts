@@ -42,3 +42,14 @@ export function parseHostPort(text: string, defaultPort: number): Result<HostPor
   if (!(port >= 1 && port <= 65535)) return fail('bad-port', `the port in ${JSON.stringify(trimmed)} must be an integer from 1 to 65535`);
   return ok({ host, port });
 }
+
+/**
+ * Writes a host and port back as text that {@link parseHostPort} reads again: `host:port`,
+ * or `[v6]:port` for an IPv6 address.
+ *
+ * @example
+ * formatHostPort({ host: '::1', port: 10000 }); // '[::1]:10000'
+ */
+export function formatHostPort({ host, port }: HostPort): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -5,7 +5,7 @@
  */
 export { DEFAULT_DIRECTORY_PORT, DEFAULT_CALL_PORT, MAX_DIRECTORY_FRAME_BYTES, MAX_NAME_LENGTH, CLASSIC_AUDIO, DIRECTORY_VERSION } from './constants.js';
 export { ok, fail, type Result } from './result.js';
-export { parseHostPort, type HostPort, type HostPortErrorCode } from './host-port.js';
+export { parseHostPort, formatHostPort, type HostPort, type HostPortErrorCode } from './host-port.js';
 export { validateName, nameKey, InvalidNameError, type NameErrorCode } from './name.js';
 export { createJsonDeframer, type JsonDeframer, type JsonDeframerOptions, type DeframeResult, type DeframeErrorCode } from './json-deframer.js';
 export { ACK, REASON } from './directory-texts.js';

@@ -1,5 +1,5 @@
 /** The phone's hold on the directory: registered and watching on one of its servers, and, given several, failing over to the next when that one is lost. */
-import { DEFAULT_DIRECTORY_CAPS, type DirectoryUser } from '@voip/protocol';
+import { DEFAULT_DIRECTORY_CAPS, formatHostPort, type DirectoryUser } from '@voip/protocol';
 import type { Clock, TimerHandle } from '@voip/clock';
 import { DirectoryClient, DirectoryError } from './directory/directory-client.js';
 import { TypedListeners } from './directory/typed-listeners.js';
@@ -62,7 +62,7 @@ export const RECONNECT_MAX_MS = 10_000;
 
 /** `host:port` (`[v6]:port`) of a server, for events and messages. */
 export function serverText(server: DirectoryServer): string {
-  return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  return formatHostPort(server);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Opening the directory's TCP socket, and socket errors in words. */
 import type { Clock } from '@voip/clock';
+import { formatHostPort } from '@voip/protocol';
 import { DirectoryError } from './directory-error.js';
 
 /**
@@ -37,7 +38,7 @@ export function isPort(value: unknown): value is number {
  */
 export function openDirectorySocket(options: OpenSocketOptions): Promise<{ socket: DirectorySocket; address: string }> {
   const { host, port, connectTimeoutMs, clock } = options;
-  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const address = formatHostPort({ host, port });
   const unreachable = (why: string, cause?: unknown) => new DirectoryError('server-unreachable', `cannot reach the directory at ${address}: ${why}`, { cause });
   return new Promise((resolve, reject) => {
     let socket: DirectorySocket;
